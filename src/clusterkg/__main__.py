@@ -1,0 +1,5 @@
+"""`python -m clusterkg` runs the CLI."""
+
+from clusterkg.cli import main
+
+main()

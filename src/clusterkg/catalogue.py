@@ -1,0 +1,114 @@
+"""Stored queries: one SPARQL file per query, described by a `#+ key: value` comment header.
+
+The header keeps the file valid SPARQL, so the same files run on any SPARQL 1.1 server:
+
+    #+ title: Clusters a company belongs to
+    #+ description: ...
+    #+ param: company organisation required  The company, by name, acronym, IRI or CURIE
+    #+ param: sector sector optional  Only clusters of this sector
+    #+ example: company=Rūta sector=food
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+
+from clusterkg.errors import QueryError
+
+PARAMETER_KINDS = (
+    "organisation",
+    "cluster",
+    "company",
+    "person",
+    "project",
+    "tier",
+    "sector",
+    "subject",
+    "text",
+)
+_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: str
+    required: bool
+    description: str
+
+
+@dataclass
+class StoredQuery:
+    name: str
+    path: Path
+    text: str
+    title: str = ""
+    description: str = ""
+    parameters: list[Parameter] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+def parse_header(name: str, path: Path, text: str) -> StoredQuery:
+    query = StoredQuery(name=name, path=path, text=text)
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.group(1), match.group(2)
+        if key == "title":
+            query.title = value
+        elif key == "description":
+            query.description = f"{query.description} {value}".strip()
+        elif key == "example":
+            query.examples.append(value)
+        elif key == "param":
+            query.parameters.append(_parameter(path, number, value))
+    if not query.title:
+        raise QueryError(f"{path}: stored query has no '#+ title:' header")
+    for parameter in query.parameters:
+        if not re.search(rf"[?$]{re.escape(parameter.name)}\b", text):
+            raise QueryError(f"{path}: parameter {parameter.name!r} is not used in the query")
+    return query
+
+
+def _parameter(path: Path, number: int, value: str) -> Parameter:
+    parts = value.split(None, 3)
+    if len(parts) < 3 or parts[1] not in PARAMETER_KINDS or parts[2] not in ("required", "optional"):
+        raise QueryError(
+            f"{path}:{number}: '#+ param:' must read 'NAME KIND required|optional DESCRIPTION' "
+            f"with KIND one of {', '.join(PARAMETER_KINDS)}"
+        )
+    return Parameter(parts[0], parts[1], parts[2] == "required", parts[3] if len(parts) > 3 else "")
+
+
+class Catalogue:
+    """The stored queries of one folder, by name."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._queries: dict[str, StoredQuery] = {}
+        for path in sorted(folder.glob("*.rq")):
+            text = path.read_text(encoding="utf-8")
+            self._queries[path.stem] = parse_header(path.stem, path, text)
+
+    def names(self) -> list[str]:
+        return sorted(self._queries)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._queries[name] for name in self.names())
+
+    def get(self, name: str) -> StoredQuery:
+        name = name.removesuffix(".rq")
+        if name in self._queries:
+            return self._queries[name]
+        near = get_close_matches(name, self.names(), n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(near)}?" if near else ""
+        raise QueryError(
+            f"no stored query named {name!r}{hint} (`clusterkg queries` lists them)"
+        )

@@ -1,0 +1,231 @@
+"""The `clusterkg` command line: parses arguments, calls the API, prints. No logic lives here."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from clusterkg import __version__
+from clusterkg.engine import Table, Triples
+from clusterkg.errors import EXIT_USAGE, EXIT_VIOLATIONS, ClusterKGError
+from clusterkg.formats import GRAPH_FORMATS, TABLE_FORMATS, render_table, render_triples
+from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.namespaces import shorten
+from clusterkg.reasoning import PROFILES
+from clusterkg.serialise import EXPORT_FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Group(click.Group):
+    """Turns every ClusterKGError into one line on stderr and exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClusterKGError as error:
+            click.echo(f"clusterkg: error: {error}", err=True)
+            sys.exit(error.exit_code)
+
+
+def output_options(function: F) -> F:
+    choices = click.Choice(sorted(set(TABLE_FORMATS) | set(GRAPH_FORMATS)))
+    return click.option(
+        "-f", "--format", "fmt", type=choices, default=None,
+        help="table|csv|tsv|json|md for SELECT/ASK (default table); "
+             "ttl|nt|jsonld for CONSTRUCT/DESCRIBE (default ttl).",
+    )(function)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data", "data", multiple=True, type=click.Path(path_type=Path),
+    help="Data file or folder to use instead of the bundled facts (repeatable). "
+         "The ontology, shapes and reference vocabularies always stay loaded.",
+)
+@click.version_option(__version__, prog_name="clusterkg")
+@click.pass_context
+def cli(ctx: click.Context, data: tuple[Path, ...]) -> None:
+    """Query, validate, reason over and export the clusterkg knowledge graph.
+
+    \b
+        clusterkg query clusters-of-company -p company Rūta -p sector food
+    """
+    ctx.obj = {"data": list(data)}
+
+
+def _graph(ctx: click.Context) -> KnowledgeGraph:
+    return KnowledgeGraph.load(ctx.obj["data"] or None)
+
+
+def _print_result(result: Table | Triples, fmt: str | None) -> None:
+    if isinstance(result, Triples):
+        if fmt is not None and fmt not in GRAPH_FORMATS:
+            raise ClusterKGError(f"--format {fmt} is for tables; a graph result takes ttl, nt or jsonld")
+        click.echo(render_triples(result, fmt or "ttl"), nl=False)
+        return
+    if fmt is not None and fmt not in TABLE_FORMATS:
+        raise ClusterKGError(f"--format {fmt} is for graphs; a table result takes table, csv, tsv, json or md")
+    click.echo(render_table(result, fmt or "table"), nl=False)
+
+
+@cli.command("queries")
+@click.pass_context
+def list_queries(ctx: click.Context) -> None:
+    """List the stored queries with their title and parameters.
+
+    \b
+        clusterkg queries
+    """
+    graph_bundle = _graph_bundle(ctx)
+    for stored in graph_bundle:
+        click.echo(f"{stored.name}  {stored.title}")
+        for p in stored.parameters:
+            need = "required" if p.required else "optional"
+            click.echo(f"    -p {p.name} <{p.kind}>  {need}  {p.description}")
+        for example in stored.examples:
+            args = " ".join(f"-p {k} {v!r}" if " " in v else f"-p {k} {v}"
+                            for k, _, v in (e.partition("=") for e in example.split(";")))
+            click.echo(f"    e.g. clusterkg query {stored.name} {args}".rstrip())
+
+
+def _graph_bundle(ctx: click.Context) -> Any:
+    from clusterkg.catalogue import Catalogue
+    from clusterkg.resources import bundled
+
+    return Catalogue(bundled().queries)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, type=(str, str), metavar="NAME VALUE",
+              help="Query parameter: a name, acronym, IRI or CURIE (repeatable).")
+@output_options
+@click.pass_context
+def query(ctx: click.Context, name: str, params: tuple[tuple[str, str], ...], fmt: str | None) -> None:
+    """Run a stored query and print its results.
+
+    \b
+        clusterkg query clusters-of-company -p company Rūta -p sector food
+        clusterkg query labelled-clusters -p tier silver --format csv
+    """
+    repeated = sorted({k for k, _ in params if sum(1 for k2, _ in params if k2 == k) > 1})
+    if repeated:
+        raise ClusterKGError(f"parameter {', '.join(repeated)} given more than once")
+    kg = _graph(ctx)
+    kg.catalogue.get(name)  # an unknown name fails before any reasoning is done
+    _print_result(kg.query(name, dict(params)), fmt)
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(path_type=Path, allow_dash=True))
+@click.option("-e", "--expression", help="The query text itself.")
+@output_options
+@click.pass_context
+def sparql(ctx: click.Context, file: Path | None, expression: str | None, fmt: str | None) -> None:
+    """Run an ad-hoc read-only SPARQL query over the graph (asserted + inferred).
+
+    \b
+        clusterkg sparql -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+        clusterkg sparql my-query.rq --format json
+        echo 'ASK { ?s a <https://w3id.org/clusterkg/ontology#Cluster> }' | clusterkg sparql -
+    """
+    if (file is None) == (expression is None):
+        raise ClusterKGError("give a query FILE, '-' for standard input, or -e 'QUERY' (one of them)")
+    if expression is not None:
+        text = expression
+    elif str(file) == "-":
+        text = sys.stdin.read()
+    else:
+        assert file is not None
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ClusterKGError(f"{file}: cannot read the query: {error}") from None
+    _print_result(_graph(ctx).sparql(text), fmt)
+
+
+@cli.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text",
+              help="text: one problem a line (file:line: severity: node property: message); "
+                   "json; ttl: the SHACL validation report graph.")
+@click.pass_context
+def validate_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+    """Validate data files or folders (default: the graph's data) against the SHACL shapes.
+
+    Exit 0 if the data conforms, 1 if a constraint is violated, 2 if an input is unusable.
+
+    \b
+        clusterkg validate
+        clusterkg validate my-new-cluster.ttl
+    """
+    data = list(paths) or ctx.obj["data"] or None
+    report = KnowledgeGraph.load(data).validate()
+    if fmt == "json":
+        click.echo(report.as_json(), nl=False)
+    elif fmt == "ttl":
+        click.echo(report.results_graph.serialize(format="turtle"), nl=False)
+    else:
+        click.echo(report.as_text(), nl=False)
+    sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
+
+
+@cli.command()
+@click.option("--profile", type=click.Choice(sorted(PROFILES)), default="owlrl", show_default=True)
+@click.option("--show", is_flag=True, help="Print the inferred triples (Turtle) after the counts.")
+@click.pass_context
+def reason(ctx: click.Context, profile: str, show: bool) -> None:
+    """Show what reasoning adds: counts by property, and the inferred triples on request.
+
+    \b
+        clusterkg reason
+        clusterkg reason --profile rdfs --show
+    """
+    kg = KnowledgeGraph.load(ctx.obj["data"] or None, profile=profile)
+    inference = kg.inference
+    click.echo(f"asserted: {len(kg.asserted)} triples")
+    click.echo(f"inferred ({profile}): {len(inference.inferred)} triples")
+    for predicate, count in inference.counts_by_predicate():
+        click.echo(f"  {count:6d}  {shorten(predicate)}")
+    if show:
+        from clusterkg.serialise import serialise
+        from clusterkg.engine import to_oxigraph
+
+        quads = [(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), None)
+                 for s, p, o in inference.inferred]
+        click.echo(serialise(quads, "ttl"), nl=False)  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.option("-f", "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl",
+              show_default=True)
+@click.option("--inferred", is_flag=True, help="Include the OWL RL inferred triples.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, inferred: bool, output: Path | None) -> None:
+    """Export the graph with its VoID/DCAT description; the same input gives the same bytes.
+
+    \b
+        clusterkg export --format ttl -o clusterkg.ttl
+        clusterkg export --format trig --inferred -o clusterkg.trig
+    """
+    kg = _graph(ctx)
+    if output is None:
+        click.echo(kg.export(fmt, inferred), nl=False)
+    else:
+        kg.write_export(output, fmt, inferred)
+        click.echo(f"wrote {output}", err=True)
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="clusterkg", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("clusterkg: interrupted", err=True)
+        sys.exit(EXIT_USAGE)

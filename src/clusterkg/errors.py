@@ -1,0 +1,38 @@
+"""Errors a person can act on: each names the file, line or node and what is wrong.
+
+The CLI turns every ClusterKGError into one message on stderr and its exit code, never a
+traceback. Exit codes follow pySHACL: 0 conforms / 1 does not conform / 2 unusable input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_USAGE = 2
+
+
+class ClusterKGError(Exception):
+    """Base class; `exit_code` is what the CLI exits with."""
+
+    exit_code = EXIT_USAGE
+
+
+class InputError(ClusterKGError):
+    """An input file that cannot be used: unreadable, not UTF-8, malformed, unsafe."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = message
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class QueryError(ClusterKGError):
+    """A query that cannot be run: unknown name, syntax error, refused operation."""
+
+
+class ParameterError(ClusterKGError):
+    """A query parameter that is missing, unknown or ambiguous."""

@@ -1,0 +1,299 @@
+"""Reading RDF files safely, with errors that name the file and line.
+
+rdflib parses (its errors carry line numbers); on top of it this module refuses what rdflib lets
+through: bytes that are not UTF-8, IRIs with spaces, ill-typed literals, and JSON-LD documents
+whose @context is fetched from elsewhere. Nothing here opens a network connection.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from clusterkg.errors import InputError
+from clusterkg.literals import LEXICAL_FORMS, ill_typed_reason
+
+FORMAT_BY_SUFFIX = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+
+_PREFIX_DECL = re.compile(r"(?:@prefix|PREFIX)\s+([\w\-.]*):\s*<([^>]*)>", re.IGNORECASE)
+_TYPED_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"\^\^(<[^>\s]*>|[\w\-.]*:[\w\-.]*)')
+_BAD_IRI_CHARS = re.compile(r'[\s<>"{}|\\^`]')
+_NAME_CHAR = r"[\w\-:%]"
+
+
+@dataclass
+class SourceFile:
+    """One parsed file: its text and prefixes, kept to point problems at a line."""
+
+    path: Path
+    text: str
+    prefixes: dict[str, str] = field(default_factory=dict)
+    _lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    def spellings(self, iri: str) -> list[str]:
+        """The ways this file may write an IRI: <full> and every prefixed name."""
+        found = [f"<{iri}>"]
+        for prefix, namespace in self.prefixes.items():
+            if namespace and iri.startswith(namespace):
+                found.append(f"{prefix}:{iri[len(namespace):]}")
+        return found
+
+    def line_of(self, iri: str) -> int | None:
+        """Line where the IRI is first written as a subject, else first written at all."""
+        patterns = [
+            re.compile(rf"(?<!{_NAME_CHAR})" + re.escape(s) + rf"(?!{_NAME_CHAR}|\.{_NAME_CHAR})")
+            for s in self.spellings(iri)
+        ]
+        first_use: int | None = None
+        for number, line in enumerate(self.lines, start=1):
+            for pattern in patterns:
+                match = pattern.search(line)
+                if match is None:
+                    continue
+                if not line[: match.start()].strip():
+                    return number
+                if first_use is None:
+                    first_use = number
+        return first_use
+
+
+class SourceMap:
+    """Where each node of a loaded graph is written: file and line."""
+
+    def __init__(self) -> None:
+        self.files: list[SourceFile] = []
+        self._cache: dict[str, tuple[str, int | None] | None] = {}
+
+    def add(self, source: SourceFile) -> None:
+        self.files.append(source)
+        self._cache.clear()
+
+    def locate(self, iri: str) -> tuple[str, int | None] | None:
+        """(file, line) where the node is written as a subject, else where it first appears."""
+        if iri not in self._cache:
+            self._cache[iri] = self._search(iri)
+        return self._cache[iri]
+
+    def _search(self, iri: str) -> tuple[str, int | None] | None:
+        fallback: tuple[str, int | None] | None = None
+        for source in self.files:
+            line = source.line_of(iri)
+            if line is None:
+                continue
+            if not source.lines[line - 1][:1].isspace():
+                return str(source.path), line
+            fallback = fallback or (str(source.path), line)
+        return fallback
+
+
+def rdf_format(path: Path) -> str:
+    fmt = FORMAT_BY_SUFFIX.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMAT_BY_SUFFIX))
+        raise InputError(path, f"unknown RDF file type {path.suffix!r} (known: {known})")
+    return fmt
+
+
+def read_text(path: Path) -> str:
+    """The file as UTF-8 text; any other encoding is refused with the line of the first bad byte."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(
+            path, f"not UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8", line
+        ) from None
+
+
+def parse_file(path: Path, into: Graph, sources: SourceMap) -> None:
+    """Parse one RDF file into `into`, recording it in `sources`; InputError if unusable."""
+    fmt = rdf_format(path)
+    text = read_text(path)
+    if fmt == "json-ld":
+        _refuse_remote_contexts(path, text)
+    graph = Graph()
+    try:
+        with _quiet_rdflib():
+            graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except BadSyntax as error:
+        raise InputError(path, _bad_syntax_reason(error), error.lines + 1) from None
+    except Exception as error:  # rdflib's parsers raise many types; all mean the same to a user
+        raise InputError(path, f"cannot parse as {fmt}: {_first_line(error)}",
+                         _line_hint(error)) from None
+    source = SourceFile(path, text, dict(_PREFIX_DECL.findall(text)))
+    _check_terms(source, graph)
+    into += graph
+    sources.add(source)
+
+
+def parse_files(paths: Iterable[Path], into: Graph | None = None) -> tuple[Graph, SourceMap]:
+    graph = into if into is not None else Graph()
+    sources = SourceMap()
+    for path in paths:
+        parse_file(path, graph, sources)
+    return graph, sources
+
+
+def _check_terms(source: SourceFile, graph: Graph) -> None:
+    """Refuse IRIs that are not IRIs and literals that are not of their datatype."""
+    _check_typed_literal_spellings(source)
+    for term in _terms(graph):
+        if isinstance(term, URIRef) and _BAD_IRI_CHARS.search(term):
+            raise InputError(
+                source.path,
+                f"IRI <{term}> contains a space or a character not allowed in IRIs; "
+                "percent-encode it (a space is %20)",
+                _line_containing(source, f"<{term}>"),
+            )
+        if isinstance(term, Literal):
+            reason = ill_typed_reason(term)
+            if reason:
+                raise InputError(
+                    source.path, f"literal {reason}", _line_containing(source, f'"{term}"')
+                )
+
+
+def _check_typed_literal_spellings(source: SourceFile) -> None:
+    """Check typed literals as written (rdflib rewrites some, e.g. "yes"^^xsd:boolean → false)."""
+    for number, line in enumerate(source.lines, start=1):
+        for match in _TYPED_LITERAL.finditer(line):
+            lexical, datatype = match.group(1), match.group(2)
+            iri = _expand(datatype, source.prefixes)
+            pattern = LEXICAL_FORMS.get(iri or "")
+            if pattern is not None and not pattern.fullmatch(lexical):
+                raise InputError(
+                    source.path,
+                    f"literal {lexical!r} is not a valid {datatype}: {_datatype_hint(iri or '')}",
+                    number,
+                )
+
+
+def _datatype_hint(iri: str) -> str:
+    name = iri.rsplit("#", 1)[-1]
+    examples = {
+        "boolean": "write true or false",
+        "gYear": 'write a year such as "2018"',
+        "gYearMonth": 'write a year and month such as "2016-07"',
+        "gMonth": 'write a month such as "--05"',
+        "date": 'write a date such as "2010-05-04"',
+        "integer": "write digits only",
+        "decimal": 'write a number such as "1403744.26"',
+        "duration": 'write an ISO 8601 duration such as "P2Y"',
+    }
+    return examples.get(name, f"see the lexical form of xsd:{name}")
+
+
+def _expand(name: str, prefixes: dict[str, str]) -> str | None:
+    if name.startswith("<"):
+        return name[1:-1]
+    prefix, _, local = name.partition(":")
+    namespace = prefixes.get(prefix)
+    return namespace + local if namespace is not None else None
+
+
+def _terms(graph: Graph) -> Iterator[Any]:
+    for triple in graph:
+        yield from triple
+
+
+def _line_containing(source: SourceFile, needle: str) -> int | None:
+    for number, line in enumerate(source.lines, start=1):
+        if needle in line:
+            return number
+    return None
+
+
+def _bad_syntax_reason(error: BadSyntax) -> str:
+    why = str(getattr(error, "_why", "")) or str(error)
+    if "not bound" in why and "Prefix" in why:
+        return f"{why}: declare it with @prefix before use"
+    return f"Turtle syntax error: {why}"
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0][:300]
+
+
+def _line_hint(error: Exception) -> int | None:
+    match = re.search(r"line (\d+)", str(error))
+    return int(match.group(1)) if match else None
+
+
+def _refuse_remote_contexts(path: Path, text: str) -> None:
+    """JSON-LD may only use inline contexts: a context by reference would be fetched."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"not valid JSON: {error.msg}", error.lineno) from None
+    for context in _contexts(document):
+        raise InputError(
+            path,
+            f'@context "{context}" refers to a document elsewhere; clusterkg does not fetch '
+            "remote or local contexts: inline the context object instead",
+            _line_containing(SourceFile(path, text), str(context)),
+        )
+
+
+def _contexts(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                values = value if isinstance(value, list) else [value]
+                yield from (v for v in values if isinstance(v, str))
+                yield from _contexts([v for v in values if not isinstance(v, str)])
+            else:
+                yield from _contexts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _contexts(item)
+
+
+class _quiet_rdflib:
+    """rdflib logs and warns about the very problems this module reports itself."""
+
+    def __enter__(self) -> None:
+        self._catch = warnings.catch_warnings()
+        self._catch.__enter__()
+        warnings.simplefilter("ignore")
+        self._logger = logging.getLogger("rdflib")
+        self._level = self._logger.level
+        self._logger.setLevel(logging.CRITICAL)
+
+    def __exit__(self, *exc: object) -> None:
+        self._logger.setLevel(self._level)
+        self._catch.__exit__(*exc)
+
+
+def is_blank(term: object) -> bool:
+    return isinstance(term, BNode)

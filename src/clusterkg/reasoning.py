@@ -1,0 +1,49 @@
+"""OWL RL (or RDFS) reasoning with owlrl, keeping what it adds apart from what was asserted.
+
+owlrl expands a graph in place; we expand a copy and keep the difference, so the asserted facts
+stay exactly as written and the inferred ones can be exported or hidden on request.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import owlrl
+from rdflib import Graph, Literal, URIRef
+
+PROFILES = {"owlrl": owlrl.OWLRL_Semantics, "rdfs": owlrl.RDFS_Semantics}
+
+
+@dataclass
+class Inference:
+    """What reasoning added: the inferred triples, and under which profile."""
+
+    profile: str
+    inferred: Graph
+
+    def counts_by_predicate(self) -> list[tuple[str, int]]:
+        counts = Counter(str(p) for p in self.inferred.predicates())
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def infer(asserted: Graph, profile: str = "owlrl") -> Inference:
+    """The triples that `profile` entails from `asserted` and that are not asserted."""
+    semantics = PROFILES[profile]
+    closure = Graph()
+    closure += asserted
+    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    inferred = Graph()
+    for triple in closure:
+        if triple not in asserted and _meaningful(triple):
+            inferred.add(triple)
+    return Inference(profile, inferred)
+
+
+def _meaningful(triple: tuple[object, object, object]) -> bool:
+    """Drop owlrl's by-products that say nothing about the data: literal subjects (invalid RDF)
+    and reflexive owl:sameAs, which every OWL RL closure adds for every node."""
+    subject, predicate, obj = triple
+    if isinstance(subject, Literal):
+        return False
+    return not (predicate == URIRef("http://www.w3.org/2002/07/owl#sameAs") and subject == obj)
