@@ -12,6 +12,7 @@ The header keeps the file valid SPARQL, so the same files run on any SPARQL 1.1 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -79,7 +80,11 @@ def parse_header(name: str, path: Path, text: str) -> StoredQuery:
 
 def _parameter(path: Path, number: int, value: str) -> Parameter:
     parts = value.split(None, 3)
-    if len(parts) < 3 or parts[1] not in PARAMETER_KINDS or parts[2] not in ("required", "optional"):
+    if (
+        len(parts) < 3
+        or parts[1] not in PARAMETER_KINDS
+        or parts[2] not in ("required", "optional")
+    ):
         raise QueryError(
             f"{path}:{number}: '#+ param:' must read 'NAME KIND required|optional DESCRIPTION' "
             f"with KIND one of {', '.join(PARAMETER_KINDS)}"
@@ -100,7 +105,7 @@ class Catalogue:
     def names(self) -> list[str]:
         return sorted(self._queries)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[StoredQuery]:
         return iter(self._queries[name] for name in self.names())
 
     def get(self, name: str) -> StoredQuery:
@@ -109,6 +114,4 @@ class Catalogue:
             return self._queries[name]
         near = get_close_matches(name, self.names(), n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(near)}?" if near else ""
-        raise QueryError(
-            f"no stored query named {name!r}{hint} (`clusterkg queries` lists them)"
-        )
+        raise QueryError(f"no stored query named {name!r}{hint} (`clusterkg queries` lists them)")

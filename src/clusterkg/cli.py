@@ -10,12 +10,14 @@ from typing import Any, TypeVar
 import click
 
 from clusterkg import __version__
+from clusterkg.catalogue import Catalogue
 from clusterkg.engine import Table, Triples
 from clusterkg.errors import EXIT_USAGE, EXIT_VIOLATIONS, ClusterKGError
 from clusterkg.formats import GRAPH_FORMATS, TABLE_FORMATS, render_table, render_triples
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.namespaces import shorten
 from clusterkg.reasoning import PROFILES
+from clusterkg.resources import bundled
 from clusterkg.serialise import EXPORT_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,17 +37,24 @@ class Group(click.Group):
 def output_options(function: F) -> F:
     choices = click.Choice(sorted(set(TABLE_FORMATS) | set(GRAPH_FORMATS)))
     return click.option(
-        "-f", "--format", "fmt", type=choices, default=None,
+        "-f",
+        "--format",
+        "fmt",
+        type=choices,
+        default=None,
         help="table|csv|tsv|json|md for SELECT/ASK (default table); "
-             "ttl|nt|jsonld for CONSTRUCT/DESCRIBE (default ttl).",
+        "ttl|nt|jsonld for CONSTRUCT/DESCRIBE (default ttl).",
     )(function)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--data", "data", multiple=True, type=click.Path(path_type=Path),
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
     help="Data file or folder to use instead of the bundled facts (repeatable). "
-         "The ontology, shapes and reference vocabularies always stay loaded.",
+    "The ontology, shapes and reference vocabularies always stay loaded.",
 )
 @click.version_option(__version__, prog_name="clusterkg")
 @click.pass_context
@@ -65,11 +74,15 @@ def _graph(ctx: click.Context) -> KnowledgeGraph:
 def _print_result(result: Table | Triples, fmt: str | None) -> None:
     if isinstance(result, Triples):
         if fmt is not None and fmt not in GRAPH_FORMATS:
-            raise ClusterKGError(f"--format {fmt} is for tables; a graph result takes ttl, nt or jsonld")
+            raise ClusterKGError(
+                f"--format {fmt} is for tables; a graph result takes ttl, nt or jsonld"
+            )
         click.echo(render_triples(result, fmt or "ttl"), nl=False)
         return
     if fmt is not None and fmt not in TABLE_FORMATS:
-        raise ClusterKGError(f"--format {fmt} is for graphs; a table result takes table, csv, tsv, json or md")
+        raise ClusterKGError(
+            f"--format {fmt} is for graphs; a table result takes table, csv, tsv, json or md"
+        )
     click.echo(render_table(result, fmt or "table"), nl=False)
 
 
@@ -81,32 +94,35 @@ def list_queries(ctx: click.Context) -> None:
     \b
         clusterkg queries
     """
-    graph_bundle = _graph_bundle(ctx)
-    for stored in graph_bundle:
+    for stored in Catalogue(bundled().queries):
         click.echo(f"{stored.name}  {stored.title}")
         for p in stored.parameters:
             need = "required" if p.required else "optional"
             click.echo(f"    -p {p.name} <{p.kind}>  {need}  {p.description}")
         for example in stored.examples:
-            args = " ".join(f"-p {k} {v!r}" if " " in v else f"-p {k} {v}"
-                            for k, _, v in (e.partition("=") for e in example.split(";")))
+            args = " ".join(
+                f"-p {k} {v!r}" if " " in v else f"-p {k} {v}"
+                for k, _, v in (e.partition("=") for e in example.split(";"))
+            )
             click.echo(f"    e.g. clusterkg query {stored.name} {args}".rstrip())
-
-
-def _graph_bundle(ctx: click.Context) -> Any:
-    from clusterkg.catalogue import Catalogue
-    from clusterkg.resources import bundled
-
-    return Catalogue(bundled().queries)
 
 
 @cli.command()
 @click.argument("name")
-@click.option("-p", "--param", "params", multiple=True, type=(str, str), metavar="NAME VALUE",
-              help="Query parameter: a name, acronym, IRI or CURIE (repeatable).")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    type=(str, str),
+    metavar="NAME VALUE",
+    help="Query parameter: a name, acronym, IRI or CURIE (repeatable).",
+)
 @output_options
 @click.pass_context
-def query(ctx: click.Context, name: str, params: tuple[tuple[str, str], ...], fmt: str | None) -> None:
+def query(
+    ctx: click.Context, name: str, params: tuple[tuple[str, str], ...], fmt: str | None
+) -> None:
     """Run a stored query and print its results.
 
     \b
@@ -135,7 +151,9 @@ def sparql(ctx: click.Context, file: Path | None, expression: str | None, fmt: s
         echo 'ASK { ?s a <https://w3id.org/clusterkg/ontology#Cluster> }' | clusterkg sparql -
     """
     if (file is None) == (expression is None):
-        raise ClusterKGError("give a query FILE, '-' for standard input, or -e 'QUERY' (one of them)")
+        raise ClusterKGError(
+            "give a query FILE, '-' for standard input, or -e 'QUERY' (one of them)"
+        )
     if expression is not None:
         text = expression
     elif str(file) == "-":
@@ -151,9 +169,15 @@ def sparql(ctx: click.Context, file: Path | None, expression: str | None, fmt: s
 
 @cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text",
-              help="text: one problem a line (file:line: severity: node property: message); "
-                   "json; ttl: the SHACL validation report graph.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "ttl"]),
+    default="text",
+    help="text: one problem a line (file:line: severity: node property: message); "
+    "json; ttl: the SHACL validation report graph.",
+)
 @click.pass_context
 def validate_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     """Validate data files or folders (default: the graph's data) against the SHACL shapes.
@@ -193,20 +217,26 @@ def reason(ctx: click.Context, profile: str, show: bool) -> None:
     for predicate, count in inference.counts_by_predicate():
         click.echo(f"  {count:6d}  {shorten(predicate)}")
     if show:
-        from clusterkg.serialise import serialise
         from clusterkg.engine import to_oxigraph
+        from clusterkg.serialise import serialise
 
-        quads = [(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), None)
-                 for s, p, o in inference.inferred]
+        quads = [
+            (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), None) for s, p, o in inference.inferred
+        ]
         click.echo(serialise(quads, "ttl"), nl=False)  # type: ignore[arg-type]
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl",
-              show_default=True)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl", show_default=True
+)
 @click.option("--inferred", is_flag=True, help="Include the OWL RL inferred triples.")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Write to this file (atomically) instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write to this file (atomically) instead of standard output.",
+)
 @click.pass_context
 def export(ctx: click.Context, fmt: str, inferred: bool, output: Path | None) -> None:
     """Export the graph with its VoID/DCAT description; the same input gives the same bytes.

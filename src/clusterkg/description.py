@@ -18,10 +18,25 @@ def describe(asserted: Graph, triple_count: int) -> Graph:
     out = Graph()
     out.add((DATASET, RDF.type, VOID.Dataset))
     out.add((DATASET, RDF.type, DCAT.Dataset))
-    out.add((DATASET, DCTERMS.title, Literal("clusterkg: industry clusters and their labels", lang="en")))
-    out.add((DATASET, DCTERMS.description, Literal(
-        "Industry clusters, their member companies, coordinators, agencies, projects, funders and "
-        "ESCA cluster-management excellence label awards, each fact with its source.", lang="en")))
+    out.add(
+        (
+            DATASET,
+            DCTERMS.title,
+            Literal("clusterkg: industry clusters and their labels", lang="en"),
+        )
+    )
+    out.add(
+        (
+            DATASET,
+            DCTERMS.description,
+            Literal(
+                "Industry clusters, their member companies, coordinators, agencies, projects, "
+                "funders and "
+                "ESCA cluster-management excellence label awards, each fact with its source.",
+                lang="en",
+            ),
+        )
+    )
     out.add((DATASET, DCTERMS.license, LICENCE))
     out.add((DATASET, VOID.uriSpace, Literal(CKID)))
     out.add((DATASET, VOID.triples, Literal(triple_count, datatype=XSD.integer)))

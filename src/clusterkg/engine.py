@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -25,6 +26,7 @@ INFERRED = "https://w3id.org/clusterkg/graph/inferred"
 DESCRIPTION = "https://w3id.org/clusterkg/graph/description"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Bindings = Mapping[str, Term]
 
 
 @dataclass
@@ -89,12 +91,12 @@ class Engine:
     def count(self, name: str) -> int:
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
 
-    def run(
-        self, query: str, bindings: Mapping[str, Term] | None = None
-    ) -> Table | Triples:
+    def run(self, query: str, bindings: Mapping[str, Term] | None = None) -> Table | Triples:
         """Run a read-only SPARQL query; `bindings` are bound as RDF terms, never spliced."""
         refuse_unsafe(query)
-        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        substitutions: dict[ox.Variable, Any] = {
+            ox.Variable(k): v for k, v in (bindings or {}).items()
+        }
         try:
             result = self._store.query(
                 query, use_default_graph_as_union=True, substitutions=substitutions or None

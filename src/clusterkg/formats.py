@@ -34,7 +34,7 @@ def render_table(table: Table, fmt: str) -> str:
 
 
 def render_triples(result: Triples, fmt: str) -> str:
-    """CONSTRUCT/DESCRIBE results as Turtle, N-Triples or JSON-LD (sorted: same input, same bytes)."""
+    """CONSTRUCT/DESCRIBE results as Turtle, N-Triples or JSON-LD: same input, same bytes."""
     from clusterkg.serialise import serialise_triples
 
     return serialise_triples(result.triples, fmt)
@@ -70,7 +70,7 @@ def _json(table: Table) -> str:
         document = {"head": {}, "boolean": table.boolean}
     else:
         bindings = [
-            {v: _json_term(t) for v, t in zip(table.variables, row) if t is not None}
+            {v: _json_term(t) for v, t in zip(table.variables, row, strict=True) if t is not None}
             for row in table.rows
         ]
         document = {"head": {"vars": table.variables}, "results": {"bindings": bindings}}
@@ -114,9 +114,9 @@ def _cells(table: Table) -> tuple[list[str], list[list[str]]]:
 def _aligned(table: Table) -> str:
     header, rows = _cells(table)
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     count = len(rows)
     lines.append(f"({count} row{'s' if count != 1 else ''})")
     return "\n".join(lines) + "\n"

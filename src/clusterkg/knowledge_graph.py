@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from clusterkg import description, reasoning
 from clusterkg.catalogue import Catalogue, StoredQuery
-from clusterkg.engine import ASSERTED, DESCRIPTION, INFERRED, Engine, Table, Triples
+from clusterkg.engine import ASSERTED, DESCRIPTION, INFERRED, Engine, Table, Term, Triples
 from clusterkg.errors import ClusterKGError, ParameterError
 from clusterkg.loading import SourceMap, parse_files
 from clusterkg.progress import step
@@ -39,7 +39,9 @@ class KnowledgeGraph:
 
     @classmethod
     def load(
-        cls, data: Sequence[Path | str] | None = None, profile: str = "owlrl",
+        cls,
+        data: Sequence[Path | str] | None = None,
+        profile: str = "owlrl",
         bundle: Bundle | None = None,
     ) -> KnowledgeGraph:
         """Load the vocabulary plus `data` (files or folders; default: the bundled facts)."""
@@ -79,7 +81,7 @@ class KnowledgeGraph:
         stored = self.catalogue.get(name)
         return self.engine.run(stored.text, self.bind(stored, params or {}))
 
-    def bind(self, stored: StoredQuery, params: Mapping[str, str]) -> dict[str, object]:
+    def bind(self, stored: StoredQuery, params: Mapping[str, str]) -> dict[str, Term]:
         unknown = sorted(set(params) - {p.name for p in stored.parameters})
         if unknown:
             known = ", ".join(p.name for p in stored.parameters) or "none"
@@ -122,8 +124,10 @@ class KnowledgeGraph:
         graphs.append((description.describe(self.asserted, count), DESCRIPTION))
         named = fmt in DATASET_FORMATS
         for graph, name in graphs:
-            quads += [(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name if named else None)
-                      for s, p, o in graph]
+            quads += [
+                (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name if named else None)
+                for s, p, o in graph
+            ]
         with step(f"Serialising {len(quads)} triples"):
             return serialise(quads, fmt)
 
@@ -146,6 +150,8 @@ def _shapes(bundle: Bundle) -> Graph:
     return shapes
 
 
-def validate_files(paths: Sequence[Path | str] | None = None, bundle: Bundle | None = None) -> Report:
+def validate_files(
+    paths: Sequence[Path | str] | None = None, bundle: Bundle | None = None
+) -> Report:
     """Validate data files (default: the bundled facts) together with the vocabulary."""
     return KnowledgeGraph.load(paths, bundle=bundle).validate()

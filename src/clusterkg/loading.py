@@ -12,11 +12,12 @@ import logging
 import re
 import warnings
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from clusterkg.errors import InputError
@@ -61,7 +62,7 @@ class SourceFile:
         found = [f"<{iri}>"]
         for prefix, namespace in self.prefixes.items():
             if namespace and iri.startswith(namespace):
-                found.append(f"{prefix}:{iri[len(namespace):]}")
+                found.append(f"{prefix}:{iri[len(namespace) :]}")
         return found
 
     def line_of(self, iri: str) -> int | None:
@@ -148,8 +149,9 @@ def parse_file(path: Path, into: Graph, sources: SourceMap) -> None:
     except BadSyntax as error:
         raise InputError(path, _bad_syntax_reason(error), error.lines + 1) from None
     except Exception as error:  # rdflib's parsers raise many types; all mean the same to a user
-        raise InputError(path, f"cannot parse as {fmt}: {_first_line(error)}",
-                         _line_hint(error)) from None
+        raise InputError(
+            path, f"cannot parse as {fmt}: {_first_line(error)}", _line_hint(error)
+        ) from None
     source = SourceFile(path, text, dict(_PREFIX_DECL.findall(text)))
     _check_terms(source, graph)
     into += graph
@@ -279,21 +281,15 @@ def _contexts(node: Any) -> Iterator[str]:
             yield from _contexts(item)
 
 
-class _quiet_rdflib:
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
     """rdflib logs and warns about the very problems this module reports itself."""
-
-    def __enter__(self) -> None:
-        self._catch = warnings.catch_warnings()
-        self._catch.__enter__()
-        warnings.simplefilter("ignore")
-        self._logger = logging.getLogger("rdflib")
-        self._level = self._logger.level
-        self._logger.setLevel(logging.CRITICAL)
-
-    def __exit__(self, *exc: object) -> None:
-        self._logger.setLevel(self._level)
-        self._catch.__exit__(*exc)
-
-
-def is_blank(term: object) -> bool:
-    return isinstance(term, BNode)
+    logger = logging.getLogger("rdflib")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)

@@ -49,7 +49,7 @@ def shorten(iri: str) -> str:
     best = iri
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
-            local = iri[len(namespace):]
+            local = iri[len(namespace) :]
             candidate = f"{prefix}:{local}"
             if local and "/" not in local and len(candidate) < len(best):
                 best = candidate

@@ -32,7 +32,9 @@ def infer(asserted: Graph, profile: str = "owlrl") -> Inference:
     semantics = PROFILES[profile]
     closure = Graph()
     closure += asserted
-    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+        closure
+    )
     inferred = Graph()
     for triple in closure:
         if triple not in asserted and _meaningful(triple):

@@ -87,22 +87,25 @@ class Resolver:
         wanted = normalise(value)
         found = index.get(wanted, set())
         if not found and wanted:
-            found = {thing for name, things in index.items() if _words_start(name, wanted)
-                     for thing in things}
+            found = {
+                thing
+                for name, things in index.items()
+                if _words_start(name, wanted)
+                for thing in things
+            }
         if len(found) == 1:
             return next(iter(found))
         if found:
             listed = "\n".join(f"  {self._display.get(t, t)}  <{t}>" for t in sorted(found))
             raise ParameterError(
-                f"{parameter.name}: {value!r} is ambiguous; it names {len(found)} {parameter.kind}s:"
+                f"{parameter.name}: {value!r} is ambiguous; "
+                f"it names {len(found)} {parameter.kind}s:"
                 f"\n{listed}\nUse a longer name or the IRI."
             )
         near = get_close_matches(wanted, list(index), n=3, cutoff=0.6)
         names = sorted({self._display[t] for n in near for t in index[n]})
         hint = f" Did you mean: {'; '.join(names)}?" if names else ""
-        raise ParameterError(
-            f"{parameter.name}: no {parameter.kind} is named {value!r}.{hint}"
-        )
+        raise ParameterError(f"{parameter.name}: no {parameter.kind} is named {value!r}.{hint}")
 
     def _names(self, kind: str) -> dict[str, set[str]]:
         if kind not in self._index:

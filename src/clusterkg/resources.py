@@ -64,7 +64,9 @@ def expand_paths(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES and p.is_file())
             if not found:
-                raise ClusterKGError(f"{path}: folder holds no RDF files ({', '.join(RDF_SUFFIXES)})")
+                raise ClusterKGError(
+                    f"{path}: folder holds no RDF files ({', '.join(RDF_SUFFIXES)})"
+                )
             files.extend(found)
         elif path.is_file():
             files.append(path)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+
 from clusterkg.engine import Term, to_oxigraph
 from clusterkg.namespaces import PREFIXES
 
@@ -50,8 +51,9 @@ def canonical_blank_nodes(quads: list[Quad]) -> list[Quad]:
     for _round in range(len(edges)):
         refined = {
             node: hashlib.sha256(
-                "\n".join(sorted(f"{label} {_colour_of(term, colour)}" for label, term in out))
-                .encode()
+                "\n".join(
+                    sorted(f"{label} {_colour_of(term, colour)}" for label, term in out)
+                ).encode()
             ).hexdigest()
             for node, out in edges.items()
         }
@@ -108,7 +110,8 @@ def serialise(quads: list[Quad], fmt: str) -> str:
 
 
 def serialise_triples(triples: Iterable[ox.Triple], fmt: str) -> str:
-    quads: list[Quad] = [(t.subject, t.predicate, t.object, None) for t in triples]
+    # RDF-star quoted triples never occur here: the graph is loaded from RDF 1.1 files.
+    quads: list[Quad] = [(t.subject, t.predicate, t.object, None) for t in triples]  # type: ignore[misc]
     return serialise(quads, fmt)
 
 
@@ -139,7 +142,7 @@ def _curie(iri: str) -> str | None:
     best: str | None = None
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
-            local = iri[len(namespace):]
+            local = iri[len(namespace) :]
             if (local == "" or _LOCAL_NAME.fullmatch(local)) and (
                 best is None or len(prefix) + len(local) < len(best)
             ):
@@ -224,7 +227,7 @@ def _jsonld_nodes(triples: list[tuple[Term, Term, Term]]) -> list[dict[str, Any]
         if value not in node.setdefault(name, []):
             node[name].append(value)
     for node in nodes.values():
-        for name, values in node.items():
+        for values in node.values():
             if isinstance(values, list):
                 values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     return [nodes[k] for k in sorted(nodes)]

@@ -42,9 +42,7 @@ class Problem:
 
     def text(self) -> str:
         path = shorten(self.path) if self.path else "-"
-        return (
-            f"{self.location()}: {self.severity}: {shorten(self.focus)} {path}: {self.message}"
-        )
+        return f"{self.location()}: {self.severity}: {shorten(self.focus)} {path}: {self.message}"
 
 
 @dataclass
@@ -90,9 +88,19 @@ def validate(data: Graph, shapes: Graph, sources: SourceMap) -> Report:
         allow_warnings=True,
         do_owl_imports=False,
     )
-    problems = [_problem(results, r, sources) for r in results.subjects(RDF.type, SH.ValidationResult)]
-    problems.sort(key=lambda p: (SEVERITY_ORDER.get(p.severity, 3), p.file or "", p.line or 0,
-                                 p.focus, p.path or "", p.message))
+    problems = [
+        _problem(results, r, sources) for r in results.subjects(RDF.type, SH.ValidationResult)
+    ]
+    problems.sort(
+        key=lambda p: (
+            SEVERITY_ORDER.get(p.severity, 3),
+            p.file or "",
+            p.line or 0,
+            p.focus,
+            p.path or "",
+            p.message,
+        )
+    )
     return Report(problems, results)
 
 
