@@ -34,17 +34,30 @@ LEXICAL_FORMS: dict[str, re.Pattern[str]] = {
     str(XSD.duration): re.compile(
         r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
     ),
+    **{
+        str(XSD[name]): re.compile(r"[+-]?\d+")
+        for name in ("long", "int", "short", "byte", "nonPositiveInteger", "negativeInteger")
+    },
+    **{
+        str(XSD[name]): re.compile(r"\+?\d+")
+        for name in ("unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")
+    },
     str(XSD.anyURI): re.compile(r"[^\s<>\"{}|\\^`]*"),
 }
 
 
 def ill_typed_reason(literal: Literal) -> str | None:
-    """Why a typed literal is not a valid value of its datatype, or None if it is."""
-    datatype = str(literal.datatype) if literal.datatype else None
-    if datatype is None:
+    """Why a typed literal is not a valid value of its datatype, or None if it is.
+
+    Only our own lexical patterns are trusted: rdflib's `ill_typed` flag changes once owlrl has
+    replaced rdflib's datatype converters (seen: "--05"^^xsd:gMonth flagged after reasoning).
+    The one exception is xsd:boolean, whose lexical form rdflib rewrites while parsing.
+    """
+    if not literal.datatype:
         return None
+    datatype = str(literal.datatype)
     name = datatype.rsplit("#", 1)[-1]
-    if getattr(literal, "ill_typed", None):
+    if datatype == str(XSD.boolean) and getattr(literal, "ill_typed", None):
         return f"is not a valid xsd:{name}"
     pattern = LEXICAL_FORMS.get(datatype)
     if pattern is not None and not pattern.fullmatch(str(literal)):
