@@ -101,39 +101,74 @@ class Engine:
             result = self._store.query(
                 query, use_default_graph_as_union=True, substitutions=substitutions or None
             )
+            # Results are read inside the try: Oxigraph evaluates lazily and may fail while
+            # the rows are read.
+            if isinstance(result, ox.QueryBoolean):
+                return Table(["result"], [], boolean=bool(result))
+            if isinstance(result, ox.QuerySolutions):
+                variables = [v.value for v in result.variables]
+                rows = [[solution[v] for v in variables] for solution in result]
+                return Table(variables, rows)
+            return Triples(list(result))
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {_first_line(error)}") from None
-        except (OSError, RuntimeError) as error:
+        except (OSError, RuntimeError, ValueError, TypeError) as error:
             raise QueryError(f"query failed: {_first_line(error)}") from None
-        if isinstance(result, ox.QueryBoolean):
-            return Table(["result"], [], boolean=bool(result))
-        if isinstance(result, ox.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            rows = [[solution[v] for v in variables] for solution in result]
-            return Table(variables, rows)
-        return Triples(list(result))
 
     def quads(self, graphs: Iterable[str]) -> Iterable[ox.Quad]:
         for name in graphs:
             yield from self._store.quads_for_pattern(None, None, None, ox.NamedNode(name))
 
 
-# Words that make a query reach outside the graph it was given. They are matched outside
-# comments, strings and IRIs; a variable (?service) or a prefixed name (ex:load) is no match.
+# Words that make a query reach outside the graph it was given. They are matched in the code of
+# the query, after comments, strings and IRIs are blanked out; a variable (?service) or a prefixed
+# name (ex:load, load:x) is no match.
 _OUTSIDE = re.compile(r"(?<![\w?$:\-])(SERVICE|FROM|LOAD)(?![\w:\-])", re.IGNORECASE)
 _UPDATE = re.compile(
     r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\s*)*(INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b",
     re.IGNORECASE,
 )
-_NOT_CODE = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\s]*>|#[^\n]*"
-)
+# SPARQL 1.1 IRIREF: no spaces, no <>"{}|^`\ inside. `1<2)SERVICE?x{` is therefore no IRI.
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_LONG_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'')
+_SHORT_STRING = re.compile(r'"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'')
+
+
+def code_of(query: str) -> str:
+    """The query with comments, strings and IRIs blanked, and escapes in local names (`ex:a\\#`)
+    kept as name characters: what is left is what the SPARQL parser reads as keywords."""
+    out: list[str] = []
+    i, n = 0, len(query)
+    while i < n:
+        char = query[i]
+        if char == "#":
+            end = query.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if char == "\\" and i + 1 < n:
+            out.append("__")
+            i += 2
+            continue
+        if char in "\"'":
+            match = _LONG_STRING.match(query, i) or _SHORT_STRING.match(query, i)
+            if match:
+                out.append(" ")
+                i = match.end()
+                continue
+        if char == "<":
+            match = _IRIREF.match(query, i)
+            if match:
+                out.append(" ")
+                i = match.end()
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out)
 
 
 def refuse_unsafe(query: str) -> None:
     """Refuse SERVICE, FROM, LOAD and updates: queries run on this graph only, read-only."""
-    code = _NOT_CODE.sub(" ", query)
+    code = code_of(query)
     outside = _OUTSIDE.search(code)
     if outside:
         word = outside.group(1).upper()

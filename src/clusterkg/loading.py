@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from clusterkg.errors import InputError
@@ -153,6 +154,7 @@ def parse_file(path: Path, into: Graph, sources: SourceMap) -> None:
             path, f"cannot parse as {fmt}: {_first_line(error)}", _line_hint(error)
         ) from None
     source = SourceFile(path, text, dict(_PREFIX_DECL.findall(text)))
+    _refuse_imports(source, graph)
     _check_terms(source, graph)
     into += graph
     sources.add(source)
@@ -164,6 +166,17 @@ def parse_files(paths: Iterable[Path], into: Graph | None = None) -> tuple[Graph
     for path in paths:
         parse_file(path, graph, sources)
     return graph, sources
+
+
+def _refuse_imports(source: SourceFile, graph: Graph) -> None:
+    """owl:imports would pull in a document from elsewhere: clusterkg loads only the files given."""
+    for imported in graph.objects(None, OWL.imports):
+        raise InputError(
+            source.path,
+            f"owl:imports <{imported}> is not followed: clusterkg loads only the files it is "
+            "given; remove the owl:imports statement and pass the imported file with --data",
+            source.line_of(str(imported)),
+        )
 
 
 def _check_terms(source: SourceFile, graph: Graph) -> None:
@@ -261,8 +274,8 @@ def _refuse_remote_contexts(path: Path, text: str) -> None:
     for context in _contexts(document):
         raise InputError(
             path,
-            f'@context "{context}" refers to a document elsewhere; clusterkg does not fetch '
-            "remote or local contexts: inline the context object instead",
+            f'JSON-LD context "{context}" refers to a document elsewhere (@context or @import); '
+            "clusterkg does not fetch remote or local contexts: inline the context object instead",
             _line_containing(SourceFile(path, text), str(context)),
         )
 
@@ -270,7 +283,7 @@ def _refuse_remote_contexts(path: Path, text: str) -> None:
 def _contexts(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "@context":
+            if key in ("@context", "@import"):
                 values = value if isinstance(value, list) else [value]
                 yield from (v for v in values if isinstance(v, str))
                 yield from _contexts([v for v in values if not isinstance(v, str)])

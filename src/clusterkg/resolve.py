@@ -48,6 +48,7 @@ SELECT DISTINCT ?thing ?label ?display WHERE {
   OPTIONAL { ?thing skos:prefLabel ?display }
   FILTER(isIRI(?thing))
 }"""
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _EXISTS = "ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }"
 
 
@@ -72,6 +73,11 @@ class Resolver:
             return ox.Literal(value)
         iri = _as_iri(value)
         if iri is not None:
+            if _NOT_IN_IRI.search(iri):
+                raise ParameterError(
+                    f'{parameter.name}: {value!r} is not a valid IRI (spaces and <>"{{}}|^`\\ '
+                    "are not allowed); give a name, a CURIE or an IRI"
+                )
             return self._existing(parameter, iri)
         return ox.NamedNode(self._by_name(parameter, value))
 
