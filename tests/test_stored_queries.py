@@ -26,7 +26,8 @@ from clusterkg.engine import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
-SOURCES = Path("/work/shared/sources")
+# A copy of ../shared/sources kept in the repository, so quotes are checked wherever tests run.
+SOURCES = Path(__file__).resolve().parents[1] / "sources"
 
 # --- IRIs (docs/model.md, "IRIs of things") ------------------------------------------------------
 
@@ -70,13 +71,19 @@ def role(slug: str) -> str:
 
 TEXT1 = f"{CKID}source/mita-8-more-clusters-bronze-label"
 TEXT2 = f"{CKID}source/mita-international-recognition-bronze-labels"
-INTERREG = ("https://www.interregeurope.eu/clusterfy/news/news-article/4743/"
-            "lithuanian-clusters-received-8-bronze-labels/")
+INTERREG = (
+    "https://www.interregeurope.eu/clusterfy/news/news-article/4743/"
+    "lithuanian-clusters-received-8-bronze-labels/"
+)
 ACHIEVEMENTS = "https://litfoodcluster.eu/en/achievements/"
-KLASTER_SETKUS = ("https://klaster.lt/en/director-mita-k-setkus-will-seek-ensure-maturity-"
-                  "internationality-10-promising-clusters")
-PROTECH_SILVER = ("https://protechnology.lt/protech-coordinated-pv-industrial-technology-cluster-"
-                  "fetek-achieves-silver-label-of-cluster-management-excellence/")
+KLASTER_SETKUS = (
+    "https://klaster.lt/en/director-mita-k-setkus-will-seek-ensure-maturity-"
+    "internationality-10-promising-clusters"
+)
+PROTECH_SILVER = (
+    "https://protechnology.lt/protech-coordinated-pv-industrial-technology-cluster-"
+    "fetek-achieves-silver-label-of-cluster-management-excellence/"
+)
 FIMTP_PAGE = "http://www.fimtp.lt/en/litek1-en/"
 SMARTFOOD_PAGE = "http://www.smartfoodcluster.com/about-us/"
 RUTA_PAGE = "http://ruta.lt/imones-istorija"
@@ -111,8 +118,14 @@ THE_TEN = set(SECTOR_OF)
 # photovoltaics cluster FETEK"; "CONFIRMED: in 2018 eight Lithuanian clusters achieved ESCA Bronze
 # labels".
 THE_EIGHT_OF_2018 = {
-    "lithuanian-plastic-cluster", "ivita", "vilnius-film-cluster", "smart-food-cluster", "litek",
-    "laugea", "national-food-cluster", "fetek",
+    "lithuanian-plastic-cluster",
+    "ivita",
+    "vilnius-film-cluster",
+    "smart-food-cluster",
+    "litek",
+    "laugea",
+    "national-food-cluster",
+    "fetek",
 }
 # public-facts: "INFERRED: the two clusters certified before the eight are LitCare and PrefabLT"
 # (text 1: "At the beginning of last year we had just 2 certified clusters").
@@ -123,11 +136,13 @@ SILVER = {"fetek", "smart-food-cluster"}
 
 # text 2, verbatim: the sentence the Rūta memberships rest on.
 # (The dashes are EN DASHes, U+2013, as in the text.)
-BELONG_TO = ("Among other clusters that received the \"Bronze Label\" certificate, two clusters "
-             "\u2013 the Smart Food and the National Food Cluster \u2013 belong to the \"Rūta\" "
-             "sweets factory.")
+BELONG_TO = (
+    'Among other clusters that received the "Bronze Label" certificate, two clusters '
+    '\u2013 the Smart Food and the National Food Cluster \u2013 belong to the "Rūta" '
+    "sweets factory."
+)
 # text 2, verbatim: the sentence that names Rūta Gilaitienė's post.
-GILAITIENE = "According to Rūta Gilaitienė, the Head of Innovations at the \"Rūta\" sweets factory,"
+GILAITIENE = 'According to Rūta Gilaitienė, the Head of Innovations at the "Rūta" sweets factory,'
 
 INJECTION = 'Rūta" } UNION { ?s ?p ?o } #'
 
@@ -326,7 +341,7 @@ def award_rows(table: Table) -> list[tuple[str | None, ...]]:
 def test_labelled_clusters_all(kg: KnowledgeGraph) -> None:
     table = run(kg, "labelled-clusters")
     rows = award_rows(table)
-    assert len(rows) == 13                       # 11 Bronze + 2 Silver awards, one row each
+    assert len(rows) == 13  # 11 Bronze + 2 Silver awards, one row each
     assert set(rows) == EXPECTED_AWARDS
     # text 1: "The European Secretariat for Cluster Analysis (ESCA) awarded 8 more clusters …";
     # text 2: "The clusters were rated and certified by the European Secretariat for Cluster
@@ -350,9 +365,7 @@ def test_labelled_clusters_bronze(kg: KnowledgeGraph) -> None:
 @golden("labelled-clusters")
 def test_labelled_clusters_bronze_sources(kg: KnowledgeGraph) -> None:
     table = run(kg, "labelled-clusters", {"tier": "Bronze Label"})
-    sources = {
-        a: set((s or "").split()) for a, s in records(table, "award", "sources")
-    }
+    sources = {a: set((s or "").split()) for a, s in records(table, "award", "sources")}
     for slug in THE_EIGHT_OF_2018:
         # text 1 reports the 8 awards; the Interreg page confirms the year 2018.
         assert {TEXT1, INTERREG} <= sources[award(f"{slug}-bronze-2018")], slug
@@ -425,7 +438,7 @@ def test_next_label(kg: KnowledgeGraph, slug: str) -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("FETEK", ("fetek", "Silver", "Gold")),           # public-facts: FETEK Silver (May)
+        ("FETEK", ("fetek", "Silver", "Gold")),  # public-facts: FETEK Silver (May)
         ("Smart Food", ("smart-food-cluster", "Silver", "Gold")),  # text 2 "the Smart Food"
         # text 1: Paužolis's "Laser & Engineering Technologies Cluster, which recently was
         # awarded with the Bronze Label" — Bronze only, so Silver is next.
@@ -433,9 +446,7 @@ def test_next_label(kg: KnowledgeGraph, slug: str) -> None:
         ("LTFood", ("national-food-cluster", "Bronze", "Silver")),  # text 1 list name
     ],
 )
-def test_next_label_by_name(
-    kg: KnowledgeGraph, name: str, expected: tuple[str, str, str]
-) -> None:
+def test_next_label_by_name(kg: KnowledgeGraph, name: str, expected: tuple[str, str, str]) -> None:
     slug, current, following = expected
     table = run(kg, "next-label", {"cluster": name})
     assert records(table, "cluster", "currentTierName", "nextTierName") == [
@@ -449,8 +460,10 @@ def test_next_label_by_name(
 
 
 @golden("project-participants")
-@pytest.mark.parametrize("project", ["InoLink", "inolink", "Promotion and Development of "
-                                     "Innovation Networking", "project:inolink"])
+@pytest.mark.parametrize(
+    "project",
+    ["InoLink", "inolink", "Promotion and Development of Innovation Networking", "project:inolink"],
+)
 def test_project_participants_inolink(kg: KnowledgeGraph, project: str) -> None:
     table = run(kg, "project-participants", {"project": project})
     expected = {
@@ -466,7 +479,8 @@ def test_project_participants_inolink(kg: KnowledgeGraph, project: str) -> None:
     } | {
         # text 1: "All 8 Lithuanian clusters that were recently benchmarked take part in the
         # project"; which eight: public-facts "the eight were …".
-        ("participant", cluster(slug)) for slug in THE_EIGHT_OF_2018
+        ("participant", cluster(slug))
+        for slug in THE_EIGHT_OF_2018
     }
     rows = records(table, "role", "organisation")
     assert len(rows) == 12
@@ -474,7 +488,11 @@ def test_project_participants_inolink(kg: KnowledgeGraph, project: str) -> None:
     assert set(column(table, "project")) == {INOLINK}
     # ORDER BY ?order: coordinator, partner, funder, funding programme, then the participants.
     assert column(table, "role") == [
-        "coordinator", "partner", "funder", "funding programme", *["participant"] * 8
+        "coordinator",
+        "partner",
+        "funder",
+        "funding programme",
+        *["participant"] * 8,
     ]
     # LitCare and PrefabLT were certified before the eight, so not among the participants.
     assert not {cluster(s) for s in THE_EARLIER_TWO} & set(column(table, "organisation"))
@@ -488,16 +506,24 @@ def test_project_participants_inolink(kg: KnowledgeGraph, project: str) -> None:
 SETKUS = (
     # text 1: "says Kęstutis Šetkus, Director of Lithuanian Agency for Science, Innovation and
     # Technology" (public-facts: MITA = "Agency for Science, Innovation and Technology").
-    person("kestutis-setkus"), post("mita-director"), role("director"), organisation("mita"),
+    person("kestutis-setkus"),
+    post("mita-director"),
+    role("director"),
+    organisation("mita"),
 )
 PAUZOLIS = (
     # text 1: "says Julius Paužolis, the coordinator of Laser & Engineering Technologies Cluster"
-    person("julius-pauzolis"), post("litek-coordinator"), role("cluster-coordinator"),
+    person("julius-pauzolis"),
+    post("litek-coordinator"),
+    role("cluster-coordinator"),
     cluster("litek"),
 )
 GILAITIENE_POST = (
     # text 2: "According to Rūta Gilaitienė, the Head of Innovations at the "Rūta" sweets factory"
-    person("ruta-gilaitiene"), post("ruta-head-of-innovations"), role("head-of-innovations"), RUTA,
+    person("ruta-gilaitiene"),
+    post("ruta-head-of-innovations"),
+    role("head-of-innovations"),
+    RUTA,
 )
 
 
@@ -505,7 +531,9 @@ GILAITIENE_POST = (
 def test_people_and_roles_all(kg: KnowledgeGraph) -> None:
     table = run(kg, "people-and-roles")
     assert set(records(table, "person", "post", "role", "organisation")) == {
-        SETKUS, PAUZOLIS, GILAITIENE_POST,
+        SETKUS,
+        PAUZOLIS,
+        GILAITIENE_POST,
     }
     assert len(table.rows) == 3
     # The names as the texts write them, with their accents.
@@ -517,7 +545,7 @@ def test_people_and_roles_all(kg: KnowledgeGraph) -> None:
     ("organisation_name", "expected"),
     [
         ("MITA", SETKUS),
-        ("Agency of Science, Innovation and Technology", SETKUS),   # text 2's spelling
+        ("Agency of Science, Innovation and Technology", SETKUS),  # text 2's spelling
         ("LITEK", PAUZOLIS),
         ("Rūta", GILAITIENE_POST),
     ],
@@ -566,7 +594,8 @@ def test_cluster_profile_litek(kg: KnowledgeGraph, name: str) -> None:
     assert values_of(facts, "name") == {"LITEK Laser & Engineering Technologies Cluster"}
     # text 1 also says "Laser & Engineering Technologies Cluster"; public-facts calls it LITEK.
     assert {"LITEK", "Laser & Engineering Technologies Cluster"} <= values_of(
-        facts, "alternative name")
+        facts, "alternative name"
+    )
     # public-facts table: "LITEK | lasers and engineering | coordinated by FIMTP"
     assert values_of(facts, "sector") == {sector("lasers-and-engineering")}
     assert values_of(facts, "coordinating organisation") == {organisation("fimtp")}
@@ -581,16 +610,24 @@ def test_cluster_profile_litek(kg: KnowledgeGraph, name: str) -> None:
     # Named in text 1's list; one of the eight on litfoodcluster.eu/en/achievements; the FIMTP
     # page of the public-facts table. (The Interreg page gives only the number 8, no names.)
     assert values_of(facts, "source") == {TEXT1, ACHIEVEMENTS, FIMTP_PAGE}
-    assert set(facts) == {"name", "alternative name", "sector", "coordinating organisation",
-                          "person", "label award", "project", "source"}
+    assert set(facts) == {
+        "name",
+        "alternative name",
+        "sector",
+        "coordinating organisation",
+        "person",
+        "label award",
+        "project",
+        "source",
+    }
 
 
 @golden("cluster-profile")
 def test_cluster_profile_smart_food(kg: KnowledgeGraph) -> None:
     facts = profile(kg, "Smart Food Cluster")
-    assert values_of(facts, "name") == {"Smart Food Cluster"}                 # text 1 list
+    assert values_of(facts, "name") == {"Smart Food Cluster"}  # text 1 list
     assert "Smart Food" in values_of(facts, "alternative name")  # text 2: "the Smart Food"
-    assert values_of(facts, "sector") == {sector("food")}                     # public-facts table
+    assert values_of(facts, "sector") == {sector("food")}  # public-facts table
     # public-facts: "Smart Food is managed by LitMEA, the Lithuanian Food Exporters Association"
     assert values_of(facts, "coordinating organisation") == {organisation("litmea")}
     # text 2 "belong to the "Rūta" sweets factory": membership, INFERRED (public-facts).
@@ -604,8 +641,13 @@ def test_cluster_profile_smart_food(kg: KnowledgeGraph) -> None:
     assert values_of(facts, "person") == set()
     # text 1 (list), text 2 (belong to), litfoodcluster achievements (the eight), smartfoodcluster
     # about-us (LitMEA), protechnology (Silver).
-    assert values_of(facts, "source") == {TEXT1, TEXT2, ACHIEVEMENTS, SMARTFOOD_PAGE,
-                                          PROTECH_SILVER}
+    assert values_of(facts, "source") == {
+        TEXT1,
+        TEXT2,
+        ACHIEVEMENTS,
+        SMARTFOOD_PAGE,
+        PROTECH_SILVER,
+    }
 
 
 @golden("cluster-profile")
@@ -616,8 +658,9 @@ def test_cluster_profile_ltfood_is_national_food_cluster(kg: KnowledgeGraph) -> 
     facts = profile(kg, "LTFood")
     assert values_of(facts, "name") == {"National Food Cluster"}
     assert {"LTFood", "NaMŪK", "Nacionalinis maisto ūkio klasteris"} <= values_of(
-        facts, "alternative name")
-    assert facts["member"] == {(RUTA, "evidence: Inferred")}                  # text 2
+        facts, "alternative name"
+    )
+    assert facts["member"] == {(RUTA, "evidence: Inferred")}  # text 2
     assert facts["label award"] == {(award("national-food-cluster-bronze-2018"), "Bronze 2018")}
     # public-facts table: no coordinator is named for the National Food Cluster.
     assert values_of(facts, "coordinating organisation") == set()
@@ -628,12 +671,16 @@ def test_cluster_profile_fetek_and_ivita_awards(kg: KnowledgeGraph) -> None:
     fetek = profile(kg, "FETEK")
     # public-facts: FETEK "coordinated by ProTech"; Bronze 2018 and a later Silver.
     assert values_of(fetek, "coordinating organisation") == {organisation("protech")}
-    assert fetek["label award"] == {(award("fetek-bronze-2018"), "Bronze 2018"),
-                                    (award("fetek-silver"), "Silver (month 05)")}
+    assert fetek["label award"] == {
+        (award("fetek-bronze-2018"), "Bronze 2018"),
+        (award("fetek-silver"), "Silver (month 05)"),
+    }
     ivita = profile(kg, "iVita")
     # public-facts: Bronze in 2018, and "already held a Bronze label in 2016" (award year unknown).
-    assert ivita["label award"] == {(award("ivita-bronze-2018"), "Bronze 2018"),
-                                    (award("ivita-bronze-2016"), "Bronze (held in 2016)")}
+    assert ivita["label award"] == {
+        (award("ivita-bronze-2018"), "Bronze 2018"),
+        (award("ivita-bronze-2016"), "Bronze (held in 2016)"),
+    }
 
 
 # =================================================================================================
@@ -672,9 +719,10 @@ def test_clusters_by_sector_all(kg: KnowledgeGraph) -> None:
 
 
 @golden("clusters-by-sector")
-@pytest.mark.parametrize(("name", "slug"), [("plastics", "lithuanian-plastic-cluster"),
-                                            ("film", "vilnius-film-cluster"),
-                                            ("PV", "fetek")])
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("plastics", "lithuanian-plastic-cluster"), ("film", "vilnius-film-cluster"), ("PV", "fetek")],
+)
 def test_clusters_by_sector_single(kg: KnowledgeGraph, name: str, slug: str) -> None:
     # public-facts table: one plastics, one film, one photovoltaics cluster.
     table = run(kg, "clusters-by-sector", {"sector": name})
@@ -716,7 +764,7 @@ def test_provenance_ruta(kg: KnowledgeGraph, subject: str) -> None:
             assert evidence == EVIDENCE_INFERRED
             assert TEXT2 in (sources or "").split()
     for _, _, _, sources, quote, evidence in by_statement[post("ruta-head-of-innovations")]:
-        assert quote == GILAITIENE                       # text 2, verbatim
+        assert quote == GILAITIENE  # text 2, verbatim
         assert evidence == EVIDENCE_STATED
         assert (sources or "").split() == [TEXT2]
     own = {(p, v) for _, p, v, *_ in by_statement[RUTA]}
@@ -741,10 +789,11 @@ def test_provenance_ruta(kg: KnowledgeGraph, subject: str) -> None:
 def test_provenance_quotes_are_verbatim(kg: KnowledgeGraph, subject: str) -> None:
     # docs/model.md: prov:value is "the quoted sentence of the source, verbatim". Every quote of a
     # fact derived from a source text must therefore occur word for word in one of the texts.
-    texts = [source_text("mita-8-more-clusters-bronze-label.txt"),
-             source_text("mita-international-recognition-bronze-labels.txt")]
-    if None in texts:
-        pytest.skip("source texts not available")
+    texts = [
+        source_text("mita-8-more-clusters-bronze-label.txt"),
+        source_text("mita-international-recognition-bronze-labels.txt"),
+    ]
+    assert None not in texts, f"source texts missing from {SOURCES}"
     table = run(kg, "provenance", {"subject": subject})
     for statement, sources, quote in records(table, "statement", "sources", "quote"):
         cited = set((sources or "").split())
@@ -830,8 +879,9 @@ LTU = "http://publications.europa.eu/resource/authority/country/LTU"
 
 
 @golden("bronze-clusters-per-country-violation", "reported-figure-violation")
-@pytest.mark.parametrize("name", ["bronze-clusters-per-country-violation",
-                                  "reported-figure-violation"])
+@pytest.mark.parametrize(
+    "name", ["bronze-clusters-per-country-violation", "reported-figure-violation"]
+)
 def test_violation_queries_find_nothing_in_the_data(kg: KnowledgeGraph, name: str) -> None:
     # text 1: "Total of 10 Bronze Labels" and its list of ten clusters, all Lithuanian, each
     # holding a Bronze label (8 in 2018 + the 2 earlier ones, public-facts): 10 = 10, no rows.
