@@ -9,13 +9,11 @@ a network connection (enforced by conftest.py), and no input file is ever modifi
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import run_process
 from click.testing import CliRunner, Result
 
 from clusterkg.cli import cli
@@ -58,19 +56,6 @@ RUTA_INJECTION = 'Rūta" } UNION { ?s ?p ?o } #'
 
 def invoke(*args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=True)
-
-
-def run_process(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONUTF8": "1", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "clusterkg", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def digest(path: Path) -> str:

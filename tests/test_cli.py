@@ -16,13 +16,12 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import run_process
 from click.testing import CliRunner, Result
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
@@ -57,22 +56,6 @@ RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "j
 def invoke(*args: str, input: str | None = None) -> Result:
     """Run `clusterkg ARGS` in-process; stdout and stderr are kept apart."""
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=True)
-
-
-def run_process(*args: str, seed: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python -m clusterkg ARGS` as a real process."""
-    env = {**os.environ, "PYTHONUTF8": "1", "PYTHONIOENCODING": "utf-8"}
-    if seed is not None:
-        env["PYTHONHASHSEED"] = seed
-    return subprocess.run(
-        [sys.executable, "-m", "clusterkg", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def ok(result: Result) -> Result:
