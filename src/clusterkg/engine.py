@@ -11,7 +11,7 @@ wrongly and took 3.8 s on a join Oxigraph runs in 0.1 ms.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,19 +59,6 @@ def to_oxigraph(term: Node) -> Term:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def to_rdflib(term: Term) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
-
-
 class Engine:
     """An Oxigraph store holding the asserted and the inferred graph."""
 
@@ -84,12 +71,6 @@ class Engine:
             ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
             for s, p, o in graph
         )
-
-    def __len__(self) -> int:
-        return len(self._store)
-
-    def count(self, name: str) -> int:
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
 
     def run(self, query: str, bindings: Mapping[str, Term] | None = None) -> Table | Triples:
         """Run a read-only SPARQL query; `bindings` are bound as RDF terms, never spliced."""
@@ -114,10 +95,6 @@ class Engine:
             raise QueryError(f"SPARQL syntax error: {_first_line(error)}") from None
         except (OSError, RuntimeError, ValueError, TypeError) as error:
             raise QueryError(f"query failed: {_first_line(error)}") from None
-
-    def quads(self, graphs: Iterable[str]) -> Iterable[ox.Quad]:
-        for name in graphs:
-            yield from self._store.quads_for_pattern(None, None, None, ox.NamedNode(name))
 
 
 # Words that make a query reach outside the graph it was given. They are matched in the code of

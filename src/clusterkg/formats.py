@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from clusterkg.engine import Table, Term, Triples
 from clusterkg.namespaces import shorten
+from clusterkg.serialise import serialise_triples
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "md")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
@@ -35,8 +36,6 @@ def render_table(table: Table, fmt: str) -> str:
 
 def render_triples(result: Triples, fmt: str) -> str:
     """CONSTRUCT/DESCRIBE results as Turtle, N-Triples or JSON-LD: same input, same bytes."""
-    from clusterkg.serialise import serialise_triples
-
     return serialise_triples(result.triples, fmt)
 
 

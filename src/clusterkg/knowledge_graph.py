@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph
@@ -72,7 +73,7 @@ class KnowledgeGraph:
 
     # -- queries -------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def catalogue(self) -> Catalogue:
         return Catalogue(self.bundle.queries)
 
@@ -148,10 +149,3 @@ class KnowledgeGraph:
 def _shapes(bundle: Bundle) -> Graph:
     shapes, _ = parse_files([bundle.shapes])
     return shapes
-
-
-def validate_files(
-    paths: Sequence[Path | str] | None = None, bundle: Bundle | None = None
-) -> Report:
-    """Validate data files (default: the bundled facts) together with the vocabulary."""
-    return KnowledgeGraph.load(paths, bundle=bundle).validate()
