@@ -10,6 +10,7 @@ pyoxigraph refuses to contact, such as port 9.)
 from __future__ import annotations
 
 import hashlib
+import os
 import socket
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -63,6 +64,20 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         pytest.fail("; ".join(attempts))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_build_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """CLI runs (in process and in subprocesses) keep their builds in a folder of this session,
+    never in the user's ~/.cache."""
+    root = tmp_path_factory.mktemp("build-cache")
+    saved = os.environ.get("CLUSTERKG_CACHE_DIR")
+    os.environ["CLUSTERKG_CACHE_DIR"] = str(root)
+    yield root
+    if saved is None:
+        del os.environ["CLUSTERKG_CACHE_DIR"]
+    else:
+        os.environ["CLUSTERKG_CACHE_DIR"] = saved
+
+
 @pytest.fixture(autouse=True)
 def restore_rdflib_literal_conversions() -> Iterator[None]:
     """Undo owlrl's process-wide change to rdflib's literal converters after each test.
@@ -106,12 +121,17 @@ def shared_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
         data: Sequence[Path | str] | None = None,
         profile: str = "owlrl",
         bundle: Any = None,
+        cache: Any = None,
+        reasoner: str = "auto",
     ) -> KnowledgeGraph:
         key = _content_key(data, profile) if bundle is None else None
         if key is None:
-            return _ORIGINAL_LOAD(cls, data, profile, bundle)  # type: ignore[no-any-return]
+            return _ORIGINAL_LOAD(  # type: ignore[no-any-return]
+                cls, data, profile, bundle, cache, reasoner
+            )
+        key = (*key, reasoner)
         if key not in _GRAPHS:
-            _GRAPHS[key] = _ORIGINAL_LOAD(cls, data, profile, bundle)
+            _GRAPHS[key] = _ORIGINAL_LOAD(cls, data, profile, bundle, cache, reasoner)
         return _GRAPHS[key]
 
     def validate(self: KnowledgeGraph) -> Report:

@@ -9,10 +9,11 @@ The Python API mirrors the CLI::
     kg.export("out.ttl", fmt="ttl")                 # deterministic, atomic
 """
 
-from clusterkg.errors import ClusterKGError, InputError, ParameterError, QueryError
-from clusterkg.knowledge_graph import KnowledgeGraph
+__version__ = "0.2.0"  # before the imports: clusterkg.cache reads it while they run
 
-__version__ = "0.1.0"
+from clusterkg.errors import ClusterKGError, InputError, ParameterError, QueryError  # noqa: E402
+from clusterkg.knowledge_graph import KnowledgeGraph  # noqa: E402
+
 __all__ = [
     "ClusterKGError",
     "InputError",

@@ -10,13 +10,14 @@ from typing import Any, TypeVar
 import click
 
 from clusterkg import __version__
+from clusterkg.build import REASONERS
+from clusterkg.cache import BuildCache
 from clusterkg.catalogue import Catalogue
 from clusterkg.engine import Table, Triples
 from clusterkg.errors import EXIT_USAGE, EXIT_VIOLATIONS, ClusterKGError
 from clusterkg.formats import GRAPH_FORMATS, TABLE_FORMATS, render_table, render_triples
-from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.knowledge_graph import PROFILES, KnowledgeGraph
 from clusterkg.namespaces import shorten
-from clusterkg.reasoning import PROFILES
 from clusterkg.resources import bundled
 from clusterkg.serialise import EXPORT_FORMATS
 
@@ -56,19 +57,53 @@ def output_options(function: F) -> F:
     help="Data file or folder to use instead of the bundled facts (repeatable). "
     "The ontology, shapes and reference vocabularies always stay loaded.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build the graph in memory, neither reading nor writing the build cache.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="CLUSTERKG_CACHE_DIR",
+    help="Where parsed + reasoned builds are kept "
+    "(default: $CLUSTERKG_CACHE_DIR, else $XDG_CACHE_HOME/clusterkg or ~/.cache/clusterkg).",
+)
+@click.option(
+    "--reasoner",
+    type=click.Choice(REASONERS),
+    default="auto",
+    show_default=True,
+    help="rules: OWL 2 RL rules run inside the store (fast); owlrl: the reference "
+    "implementation (slow); auto: rules unless the ontology uses OWL constructs they lack.",
+)
 @click.version_option(__version__, prog_name="clusterkg")
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[Path, ...]) -> None:
+def cli(
+    ctx: click.Context,
+    data: tuple[Path, ...],
+    no_cache: bool,
+    cache_dir: Path | None,
+    reasoner: str,
+) -> None:
     """Query, validate, reason over and export the clusterkg knowledge graph.
 
     \b
         clusterkg query clusters-of-company -p company Rūta -p sector food
     """
-    ctx.obj = {"data": list(data)}
+    cache = None if no_cache else BuildCache(cache_dir)
+    ctx.obj = {"data": list(data), "cache": cache, "reasoner": reasoner}
 
 
-def _graph(ctx: click.Context) -> KnowledgeGraph:
-    return KnowledgeGraph.load(ctx.obj["data"] or None)
+def _graph(
+    ctx: click.Context, data: list[Path] | None = None, profile: str = "owlrl"
+) -> KnowledgeGraph:
+    return KnowledgeGraph.load(
+        data or ctx.obj["data"] or None,
+        profile=profile,
+        cache=ctx.obj["cache"],
+        reasoner=ctx.obj["reasoner"],
+    )
 
 
 def _print_result(result: Table | Triples, fmt: str | None) -> None:
@@ -188,8 +223,7 @@ def validate_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> N
         clusterkg validate
         clusterkg validate my-new-cluster.ttl
     """
-    data = list(paths) or ctx.obj["data"] or None
-    report = KnowledgeGraph.load(data).validate()
+    report = _graph(ctx, list(paths)).validate()
     if fmt == "json":
         click.echo(report.as_json(), nl=False)
     elif fmt == "ttl":
@@ -210,20 +244,16 @@ def reason(ctx: click.Context, profile: str, show: bool) -> None:
         clusterkg reason
         clusterkg reason --profile rdfs --show
     """
-    kg = KnowledgeGraph.load(ctx.obj["data"] or None, profile=profile)
+    kg = _graph(ctx, profile=profile)
     inference = kg.inference
-    click.echo(f"asserted: {len(kg.asserted)} triples")
-    click.echo(f"inferred ({profile}): {len(inference.inferred)} triples")
+    click.echo(f"asserted: {kg.asserted_count} triples")
+    click.echo(f"inferred ({profile}): {inference.count} triples")
     for predicate, count in inference.counts_by_predicate():
         click.echo(f"  {count:6d}  {shorten(predicate)}")
     if show:
-        from clusterkg.engine import to_oxigraph
         from clusterkg.serialise import serialise
 
-        quads = [
-            (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), None) for s, p, o in inference.inferred
-        ]
-        click.echo(serialise(quads, "ttl"), nl=False)  # type: ignore[arg-type]
+        click.echo(serialise(inference.quads(), "ttl"), nl=False)
 
 
 @cli.command()

@@ -2,48 +2,50 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+import pyoxigraph as ox
 
 from clusterkg.namespaces import CK, CKID, PREFIXES
 
-DATASET = URIRef(CKID + "dataset/clusterkg")
-LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DCTERMS = "http://purl.org/dc/terms/"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+DATASET = ox.NamedNode(CKID + "dataset/clusterkg")
+LICENCE = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
 VOCABULARIES = ("org", "skos", "xkos", "prov", "schema", "foaf", "dcterms", "cv")
+TITLE = "clusterkg: industry clusters and their labels"
+ABSTRACT = (
+    "Industry clusters, their member companies, coordinators, agencies, projects, funders and "
+    "ESCA cluster-management excellence label awards, each fact with its source."
+)
+
+Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
 
 
-def describe(asserted: Graph, triple_count: int) -> Graph:
-    """A VoID + DCAT description of the dataset made of `asserted` (no timestamps: exports
+def describe(store: ox.Store, asserted: ox.NamedNode, triple_count: int) -> list[Triple]:
+    """A VoID + DCAT description of the dataset in graph `asserted` (no timestamps: exports
     must be byte-identical for identical input)."""
-    out = Graph()
-    out.add((DATASET, RDF.type, VOID.Dataset))
-    out.add((DATASET, RDF.type, DCAT.Dataset))
-    out.add(
+    out: list[Triple] = [
+        (DATASET, RDF_TYPE, ox.NamedNode(VOID + "Dataset")),
+        (DATASET, RDF_TYPE, ox.NamedNode(DCAT + "Dataset")),
+        (DATASET, ox.NamedNode(DCTERMS + "title"), ox.Literal(TITLE, language="en")),
+        (DATASET, ox.NamedNode(DCTERMS + "description"), ox.Literal(ABSTRACT, language="en")),
+        (DATASET, ox.NamedNode(DCTERMS + "license"), LICENCE),
+        (DATASET, ox.NamedNode(VOID + "uriSpace"), ox.Literal(CKID)),
         (
             DATASET,
-            DCTERMS.title,
-            Literal("clusterkg: industry clusters and their labels", lang="en"),
-        )
-    )
-    out.add(
-        (
-            DATASET,
-            DCTERMS.description,
-            Literal(
-                "Industry clusters, their member companies, coordinators, agencies, projects, "
-                "funders and "
-                "ESCA cluster-management excellence label awards, each fact with its source.",
-                lang="en",
-            ),
-        )
-    )
-    out.add((DATASET, DCTERMS.license, LICENCE))
-    out.add((DATASET, VOID.uriSpace, Literal(CKID)))
-    out.add((DATASET, VOID.triples, Literal(triple_count, datatype=XSD.integer)))
-    out.add((DATASET, VOID.vocabulary, URIRef(CK)))
-    for prefix in VOCABULARIES:
-        out.add((DATASET, VOID.vocabulary, URIRef(PREFIXES[prefix])))
+            ox.NamedNode(VOID + "triples"),
+            ox.Literal(str(triple_count), datatype=XSD_INTEGER),
+        ),
+        (DATASET, ox.NamedNode(VOID + "vocabulary"), ox.NamedNode(CK)),
+    ]
+    out += [
+        (DATASET, ox.NamedNode(VOID + "vocabulary"), ox.NamedNode(PREFIXES[prefix]))
+        for prefix in VOCABULARIES
+    ]
     for kind in ("SourceDocument", "WebSource"):
-        for source in asserted.subjects(RDF.type, URIRef(CK + kind)):
-            out.add((DATASET, DCTERMS.source, source))
+        for quad in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(CK + kind), asserted):
+            if isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
+                out.append((DATASET, ox.NamedNode(DCTERMS + "source"), quad.subject))
     return out

@@ -1,6 +1,6 @@
 """The SPARQL engine: an in-memory Oxigraph store behind one small interface.
 
-Commands never touch pyoxigraph directly: a build cache, an on-disk store, a remote SPARQL 1.1
+Commands never touch pyoxigraph directly: the build cache's on-disk store, a remote SPARQL 1.1
 server or an HTTP endpoint plug in here. Asserted and inferred triples are kept in separate named
 graphs; queries see their union as the default graph.
 
@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
 
 from clusterkg.errors import QueryError
 
@@ -45,32 +43,16 @@ class Triples:
     triples: list[ox.Triple]
 
 
-def to_oxigraph(term: Node) -> Term:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
 class Engine:
-    """An Oxigraph store holding the asserted and the inferred graph."""
+    """An Oxigraph store holding the asserted and the inferred graph (in memory, or on disk in
+    the build cache, opened read-only)."""
 
-    def __init__(self) -> None:
-        self._store = ox.Store()
+    def __init__(self, store: ox.Store | None = None) -> None:
+        self._store = store if store is not None else ox.Store()
 
-    def add_graph(self, graph: Graph, name: str) -> None:
-        target = ox.NamedNode(name)
-        self._store.extend(
-            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
-            for s, p, o in graph
-        )
+    @property
+    def store(self) -> ox.Store:
+        return self._store
 
     def run(self, query: str, bindings: Mapping[str, Term] | None = None) -> Table | Triples:
         """Run a read-only SPARQL query; `bindings` are bound as RDF terms, never spliced."""

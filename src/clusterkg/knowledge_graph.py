@@ -2,6 +2,10 @@
 
 This is the Python API behind every CLI command. The vocabulary (ontology + reference data) is
 always loaded; the facts are the bundled data/ unless other files are given.
+
+Everything lives in one Oxigraph store: the asserted triples in one named graph, what reasoning
+added in another. With a build cache the store is built once per content of the inputs and
+opened read-only afterwards; without one it is built in memory.
 """
 
 from __future__ import annotations
@@ -10,32 +14,65 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Graph
+import pyoxigraph as ox
 
-from clusterkg import description, reasoning
+from clusterkg import build as building
+from clusterkg import description
+from clusterkg.cache import BuildCache, build_key
 from clusterkg.catalogue import Catalogue, StoredQuery
 from clusterkg.engine import ASSERTED, DESCRIPTION, INFERRED, Engine, Table, Term, Triples
 from clusterkg.errors import ClusterKGError, ParameterError
-from clusterkg.loading import SourceMap, parse_files
 from clusterkg.progress import step
 from clusterkg.resolve import Resolver
 from clusterkg.resources import Bundle, bundled, expand_paths
-from clusterkg.serialise import DATASET_FORMATS, Quad, serialise, to_oxigraph, write_atomic
-from clusterkg.validation import Report, validate
+from clusterkg.serialise import DATASET_FORMATS, Quad, serialise, write_atomic
+from clusterkg.sources import SourceMap
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from clusterkg.validation import Report
+
+PROFILES = ("owlrl", "rdfs")
+
+
+@dataclass
+class Inference:
+    """What reasoning added: how many triples, by which reasoner, and under which profile."""
+
+    profile: str
+    reasoner: str
+    store: ox.Store
+
+    @property
+    def count(self) -> int:
+        return building.count(self.store, ox.NamedNode(INFERRED))
+
+    def counts_by_predicate(self) -> list[tuple[str, int]]:
+        rows = self.store.query(
+            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH <{INFERRED}> {{ ?s ?p ?o }} }} GROUP BY ?p"
+        )
+        assert isinstance(rows, ox.QuerySolutions)
+        counts = [(str(r["p"].value), int(r["n"].value)) for r in rows]
+        return sorted(counts, key=lambda item: (-item[1], item[0]))
+
+    def quads(self) -> list[Quad]:
+        return [
+            (q.subject, q.predicate, q.object, None)  # type: ignore[misc]
+            for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED))
+        ]
 
 
 @dataclass
 class KnowledgeGraph:
-    """The loaded graph: asserted triples, where each was written, and (lazily) the engine."""
+    """The loaded graph: a store with the asserted and inferred triples, and where each input
+    file is (for messages that point at a line)."""
 
     bundle: Bundle
     files: list[Path]
-    asserted: Graph
-    sources: SourceMap
-    profile: str = "owlrl"
-    _engine: Engine | None = field(default=None, repr=False)
-    _inference: reasoning.Inference | None = field(default=None, repr=False)
+    built: building.Build
     _resolver: Resolver | None = field(default=None, repr=False)
 
     @classmethod
@@ -44,32 +81,51 @@ class KnowledgeGraph:
         data: Sequence[Path | str] | None = None,
         profile: str = "owlrl",
         bundle: Bundle | None = None,
+        cache: BuildCache | None = None,
+        reasoner: str = "auto",
     ) -> KnowledgeGraph:
-        """Load the vocabulary plus `data` (files or folders; default: the bundled facts)."""
+        """Load the vocabulary plus `data` (files or folders; default: the bundled facts) and
+        reason. With `cache`, a build of the same inputs is reused instead of redone."""
         bundle = bundle or bundled()
         facts = expand_paths([Path(p) for p in data]) if data else bundle.data
         files = [*bundle.vocabulary(), *facts]
-        with step(f"Loading {len(files)} files"):
-            asserted, sources = parse_files(files)
-        return cls(bundle, files, asserted, sources, profile)
+        if profile not in PROFILES:
+            raise ClusterKGError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
+        if cache is None:
+            with step(f"Loading and reasoning over {len(files)} files"):
+                built = building.build_store(ox.Store(), files, profile, reasoner)
+        else:
+            built = _cached_build(cache, files, profile, reasoner)
+        return cls(bundle, files, built)
 
-    # -- reasoning and the engine -------------------------------------------------------
-
-    @property
-    def inference(self) -> reasoning.Inference:
-        if self._inference is None:
-            with step(f"Reasoning ({self.profile})"):
-                self._inference = reasoning.infer(self.asserted, self.profile)
-        return self._inference
+    # -- the store -------------------------------------------------------------------------
 
     @property
+    def store(self) -> ox.Store:
+        return self.built.store
+
+    @property
+    def sources(self) -> SourceMap:
+        return self.built.sources
+
+    @cached_property
     def engine(self) -> Engine:
-        if self._engine is None:
-            engine = Engine()
-            engine.add_graph(self.asserted, ASSERTED)
-            engine.add_graph(self.inference.inferred, INFERRED)
-            self._engine = engine
-        return self._engine
+        return Engine(self.built.store)
+
+    @property
+    def inference(self) -> Inference:
+        return Inference(self.built.profile, self.built.reasoner, self.built.store)
+
+    @property
+    def asserted_count(self) -> int:
+        return self.built.asserted
+
+    @cached_property
+    def asserted(self) -> Graph:
+        """The asserted graph as an rdflib Graph, for the reference paths (pySHACL, owlrl)."""
+        from clusterkg.convert import to_rdflib_graph
+
+        return to_rdflib_graph(self.store, ox.NamedNode(ASSERTED))
 
     # -- queries -------------------------------------------------------------------------
 
@@ -110,25 +166,24 @@ class KnowledgeGraph:
     # -- validation, reasoning, export ----------------------------------------------------
 
     def validate(self) -> Report:
-        """SHACL-validate the loaded graph (vocabulary + facts)."""
-        shapes = _shapes(self.bundle)
+        """SHACL-validate the asserted graph (vocabulary + facts)."""
+        from clusterkg.validation import validate_store
+
         with step("Validating (SHACL)"):
-            return validate(self.asserted, shapes, self.sources)
+            return validate_store(self.store, self.bundle.shapes, self.sources)
 
     def export(self, fmt: str = "ttl", inferred: bool = False) -> str:
         """The graph with its VoID/DCAT description, serialised deterministically."""
-        quads: list[Quad] = []
-        graphs: list[tuple[Graph, str]] = [(self.asserted, ASSERTED)]
-        if inferred:
-            graphs.append((self.inference.inferred, INFERRED))
-        count = sum(len(g) for g, _ in graphs)
-        graphs.append((description.describe(self.asserted, count), DESCRIPTION))
         named = fmt in DATASET_FORMATS
-        for graph, name in graphs:
+        graphs = [ASSERTED, INFERRED] if inferred else [ASSERTED]
+        quads: list[Quad] = []
+        for name in graphs:
             quads += [
-                (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name if named else None)
-                for s, p, o in graph
+                (q.subject, q.predicate, q.object, name if named else None)  # type: ignore[misc]
+                for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
             ]
+        about = description.describe(self.store, ox.NamedNode(ASSERTED), len(quads))
+        quads += [(s, p, o, DESCRIPTION if named else None) for s, p, o in about]
         with step(f"Serialising {len(quads)} triples"):
             return serialise(quads, fmt)
 
@@ -146,6 +201,33 @@ class KnowledgeGraph:
             raise ClusterKGError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
-def _shapes(bundle: Bundle) -> Graph:
-    shapes, _ = parse_files([bundle.shapes])
-    return shapes
+def _cached_build(
+    cache: BuildCache, files: list[Path], profile: str, reasoner: str
+) -> building.Build:
+    """The build of these inputs from the cache, built and published first if missing."""
+    key = build_key(files, {"profile": profile, "reasoner": reasoner})
+    found = cache.open(key)
+    if found is None:
+        with step(f"Loading and reasoning over {len(files)} files (cache: {cache.root})"):
+
+            def fill(store: ox.Store) -> dict[str, object]:
+                made = building.build_store(store, files, profile, reasoner)
+                return {
+                    "reasoner": made.reasoner,
+                    "asserted": made.asserted,
+                    "inferred": made.inferred,
+                }
+
+            found = cache.publish(key, fill)
+        if found is None:  # the cache folder is not writable: build in memory instead
+            return building.build_store(ox.Store(), files, profile, reasoner)
+    meta = found.meta
+    return building.Build(
+        found.store,
+        SourceMap.of(files),
+        profile,
+        str(meta["reasoner"]),
+        int(str(meta["asserted"])),
+        int(str(meta["inferred"])),
+        from_cache=True,
+    )

@@ -7,9 +7,25 @@ with such a value must be refused, not quietly changed.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from rdflib import Literal
-from rdflib.namespace import XSD
+if TYPE_CHECKING:  # rdflib is not imported at run time: the fast path never needs it
+    from rdflib import Literal
+
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+
+
+class _XSD:
+    """xsd:name → IRI string, as rdflib's XSD namespace spells it."""
+
+    def __getattr__(self, name: str) -> str:
+        return XSD_NS + name
+
+    def __getitem__(self, name: str) -> str:
+        return XSD_NS + name
+
+
+XSD = _XSD()
 
 _TZ = r"(Z|[+-](0\d|1[0-4]):[0-5]\d)?"
 _YEAR = r"-?([1-9]\d{4,}|\d{4})"

@@ -13,7 +13,6 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from clusterkg.errors import InputError
 from clusterkg.literals import LEXICAL_FORMS, ill_typed_reason
+from clusterkg.sources import PREFIX_DECL, SourceFile, SourceMap
 
 FORMAT_BY_SUFFIX = {
     ".ttl": "turtle",
@@ -37,81 +37,8 @@ FORMAT_BY_SUFFIX = {
     ".xml": "xml",
 }
 
-_PREFIX_DECL = re.compile(r"(?:@prefix|PREFIX)\s+([\w\-.]*):\s*<([^>]*)>", re.IGNORECASE)
 _TYPED_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"\^\^(<[^>\s]*>|[\w\-.]*:[\w\-.]*)')
 _BAD_IRI_CHARS = re.compile(r'[\s<>"{}|\\^`]')
-_NAME_CHAR = r"[\w\-:%]"
-
-
-@dataclass
-class SourceFile:
-    """One parsed file: its text and prefixes, kept to point problems at a line."""
-
-    path: Path
-    text: str
-    prefixes: dict[str, str] = field(default_factory=dict)
-    _lines: list[str] | None = None
-
-    @property
-    def lines(self) -> list[str]:
-        if self._lines is None:
-            self._lines = self.text.splitlines()
-        return self._lines
-
-    def spellings(self, iri: str) -> list[str]:
-        """The ways this file may write an IRI: <full> and every prefixed name."""
-        found = [f"<{iri}>"]
-        for prefix, namespace in self.prefixes.items():
-            if namespace and iri.startswith(namespace):
-                found.append(f"{prefix}:{iri[len(namespace) :]}")
-        return found
-
-    def line_of(self, iri: str) -> int | None:
-        """Line where the IRI is first written as a subject, else first written at all."""
-        patterns = [
-            re.compile(rf"(?<!{_NAME_CHAR})" + re.escape(s) + rf"(?!{_NAME_CHAR}|\.{_NAME_CHAR})")
-            for s in self.spellings(iri)
-        ]
-        first_use: int | None = None
-        for number, line in enumerate(self.lines, start=1):
-            for pattern in patterns:
-                match = pattern.search(line)
-                if match is None:
-                    continue
-                if not line[: match.start()].strip():
-                    return number
-                if first_use is None:
-                    first_use = number
-        return first_use
-
-
-class SourceMap:
-    """Where each node of a loaded graph is written: file and line."""
-
-    def __init__(self) -> None:
-        self.files: list[SourceFile] = []
-        self._cache: dict[str, tuple[str, int | None] | None] = {}
-
-    def add(self, source: SourceFile) -> None:
-        self.files.append(source)
-        self._cache.clear()
-
-    def locate(self, iri: str) -> tuple[str, int | None] | None:
-        """(file, line) where the node is written as a subject, else where it first appears."""
-        if iri not in self._cache:
-            self._cache[iri] = self._search(iri)
-        return self._cache[iri]
-
-    def _search(self, iri: str) -> tuple[str, int | None] | None:
-        fallback: tuple[str, int | None] | None = None
-        for source in self.files:
-            line = source.line_of(iri)
-            if line is None:
-                continue
-            if not source.lines[line - 1][:1].isspace():
-                return str(source.path), line
-            fallback = fallback or (str(source.path), line)
-        return fallback
 
 
 def rdf_format(path: Path) -> str:
@@ -153,7 +80,7 @@ def parse_file(path: Path, into: Graph, sources: SourceMap) -> None:
         raise InputError(
             path, f"cannot parse as {fmt}: {_first_line(error)}", _line_hint(error)
         ) from None
-    source = SourceFile(path, text, dict(_PREFIX_DECL.findall(text)))
+    source = SourceFile(path, text, dict(PREFIX_DECL.findall(text)))
     _refuse_imports(source, graph)
     _check_terms(source, graph)
     into += graph
@@ -306,3 +233,6 @@ def _quiet_rdflib() -> Iterator[None]:
             yield
     finally:
         logger.setLevel(level)
+
+
+__all__ = ["SourceFile", "SourceMap", "parse_file", "parse_files", "rdf_format", "read_text"]

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from clusterkg.engine import Term, to_oxigraph
+from clusterkg.engine import Term
 from clusterkg.namespaces import PREFIXES
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -248,4 +248,4 @@ def _jsonld(quads: list[Quad]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-__all__ = ["EXPORT_FORMATS", "serialise", "serialise_triples", "to_oxigraph", "write_atomic"]
+__all__ = ["EXPORT_FORMATS", "serialise", "serialise_triples", "write_atomic"]

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
-from pyshacl import validate as shacl_validate
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from clusterkg.loading import SourceMap
+from clusterkg.engine import ASSERTED
 from clusterkg.namespaces import shorten
+from clusterkg.sources import SourceMap
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -78,8 +80,20 @@ class Report:
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+def validate_store(store: ox.Store, shapes: Path, sources: SourceMap) -> Report:
+    """Validate the asserted graph of `store` (vocabulary included) against the shapes file."""
+    from clusterkg.convert import to_rdflib_graph
+    from clusterkg.loading import parse_files
+
+    shapes_graph, _ = parse_files([shapes])
+    return validate(to_rdflib_graph(store, ox.NamedNode(ASSERTED)), shapes_graph, sources)
+
+
 def validate(data: Graph, shapes: Graph, sources: SourceMap) -> Report:
-    """Validate `data` (vocabulary included) against `shapes`; no inference, no imports."""
+    """The reference: pySHACL on `data` (vocabulary included) against `shapes`; no inference,
+    no imports."""
+    from pyshacl import validate as shacl_validate
+
     _conforms, results, _text = shacl_validate(
         data_graph=data,
         shacl_graph=shapes,

@@ -1,0 +1,119 @@
+"""Where each node of the loaded graph is written: file and line, for messages a person can act on.
+
+Texts are read only when a problem has to be located, so a graph built from the cache (or one with
+no problems) never holds its 200 MB of Turtle in memory. Each file is indexed once, in one pass, by
+the term that starts each line: locating the focus nodes of a thousand SHACL results then costs one
+dictionary lookup each instead of a scan of the file each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PREFIX_DECL = re.compile(r"(?:@prefix|PREFIX)\s+([\w\-.]*):\s*<([^>]*)>", re.IGNORECASE)
+_NAME_CHAR = r"[\w\-:%]"
+# The term a line starts with, as line_of's patterns would delimit it: an <IRI>, or a run of name
+# characters and dots that does not end with a dot.
+_LEADING_TERM = re.compile(r"\s*(<[^>\s]*>|[\w\-:%]+(?:\.+[\w\-:%]+)*)")
+
+
+@dataclass
+class SourceFile:
+    """One input file, kept to point problems at a line; its text is read on first use."""
+
+    path: Path
+    _text: str | None = None
+    _prefixes: dict[str, str] | None = None
+    _lines: list[str] | None = None
+    _starts: dict[str, int] | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.path.read_text(encoding="utf-8", errors="replace")
+        return self._text
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        if self._prefixes is None:
+            self._prefixes = dict(PREFIX_DECL.findall(self.text))
+        return self._prefixes
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    def spellings(self, iri: str) -> list[str]:
+        """The ways this file may write an IRI: <full> and every prefixed name."""
+        found = [f"<{iri}>"]
+        for prefix, namespace in self.prefixes.items():
+            if namespace and iri.startswith(namespace):
+                found.append(f"{prefix}:{iri[len(namespace) :]}")
+        return found
+
+    def line_of(self, iri: str) -> int | None:
+        """Line where the IRI is first written as a subject, else first written at all."""
+        starts = self._line_starts()
+        lines = [starts[s] for s in self.spellings(iri) if s in starts]
+        if lines:
+            return min(lines)
+        return self._first_use(iri)
+
+    def _line_starts(self) -> dict[str, int]:
+        """The first line each term starts (after indentation), in one pass over the file."""
+        if self._starts is None:
+            starts: dict[str, int] = {}
+            for number, line in enumerate(self.lines, start=1):
+                match = _LEADING_TERM.match(line)
+                if match:
+                    starts.setdefault(match.group(1), number)
+            self._starts = starts
+        return self._starts
+
+    def _first_use(self, iri: str) -> int | None:
+        patterns = [
+            re.compile(rf"(?<!{_NAME_CHAR})" + re.escape(s) + rf"(?!{_NAME_CHAR}|\.{_NAME_CHAR})")
+            for s in self.spellings(iri)
+        ]
+        for number, line in enumerate(self.lines, start=1):
+            if any(pattern.search(line) for pattern in patterns):
+                return number
+        return None
+
+
+class SourceMap:
+    """Where each node of a loaded graph is written: file and line."""
+
+    def __init__(self, files: list[SourceFile] | None = None) -> None:
+        self.files: list[SourceFile] = list(files or [])
+        self._cache: dict[str, tuple[str, int | None] | None] = {}
+
+    @classmethod
+    def of(cls, paths: list[Path]) -> SourceMap:
+        """A map over files that are read only if something has to be located in them."""
+        return cls([SourceFile(path) for path in paths])
+
+    def add(self, source: SourceFile) -> None:
+        self.files.append(source)
+        self._cache.clear()
+
+    def locate(self, iri: str) -> tuple[str, int | None] | None:
+        """(file, line) where the node is written as a subject, else where it first appears."""
+        if iri not in self._cache:
+            self._cache[iri] = self._search(iri)
+        return self._cache[iri]
+
+    def _search(self, iri: str) -> tuple[str, int | None] | None:
+        fallback: tuple[str, int | None] | None = None
+        for source in self.files:
+            line = source.line_of(iri)
+            if line is None:
+                continue
+            if not source.lines[line - 1][:1].isspace():
+                return str(source.path), line
+            fallback = fallback or (str(source.path), line)
+        return fallback
