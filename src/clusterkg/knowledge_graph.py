@@ -92,8 +92,8 @@ class KnowledgeGraph:
         if profile not in PROFILES:
             raise ClusterKGError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
         if cache is None:
-            with step(f"Loading and reasoning over {len(files)} files"):
-                built = building.build_store(ox.Store(), files, profile, reasoner)
+            with step(f"Loading and reasoning over {len(files)} files") as progress:
+                built = building.build_store(ox.Store(), files, profile, reasoner, progress.update)
         else:
             built = _cached_build(cache, files, profile, reasoner)
         return cls(bundle, files, built)
@@ -208,19 +208,16 @@ def _cached_build(
     key = build_key(files, {"profile": profile, "reasoner": reasoner})
     found = cache.open(key)
     if found is None:
-        with step(f"Loading and reasoning over {len(files)} files (cache: {cache.root})"):
-
-            def fill(store: ox.Store) -> dict[str, object]:
-                made = building.build_store(store, files, profile, reasoner)
-                return {
-                    "reasoner": made.reasoner,
-                    "asserted": made.asserted,
-                    "inferred": made.inferred,
-                }
-
-            found = cache.publish(key, fill)
-        if found is None:  # the cache folder is not writable: build in memory instead
-            return building.build_store(ox.Store(), files, profile, reasoner)
+        with step(f"Loading and reasoning over {len(files)} files") as bar:
+            made = building.build_store(ox.Store(), files, profile, reasoner, bar.update)
+        meta: dict[str, object] = {
+            "reasoner": made.reasoner,
+            "asserted": made.asserted,
+            "inferred": made.inferred,
+        }
+        with step(f"Writing the build cache ({cache.root})"):
+            cache.publish(key, made.store, meta)
+        return made  # this run goes on with the in-memory store: faster than the disk copy
     meta = found.meta
     return building.Build(
         found.store,

@@ -162,7 +162,10 @@ def materialise(
         _fixpoint(store, [_rule(r, inferred) for r in SCHEMA_RULES], inferred)
         _fixpoint(store, _property_rules(store, inferred), inferred)
         schema_types = _schema_types(store, inferred)
-        _fixpoint(store, [_rule(r, inferred) for r in TYPE_RULES], inferred)
+        # One pass in this order is complete: domains and ranges are already closed under
+        # subclasses (scm-dom1, scm-rng1), and cax-sco then sees every type derived before it.
+        for rule in TYPE_RULES:
+            _run(store, _rule(rule, inferred).update)
         if report:
             report(f"round {rounds}: {_count(store, inferred)} inferred")
         # The type rules derive only rdf:type triples; another round can find more only if one

@@ -1,0 +1,212 @@
+"""The fast path gives the reference's answers: OWL RL rules in the store vs owlrl, on the bundled
+graph and on a generated one; the build cache is reused, invalidated, repaired and shared safely.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from clusterkg import build as building
+from clusterkg.cache import BuildCache
+from clusterkg.engine import ASSERTED, INFERRED, Table, Triples
+from clusterkg.generate import clusters_for_triples, generate
+from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.resources import bundled, expand_paths
+
+RUTA_FOOD = ["query", "clusters-of-company", "-p", "company", "Rūta", "-p", "sector", "food"]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated graph of about 10 k triples (with its planted violations)."""
+    folder = tmp_path_factory.mktemp("generated") / "10k"
+    generate(folder, clusters_for_triples(10_000), seed=11)
+    return folder
+
+
+def _inferred(files: list[Path], reasoner: str) -> tuple[str, set[tuple[object, ...]]]:
+    store = ox.Store()
+    built = building.build_store(store, files, "owlrl", reasoner)
+    quads = store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED))
+    return built.reasoner, {(q.subject, q.predicate, q.object) for q in quads}
+
+
+def _files(data: Path | None) -> list[Path]:
+    bundle = bundled()
+    return [*bundle.vocabulary(), *(expand_paths([data]) if data else bundle.data)]
+
+
+@pytest.mark.parametrize("which", ["bundled", "generated"])
+def test_rules_infer_exactly_what_owlrl_infers(which: str, generated: Path) -> None:
+    files = _files(None if which == "bundled" else generated)
+    used, fast = _inferred(files, "rules")
+    reference_used, reference = _inferred(files, "owlrl")
+    assert (used, reference_used) == ("rules", "owlrl")
+    assert len(fast) > 100  # the check below would also pass if both inferred nothing
+    assert fast - reference == set(), "inferred by the rules only"
+    assert reference - fast == set(), "inferred by owlrl only"
+
+
+def _rows(result: Table | Triples) -> list[tuple[str, ...]]:
+    if isinstance(result, Triples):
+        return sorted(
+            tuple(str(t) for t in (x.subject, x.predicate, x.object)) for x in result.triples
+        )
+    return sorted(tuple(str(v) for v in row) for row in result.rows)
+
+
+def _some(kg: KnowledgeGraph, query: str) -> str:
+    table = kg.sparql(
+        "PREFIX ck: <https://w3id.org/clusterkg/ontology#> PREFIX org: <http://www.w3.org/ns/org#> "
+        "PREFIX foaf: <http://xmlns.com/foaf/0.1/> " + query
+    )
+    assert isinstance(table, Table) and table.rows, query
+    value = table.rows[0][0]
+    assert value is not None
+    return value.value
+
+
+def _bindings(kg: KnowledgeGraph) -> dict[str, str]:
+    company = _some(
+        kg, "SELECT ?x (COUNT(?c) AS ?n) { ?x org:memberOf ?c } GROUP BY ?x ORDER BY DESC(?n) ?x"
+    )
+    return {
+        "cluster": _some(kg, "SELECT ?x { ?x a ck:Cluster ; ck:hasAward ?a } ORDER BY ?x"),
+        "organisation": company,
+        "subject": company,
+        "project": _some(kg, "SELECT ?x { ?x a ck:Project } ORDER BY ?x"),
+        "sector": _some(kg, "SELECT ?x { ?c ck:sector ?x } ORDER BY ?x"),
+        "tier": _some(kg, "SELECT ?x { ?x a ck:LabelTier } ORDER BY ?x"),
+    }
+
+
+@pytest.mark.parametrize("which", ["bundled", "generated"])
+def test_every_stored_query_gives_the_same_rows_whichever_reasoner_built_the_graph(
+    which: str, generated: Path
+) -> None:
+    data = None if which == "bundled" else [generated]
+    fast = KnowledgeGraph.load(data, reasoner="rules")
+    reference = KnowledgeGraph.load(data, reasoner="owlrl")
+    bindings = _bindings(fast)
+    non_empty = 0
+    catalogue = list(fast.catalogue)
+    for stored in catalogue:
+        params = {p.name: bindings[p.kind] for p in stored.parameters if p.required}
+        rows = _rows(fast.query(stored.name, params))
+        assert rows == _rows(reference.query(stored.name, params)), stored.name
+        non_empty += bool(rows)
+    assert non_empty >= len(catalogue) - 2  # only the two violation queries may be empty
+
+
+def test_a_graph_using_owl_constructs_the_rules_lack_is_reasoned_with_owlrl(tmp_path: Path) -> None:
+    data = tmp_path / "same.ttl"
+    data.write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "<https://example.org/a> owl:sameAs <https://example.org/b> .\n",
+        encoding="utf-8",
+    )
+    kg = KnowledgeGraph.load([data])
+    assert kg.built.reasoner == "owlrl"
+    with pytest.raises(Exception, match="--reasoner owlrl"):
+        KnowledgeGraph.load([data], reasoner="rules")
+
+
+# --- the build cache ----------------------------------------------------------------------------
+
+
+def test_a_second_load_comes_from_the_cache_with_the_same_answers(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    first = KnowledgeGraph.load(cache=cache)
+    second = KnowledgeGraph.load(cache=cache)
+    assert not first.built.from_cache and second.built.from_cache
+    assert (second.asserted_count, second.inference.count) == (
+        first.asserted_count,
+        first.inference.count,
+    )
+    params = {"company": "Rūta", "sector": "food"}
+    assert _rows(second.query("clusters-of-company", params)) == _rows(
+        first.query("clusters-of-company", params)
+    )
+
+
+def test_a_changed_input_is_rebuilt_not_served_stale(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    data = tmp_path / "data.ttl"
+    data.write_text("<https://example.org/a> <https://example.org/p> 1 .\n", encoding="utf-8")
+    assert KnowledgeGraph.load([data], cache=cache).asserted_count > 0
+    data.write_text("<https://example.org/a> <https://example.org/p> 1 , 2 .\n", encoding="utf-8")
+    again = KnowledgeGraph.load([data], cache=cache)
+    assert not again.built.from_cache
+    found = again.sparql("SELECT ?o { <https://example.org/a> <https://example.org/p> ?o }")
+    assert isinstance(found, Table) and len(found.rows) == 2
+
+
+@pytest.mark.parametrize("damage", ["meta", "store", "stamp"])
+def test_a_corrupt_cache_entry_is_rebuilt_not_fatal(tmp_path: Path, damage: str) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    KnowledgeGraph.load(cache=cache)
+    (entry,) = [p for p in cache.root.iterdir() if not p.name.startswith(".")]
+    if damage == "meta":
+        (entry / "meta.json").write_text("{not json", encoding="utf-8")
+    elif damage == "store":
+        for file in (entry / "store").iterdir():
+            file.write_bytes(b"garbage")
+    else:
+        meta = json.loads((entry / "meta.json").read_text())
+        (entry / "meta.json").write_text(json.dumps({**meta, "key": "0" * 32}))
+    rebuilt = KnowledgeGraph.load(cache=cache)
+    assert not rebuilt.built.from_cache
+    assert KnowledgeGraph.load(cache=cache).built.from_cache
+
+
+def test_an_unwritable_cache_folder_only_costs_speed(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    kg = KnowledgeGraph.load(cache=BuildCache(blocker / "cache"))
+    assert kg.asserted_count > 1000
+
+
+def _cli(*args: str, cache: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "CLUSTERKG_CACHE_DIR": str(cache)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "clusterkg", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_concurrent_cli_runs_share_one_cache_safely(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    runs = [_cli(*RUTA_FOOD, cache=cache) for _ in range(4)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0, 0], [err for _, err in outputs]
+    assert len({out for out, _ in outputs}) == 1 and "Smart Food Cluster" in outputs[0][0]
+    entries = [p for p in cache.iterdir() if not p.name.startswith(".")]
+    assert len(entries) == 1
+    assert not [p for p in cache.iterdir() if p.name.startswith(".")]  # no leftovers
+    later = _cli(*RUTA_FOOD, cache=cache).communicate(timeout=120)
+    assert later[0] == outputs[0][0]
+
+
+def test_no_cache_writes_nothing(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    out, err = _cli("--no-cache", *RUTA_FOOD, cache=cache).communicate(timeout=120)
+    assert "Smart Food Cluster" in out, err
+    assert not cache.exists()
+
+
+def test_the_asserted_graph_holds_every_generated_triple(generated: Path) -> None:
+    vocabulary = building.build_store(ox.Store(), bundled().vocabulary()).asserted
+    manifest = json.loads((generated / "MANIFEST.json").read_text())
+    kg = KnowledgeGraph.load([generated])
+    assert kg.asserted_count == vocabulary + manifest["triples"]
+    assert building.count(kg.store, ox.NamedNode(ASSERTED)) == kg.asserted_count
