@@ -16,6 +16,7 @@ from clusterkg.catalogue import Catalogue
 from clusterkg.engine import Table, Triples
 from clusterkg.errors import EXIT_USAGE, EXIT_VIOLATIONS, ClusterKGError
 from clusterkg.formats import GRAPH_FORMATS, TABLE_FORMATS, render_table, render_triples
+from clusterkg.generate import DEFAULT_SEED, DEFAULT_VIOLATIONS, generate
 from clusterkg.knowledge_graph import PROFILES, KnowledgeGraph
 from clusterkg.namespaces import shorten
 from clusterkg.resources import bundled
@@ -281,6 +282,38 @@ def export(ctx: click.Context, fmt: str, inferred: bool, output: Path | None) ->
     else:
         kg.write_export(output, fmt, inferred)
         click.echo(f"wrote {output}", err=True)
+
+
+@cli.command("generate")
+@click.option(
+    "--clusters",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Number of cluster organisations; about 1,400 triples each (1,500 ≈ 2 million).",
+)
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Random seed.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder to write (new, empty, or written by an earlier generate).",
+)
+@click.option(
+    "--violations",
+    type=click.IntRange(min=0),
+    default=DEFAULT_VIOLATIONS,
+    show_default=True,
+    help="Number of SHACL violations to plant (listed in MANIFEST.json).",
+)
+def generate_command(clusters: int, seed: int, output: Path, violations: int) -> None:
+    """Write a synthetic European-scale data set (same seed, same bytes) to use with --data.
+
+    \b
+        clusterkg generate --clusters 75 --seed 1 -o synthetic/ --violations 0
+        clusterkg --data synthetic/ query statistics
+    """
+    click.echo(generate(output, clusters, seed, violations).summary())
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +139,7 @@ def _used_prefixes(triples: Iterable[tuple[Term, Term, Term]]) -> dict[str, str]
     return dict(sorted(used.items()))
 
 
+@lru_cache(maxsize=1 << 16)  # predicates, classes and datatypes repeat on every line
 def _curie(iri: str) -> str | None:
     best: str | None = None
     for prefix, namespace in PREFIXES.items():
