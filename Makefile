@@ -18,8 +18,8 @@ test: $(BIN)/clusterkg lint
 	$(BIN)/python -m pytest -q
 
 lint: $(BIN)/clusterkg
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
 clean:

@@ -11,8 +11,8 @@ The Python API mirrors the CLI::
 
 __version__ = "0.2.0"  # before the imports: clusterkg.cache reads it while they run
 
-from clusterkg.errors import ClusterKGError, InputError, ParameterError, QueryError  # noqa: E402
-from clusterkg.knowledge_graph import KnowledgeGraph  # noqa: E402
+from clusterkg.errors import ClusterKGError, InputError, ParameterError, QueryError
+from clusterkg.knowledge_graph import KnowledgeGraph
 
 __all__ = [
     "ClusterKGError",
