@@ -57,11 +57,13 @@ class SourceFile:
 
     def line_of(self, iri: str) -> int | None:
         """Line where the IRI is first written as a subject, else first written at all."""
+        return self.subject_line(iri) or self._first_use(iri)
+
+    def subject_line(self, iri: str) -> int | None:
+        """First line that starts (after indentation) with the IRI: a dictionary lookup."""
         starts = self._line_starts()
         lines = [starts[s] for s in self.spellings(iri) if s in starts]
-        if lines:
-            return min(lines)
-        return self._first_use(iri)
+        return min(lines) if lines else None
 
     def _line_starts(self) -> dict[str, int]:
         """The first line each term starts (after indentation), in one pass over the file."""
@@ -108,6 +110,12 @@ class SourceMap:
         return self._cache[iri]
 
     def _search(self, iri: str) -> tuple[str, int | None] | None:
+        # First the cheap answer: a file where the node starts an unindented line (where it
+        # is described). Only if there is none are the files scanned for any mention.
+        for source in self.files:
+            line = source.subject_line(iri)
+            if line is not None and not source.lines[line - 1][:1].isspace():
+                return str(source.path), line
         fallback: tuple[str, int | None] | None = None
         for source in self.files:
             line = source.line_of(iri)
