@@ -78,7 +78,7 @@ def project_worker(data: Path, runs: int) -> dict[str, Any]:
                 "rows": len(getattr(result, "rows", getattr(result, "triples", []))),
                 "kind": _query_kind(stored),
             }
-        out["steps"]["export"] = _timed(lambda: kg.export("ttl"))
+        out["steps"]["export"] = _timed(lambda: kg.export_bytes("ttl"))
     out["peak_rss_mb"] = _peak_rss_mb()
     return out
 

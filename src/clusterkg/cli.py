@@ -278,7 +278,8 @@ def export(ctx: click.Context, fmt: str, inferred: bool, output: Path | None) ->
     """
     kg = _graph(ctx)
     if output is None:
-        click.echo(kg.export(fmt, inferred), nl=False)
+        sys.stdout.buffer.write(kg.export_bytes(fmt, inferred))
+        sys.stdout.flush()
     else:
         kg.write_export(output, fmt, inferred)
         click.echo(f"wrote {output}", err=True)

@@ -80,13 +80,15 @@ def _colour_of(term: Term, colour: dict[str, str]) -> str:
     return colour[term.value] if isinstance(term, ox.BlankNode) else str(term)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a failure leaves any existing file untouched."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write `text` (str, or UTF-8 bytes) to `path` so that a failure leaves any existing file
+    untouched."""
     path = path.resolve()
+    data = text.encode("utf-8") if isinstance(text, str) else text
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)
