@@ -120,6 +120,7 @@ def validate_store(
 
 def _report_of(results: list[Any], sources: SourceMap) -> Report:
     """The report of the compiled validator's results, located and sorted like pySHACL's."""
+    sources.locate_many(r.focus.value for r in results if isinstance(r.focus, ox.NamedNode))
     problems = [_problem_of(r, sources) for r in results]
     problems.sort(key=_problem_order)
     return Report(problems, None, engine="sparql", raw=results)
