@@ -235,3 +235,23 @@ def test_a_streamed_export_holds_the_same_triples_and_is_byte_stable(
     reopened = KnowledgeGraph.load([generated], cache=BuildCache(tmp_path / "cache"))
     assert reopened.built.from_cache
     assert cached.export(fmt) == streamed == reopened.export(fmt)
+
+
+def test_compiled_shapes_report_what_pyshacl_reports_on_a_generated_graph(generated: Path) -> None:
+    from clusterkg.validation import validate_store
+
+    kg = KnowledgeGraph.load([generated])
+    shapes = kg.bundle.shapes
+    compiled = validate_store(kg.store, shapes, kg.sources, engine="sparql")
+    reference = validate_store(kg.store, shapes, kg.sources, engine="pyshacl")
+    assert (compiled.engine, reference.engine) == ("sparql", "pyshacl")
+    manifest = json.loads((generated / "MANIFEST.json").read_text())
+    assert len(reference.problems) == len(manifest["planted_violations"]) > 0
+
+    def seen(report: object) -> list[tuple[object, ...]]:
+        return sorted(
+            (p.file, p.line, p.severity, p.focus, p.path, p.component, p.value, p.message)
+            for p in report.problems  # type: ignore[attr-defined]
+        )
+
+    assert seen(compiled) == seen(reference)

@@ -234,8 +234,10 @@ def _report_graph(results: list[Any], conforms: bool) -> Graph:
             graph.add((node, SH.resultPath, to_rdflib(item.path)))
         if item.value is not None:
             graph.add((node, SH.value, to_rdflib(item.value)))
-        if isinstance(item.source_shape, ox.NamedNode):
-            graph.add((node, SH.sourceShape, URIRef(item.source_shape.value)))
+        graph.add((node, SH.sourceShape, to_rdflib(item.source_shape)))
+        constraint = getattr(item, "source_constraint", None)
+        if constraint is not None:
+            graph.add((node, SH.sourceConstraint, to_rdflib(constraint)))
         for message in item.messages:
             graph.add((node, SH.resultMessage, Literal(message)))
     return graph
