@@ -1,15 +1,16 @@
 """The compiled SHACL validator (clusterkg.shacl_sparql) gives pySHACL's results.
 
 Each test loads triples into a store's asserted graph, runs the reference path of
-clusterkg.validation (validate_store: the store's graph as an rdflib Graph, pySHACL with the
-options clusterkg uses) and the compiled queries on the same store, and compares the two multisets
-of results: focus node, path, value, constraint component, severity, messages, and the shape and
-SPARQL constraint they come from. Blank nodes are compared by what they are: a data blank node by
-its triples, a blank shape by its path.
+clusterkg.validation (validate_store with engine "pyshacl": the store's graph as an rdflib Graph,
+pySHACL with the options clusterkg uses) and the compiled queries on the same store, and compares
+the two multisets of results: focus node, path, value, constraint component, severity, messages,
+and the shape and SPARQL constraint they come from. Blank nodes are compared by what they are: a
+data blank node by its triples, a blank shape by its path.
 
-pySHACL is the slow side (about half a second for the vocabulary and one fixture): it runs once per
-graph, and the fixtures of tests/fixtures/shapes run in a handful of graphs, each the vocabulary
-plus every fixture that touches nothing but its own nodes (see `fixture_batches`).
+pySHACL is the slow side (half a second for the vocabulary and one fixture, five for the bundled
+graph), so it runs once per graph: the fixtures of tests/fixtures/shapes are validated together in
+one graph, each with its own nodes renamed apart, except the few that change the vocabulary (see
+`fixture_batches`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from clusterkg.convert import to_oxigraph
 from clusterkg.engine import ASSERTED
 from clusterkg.resources import bundled
 from clusterkg.shacl_sparql import (
+    _DURATION_START,
     RDFLIB_CONVERTED,
+    SURELY_WELL_TYPED,
     CompiledShapes,
     ShaclResult,
     UnsupportedShapes,
@@ -93,8 +96,8 @@ def shape_key(shape: object, path: object) -> object:
 
 
 def reference(store: ox.Store, shapes: Path) -> Counter[Key]:
-    """pySHACL's results, by clusterkg's reference path."""
-    report = validate_store(store, shapes, SourceMap()).results_graph
+    """pySHACL's results, by clusterkg's reference path (validate_store's engine "pyshacl")."""
+    report = validate_store(store, shapes, SourceMap(), engine="pyshacl").results_graph
 
     def term(result: Node, predicate: URIRef) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
         value = report.value(result, predicate)
@@ -296,6 +299,13 @@ ex:Others a sh:NodeShape ;
     sh:sparql [
         sh:select "SELECT $this WHERE { FILTER NOT EXISTS { $this ex:label ?l } }" ;
         sh:prefixes ex:prefixes
+    ] , [
+        sh:select '''
+            SELECT $this ?label WHERE {  # a comment with a } brace
+                $this ex:label ?label .
+                FILTER regex(?label, "}|n1")
+            }''' ;
+        sh:prefixes ex:prefixes
     ] .
 
 ex:Target a rdfs:Class , sh:NodeShape ;
@@ -355,14 +365,37 @@ def test_a_shapes_graph_given_as_rdflib_graph_names_terms_with_its_prefixes() ->
     assert "Value does not have class ex:Target" in messages
 
 
+def python_checks(compiled: CompiledShapes) -> list[object]:
+    """Record the values the compiled queries hand to pySHACL's exact checks in Python."""
+    calls: list[object] = []
+    table = compiled._functions.table
+    for iri, check in list(table.items()):
+        table[iri] = lambda term, check=check: calls.append(term) or check(term)
+    return calls
+
+
 def test_plain_values_need_no_python_check(edge_shapes: Path) -> None:
     store = store_of(turtle="@prefix ex: <http://example.org/> . ex:n1 a ex:Thing .")
     compiled = compile_shapes(edge_shapes)
-    calls: list[object] = []
-    for iri, check in list(compiled._functions.table.items()):
-        compiled._functions.table[iri] = lambda term, check=check: calls.append(term) or check(term)
+    calls = python_checks(compiled)
     assert compiled.validate(store, GRAPH)  # ex:n1 lacks names, "a literal" is no thing
     assert calls == []
+
+
+def test_the_bundled_data_needs_no_python_check() -> None:
+    # What makes the compiled validator fast: SPARQL settles every value of real data.
+    compiled = compile_shapes(BUNDLE.shapes)
+    calls = python_checks(compiled)
+    compiled.validate(store_of(BUNDLE.data), GRAPH)
+    assert calls == []
+
+
+def test_generated_data_with_planted_violations_gives_pyshacls_results(tmp_path: Path) -> None:
+    from clusterkg.generate import generate
+
+    generate(tmp_path / "generated", clusters=2, seed=3, violations=12)
+    store = store_of(sorted((tmp_path / "generated").glob("*.ttl")))
+    assert assert_same_results(store, compiled_bundle(), BUNDLE.shapes) >= 12
 
 
 # --- what is not compiled --------------------------------------------------------------------
@@ -421,6 +454,26 @@ def test_a_feature_not_compiled_raises_unsupported_shapes(feature: str) -> None:
 
 
 # --- the parts that replicate rdflib and Python ----------------------------------------------
+
+
+@pytest.mark.parametrize("datatype", sorted(SURELY_WELL_TYPED))
+def test_lexical_forms_sparql_vouches_for_are_well_typed_for_rdflib(datatype: str) -> None:
+    from rdflib import Literal
+
+    rng = random.Random(datatype)
+    texts = [
+        "".join(rng.choice("0123456789-+.:TPYMDHSZ eE") for _ in range(9)) for _ in range(5000)
+    ]
+    texts += [
+        f"{y}-{m:02}-{d:02}" for y in (1900, 2023, 2024) for m in range(1, 13) for d in range(1, 32)
+    ]
+    texts += ["P", "-P", "PT", "P2Y", "P1YT", "5.", ".5", "1e5", "true", "0"]
+    patterns = [SURELY_WELL_TYPED[datatype]] + ([_DURATION_START] if "duration" in datatype else [])
+    vouched = [t for t in texts if all(re.search(p, t) for p in patterns)]
+    assert vouched
+    for text in vouched:
+        literal = Literal(text, datatype=URIRef(datatype))
+        assert not literal.ill_typed and literal.value is not None, text
 
 
 def test_rdflib_converted_datatypes_are_rdflibs() -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -19,6 +20,9 @@ from rdflib.term import Node
 from clusterkg.engine import ASSERTED
 from clusterkg.namespaces import shorten
 from clusterkg.sources import SourceMap
+
+if TYPE_CHECKING:
+    from clusterkg.shacl_sparql import CompiledShapes
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -101,21 +105,30 @@ def validate_store(
     from clusterkg.convert import to_rdflib_graph
     from clusterkg.loading import parse_files
 
-    shapes_graph, _ = parse_files([shapes])
     if engine != "pyshacl":
-        from clusterkg.shacl_sparql import UnsupportedShapes, compile_shapes
+        from clusterkg.shacl_sparql import UnsupportedShapes
 
         try:
-            compiled = compile_shapes(shapes_graph)
+            compiled = _compiled(shapes, shapes.stat().st_mtime_ns)
         except UnsupportedShapes:
             if engine == "sparql":
                 raise
         else:
             results = compiled.validate(store, ox.NamedNode(ASSERTED))
             return _report_of(results, sources)
+    shapes_graph, _ = parse_files([shapes])
     report = validate(to_rdflib_graph(store, ox.NamedNode(ASSERTED)), shapes_graph, sources)
     report.engine = "pyshacl"
     return report
+
+
+@lru_cache(maxsize=4)
+def _compiled(shapes: Path, _modified: int) -> CompiledShapes:
+    """The shapes file compiled once per process and version of the file (read by Oxigraph:
+    no rdflib needed)."""
+    from clusterkg.shacl_sparql import compile_shapes
+
+    return compile_shapes(shapes)
 
 
 def _report_of(results: list[Any], sources: SourceMap) -> Report:
