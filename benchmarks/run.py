@@ -11,8 +11,10 @@ rather than an invented figure, and the end-to-end ratio is then a lower bound (
 
 Project path, step by step: load (Oxigraph parses the files, input checks), reason (OWL 2 RL rules
 inside the store), build (load + reason), first run (a first CLI run: build, then the copy into
-the on-disk cache), later runs (the build opened from the cache), validate (SHACL), each query
-(median of --runs runs, parameters bound to IRIs from the data), export (Turtle), peak RSS.
+the on-disk cache), later runs (the build opened from the cache). Validation, queries and export
+run on the in-memory store of the first run; queries and export are timed on the cached (on-disk,
+read-only RocksDB) store too, in their own column. Queries: median of --runs runs, parameters
+bound to IRIs from the data. Export: Turtle, as bytes. Peak RSS: of the whole worker process.
 """
 
 from __future__ import annotations
@@ -53,10 +55,15 @@ def project_worker(data: Path, runs: int) -> dict[str, Any]:
     out["steps"]["load"], out["steps"]["reason"] = _load_then_reason(files)
     with tempfile.TemporaryDirectory(prefix="clusterkg-bench-cache-") as root:
         cache = BuildCache(Path(root))
-        out["steps"]["first run"] = _timed(lambda: KnowledgeGraph.load([data], cache=cache))
+        # The first CLI run builds in memory, copies the build to the cache and goes on with the
+        # in-memory store: validation, queries and export below run on that store.
         started = time.perf_counter()
         kg = KnowledgeGraph.load([data], cache=cache)
+        out["steps"]["first run"] = time.perf_counter() - started
+        started = time.perf_counter()
+        cached = KnowledgeGraph.load([data], cache=cache)
         out["steps"]["later runs"] = time.perf_counter() - started
+        assert cached.built.from_cache and not kg.built.from_cache
         out["triples"] = kg.asserted_count
         out["inferred"] = kg.inference.count
         out["reasoner"] = kg.built.reasoner
@@ -68,19 +75,28 @@ def project_worker(data: Path, runs: int) -> dict[str, Any]:
         out["bindings"] = bindings
         for stored in kg.catalogue:
             params = _params_for(stored, bindings)
-            times = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                result = kg.engine.run(stored.text, params)
-                times.append(time.perf_counter() - started)
+            p50, rows = _median_run(kg, stored.text, params, runs)
+            p50_cached, _ = _median_run(cached, stored.text, params, runs)
             out["queries"][stored.name] = {
-                "p50": statistics.median(times),
-                "rows": len(getattr(result, "rows", getattr(result, "triples", []))),
+                "p50": p50,
+                "p50_cached": p50_cached,
+                "rows": rows,
                 "kind": _query_kind(stored),
             }
         out["steps"]["export"] = _timed(lambda: kg.export_bytes("ttl"))
+        out["steps"]["export (cached store)"] = _timed(lambda: cached.export_bytes("ttl"))
     out["peak_rss_mb"] = _peak_rss_mb()
     return out
+
+
+def _median_run(kg: Any, text: str, params: dict[str, Any], runs: int) -> tuple[float, int]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = kg.engine.run(text, params)
+        times.append(time.perf_counter() - started)
+    rows = len(getattr(result, "rows", getattr(result, "triples", [])))
+    return statistics.median(times), rows
 
 
 def _load_then_reason(files: list[Path]) -> tuple[float, float]:
@@ -379,8 +395,13 @@ def _size_table(
         f"(reasoner: {project['reasoner']}, validator: {project['validator']}, "
         f"violations found: {project['violations']})"
     )
-    lines = [header, "", "| step | clusterkg | rdflib / owlrl / pyshacl | ratio | target (2 M) |"]
-    lines.append("|---|---|---|---|---|")
+    lines = [
+        header,
+        "",
+        "| step | clusterkg | clusterkg, cached store | rdflib / owlrl / pyshacl | ratio "
+        "| target (2 M) |",
+        "|---|---|---|---|---|---|",
+    ]
     base_steps = baseline["steps"] if baseline else {}
     steps = {**steps, "build": steps["load"] + steps["reason"]}
     rows = (
@@ -395,9 +416,10 @@ def _size_table(
     for step, target in rows:  # fmt: skip
         ours = steps[step]
         theirs = _baseline_step(step, base_steps, budgets, baseline is not None)
+        on_disk = steps.get(f"{step} (cached store)")
         lines.append(
-            f"| {step} | {_seconds(ours)} | {theirs[0]} | {_ratio(theirs[1], ours, theirs[2])} | "
-            f"{_target(ours, TARGETS.get(target or ''))} |"
+            f"| {step} | {_seconds(ours)} | {_seconds(on_disk) if on_disk else ''} | {theirs[0]} | "
+            f"{_ratio(theirs[1], ours, theirs[2])} | {_target(ours, TARGETS.get(target or ''))} |"
         )
     for name, query in project["queries"].items():
         kind = query["kind"]
@@ -406,18 +428,19 @@ def _size_table(
         shown = "—" if baseline is None else (_seconds(spent) if spent is not None else "> budget")
         over = baseline is not None and spent is None
         lines.append(
-            f"| query {name} ({kind}, {query['rows']} rows) | {_seconds(query['p50'])} | {shown} | "
+            f"| query {name} ({kind}, {query['rows']} rows) | {_seconds(query['p50'])} | "
+            f"{_seconds(query.get('p50_cached'))} | {shown} | "
             f"{_ratio(spent if spent is not None else budgets['query'], query['p50'], over) if baseline else '—'} | "  # noqa: E501
             f"{_target(query['p50'], TARGETS[kind])} |"
         )
     ours_total, theirs_total, lower = _end_to_end(project, baseline, budgets)
     lines.append(
-        f"| end to end (load + reason + validate + queries + export) | {_seconds(ours_total)} | "
+        f"| end to end (load + reason + validate + queries + export) | {_seconds(ours_total)} | | "
         f"{('≥ ' if lower else '') + _seconds(theirs_total) if baseline else '—'} | "
         f"{_ratio(theirs_total, ours_total, lower) if baseline else '—'} | ≥ 20× |"  # noqa: RUF001
     )
     base_rss = f"{baseline['peak_rss_mb']:,.0f} MB" if baseline else "—"
-    lines.append(f"| peak RSS | {project['peak_rss_mb']:,.0f} MB | {base_rss} | | ≤ 4,096 MB |")
+    lines.append(f"| peak RSS | {project['peak_rss_mb']:,.0f} MB | | {base_rss} | | ≤ 4,096 MB |")
     return [*lines, ""]
 
 

@@ -97,12 +97,18 @@ def cli(
 
 
 def _graph(
-    ctx: click.Context, data: list[Path] | None = None, profile: str = "owlrl"
+    ctx: click.Context,
+    data: list[Path] | None = None,
+    profile: str = "owlrl",
+    whole_graph: bool = False,
 ) -> KnowledgeGraph:
+    """The graph for a command. Commands that read every triple (validate, export) build it in
+    memory: Oxigraph's on-disk store, which the cache opens in 0.2 s, scans it four times
+    slower (2 M triples: validation 137 s on disk, 36 s in memory)."""
     return KnowledgeGraph.load(
         data or ctx.obj["data"] or None,
         profile=profile,
-        cache=ctx.obj["cache"],
+        cache=None if whole_graph else ctx.obj["cache"],
         reasoner=ctx.obj["reasoner"],
     )
 
@@ -224,7 +230,7 @@ def validate_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> N
         clusterkg validate
         clusterkg validate my-new-cluster.ttl
     """
-    report = _graph(ctx, list(paths)).validate()
+    report = _graph(ctx, list(paths), whole_graph=True).validate()
     if fmt == "json":
         click.echo(report.as_json(), nl=False)
     elif fmt == "ttl":
@@ -276,7 +282,7 @@ def export(ctx: click.Context, fmt: str, inferred: bool, output: Path | None) ->
         clusterkg export --format ttl -o clusterkg.ttl
         clusterkg export --format trig --inferred -o clusterkg.trig
     """
-    kg = _graph(ctx)
+    kg = _graph(ctx, whole_graph=True)
     if output is None:
         sys.stdout.buffer.write(kg.export_bytes(fmt, inferred))
         sys.stdout.flush()
