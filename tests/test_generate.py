@@ -345,3 +345,11 @@ def test_cli_refuses_a_folder_it_did_not_write(tmp_path: Path, stray: str) -> No
     assert result.stderr.startswith("clusterkg: error: ") and result.stderr.count("\n") == 1
     assert str(out) in result.stderr
     assert contents(out) == before
+
+
+def test_the_cli_defaults_are_the_generators() -> None:
+    import clusterkg.cli
+    import clusterkg.generate
+
+    assert clusterkg.cli.DEFAULT_SEED == clusterkg.generate.DEFAULT_SEED
+    assert clusterkg.cli.DEFAULT_VIOLATIONS == clusterkg.generate.DEFAULT_VIOLATIONS

@@ -16,13 +16,16 @@ from clusterkg.catalogue import Catalogue
 from clusterkg.engine import Table, Triples
 from clusterkg.errors import EXIT_USAGE, EXIT_VIOLATIONS, ClusterKGError
 from clusterkg.formats import GRAPH_FORMATS, TABLE_FORMATS, render_table, render_triples
-from clusterkg.generate import DEFAULT_SEED, DEFAULT_VIOLATIONS, generate
 from clusterkg.knowledge_graph import PROFILES, KnowledgeGraph
 from clusterkg.namespaces import shorten
 from clusterkg.resources import bundled
 from clusterkg.serialise import EXPORT_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
+# clusterkg.generate is imported by its command only (60 ms of every start otherwise); its
+# defaults are repeated here, and tests/test_generate.py checks they agree.
+DEFAULT_SEED = 1
+DEFAULT_VIOLATIONS = 12
 
 
 class Group(click.Group):
@@ -320,6 +323,8 @@ def generate_command(clusters: int, seed: int, output: Path, violations: int) ->
         clusterkg generate --clusters 75 --seed 1 -o synthetic/ --violations 0
         clusterkg --data synthetic/ query statistics
     """
+    from clusterkg.generate import generate
+
     click.echo(generate(output, clusters, seed, violations).summary())
 
 
