@@ -178,9 +178,4 @@ def _reason_with_owlrl(
     )
 
 
-def count(store: ox.Store, graph: ox.NamedNode) -> int:
-    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
-    assert isinstance(rows, ox.QuerySolutions)
-    value = next(iter(rows))["n"]
-    assert isinstance(value, ox.Literal)
-    return int(value.value)
+count = rules.count  # one definition, shared with the rules

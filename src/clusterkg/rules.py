@@ -201,12 +201,12 @@ def materialise(
         for rule in TYPE_RULES:
             _run(store, _rule(rule, graphs).update)
         if report:
-            report(f"round {rounds}: {_count(store, inferred)} inferred")
+            report(f"round {rounds}: {count(store, inferred)} inferred")
         # The type rules derive only rdf:type triples; another round can find more only if one
         # of them typed an ontology term (a class or property), which feeds the schema rules.
         if _schema_types(store, inferred) == schema_types:
             break
-    return _count(store, inferred)
+    return count(store, inferred)
 
 
 def _axioms(inferred: ox.NamedNode) -> str:
@@ -326,10 +326,10 @@ def _list_members(store: ox.Store, head: ox.NamedNode | ox.BlankNode) -> list[st
 
 def _fixpoint(store: ox.Store, rules: list[Rule], inferred: ox.NamedNode) -> None:
     while True:
-        before = _count(store, inferred)
+        before = count(store, inferred)
         for rule in rules:
             _run(store, rule.update)
-        if _count(store, inferred) == before:
+        if count(store, inferred) == before:
             return
 
 
@@ -344,10 +344,13 @@ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{inferred.value}> {{ ?x a ?c }}
     return int(next(iter(rows))["n"].value)
 
 
-def _count(store: ox.Store, graph: ox.NamedNode) -> int:
+def count(store: ox.Store, graph: ox.NamedNode) -> int:
+    """The number of triples in one named graph of the store."""
     rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
     assert isinstance(rows, ox.QuerySolutions)
-    return int(next(iter(rows))["n"].value)
+    value = next(iter(rows))["n"]
+    assert isinstance(value, ox.Literal)
+    return int(value.value)
 
 
 def _run(store: ox.Store, update: str) -> None:
