@@ -1,0 +1,120 @@
+"""Every console and Python example in README.md runs here, as a reader would run it.
+
+A console block is a list of `$ command` lines, each followed by the output it prints. The
+commands of one block run one after another in a fresh folder holding a copy of `data/` (so the
+README may say `cp -r data …`), with the installed `clusterkg` first on PATH; what they print must
+be the lines shown, where `…` stands for any text (timings). `make test` is what runs this file, so
+it is left to CI; `make demo` is checked by running its recipe from the Makefile.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+BIN = Path(sys.executable).parent
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+@dataclass
+class Step:
+    command: str
+    expected: list[str] = field(default_factory=list)
+
+
+def blocks(language: str) -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    return [m.group(2) for m in FENCE.finditer(text) if m.group(1) == language]
+
+
+def steps(block: str) -> list[Step]:
+    result: list[Step] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            result.append(Step(line[2:]))
+        elif result:
+            result[-1].expected.append(line)
+    for step in result:  # a blank line only sets one command's output apart from the next
+        while step.expected and not step.expected[-1].strip():
+            step.expected.pop()
+    return result
+
+
+def matches(expected: str, actual: str) -> bool:
+    """`…` in an expected line matches any text; everything else must be equal."""
+    pattern = ".*".join(re.escape(part) for part in expected.split("…"))
+    return re.fullmatch(pattern, actual) is not None
+
+
+def demo_recipe() -> str:
+    """The command `make demo` runs, as make echoes it."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^demo:.*\n\t(.+)$", makefile, re.MULTILINE)
+    assert recipe, "Makefile has no demo recipe"
+    return recipe.group(1).replace("$(BIN)", ".venv/bin")
+
+
+def run(command: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.update({"PYTHONUTF8": "1", "COLUMNS": "200"})
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+CONSOLE = blocks("console")
+
+
+def test_the_readme_has_console_and_python_examples() -> None:
+    assert len(CONSOLE) >= 3 and blocks("python")
+
+
+@pytest.mark.parametrize("number", range(len(CONSOLE)))
+def test_console_example(number: int, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    for step in steps(CONSOLE[number]):
+        command, expected = step.command, step.expected
+        if command.split("#")[0].split() == ["make", "test"]:
+            continue  # this very suite: CI runs it (.ci/run)
+        if command.split("#")[0].split() == ["make", "demo"]:
+            recipe = demo_recipe()
+            assert expected[:1] == [recipe], "make demo echoes another command than shown"
+            command, expected = recipe.replace(".venv/bin/", ""), expected[1:]
+        done = run(command, tmp_path)
+        assert "Traceback" not in done.stderr, done.stderr
+        printed = done.stdout.splitlines()
+        if expected:
+            assert len(printed) == len(expected), f"$ {command}\n{done.stdout}{done.stderr}"
+            for want, got in zip(expected, printed, strict=True):
+                assert matches(want, got), f"$ {command}\nwanted: {want}\nprinted: {got}"
+        else:
+            assert done.returncode == 0, f"$ {command}\n{done.stderr}"
+
+
+def test_python_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (code,) = blocks("python")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md (Python API)", "exec"), {"__name__": "readme"})
+    assert (tmp_path / "clusterkg.ttl").stat().st_size > 0  # the example's last line wrote it
+
+
+def test_wildcard_is_the_only_slack() -> None:
+    assert matches("in … s", "in 0.5 s")
+    assert not matches("12 violation(s)", "13 violation(s)")
+    assert not matches("metric", "metric ")
