@@ -19,6 +19,7 @@ from clusterkg.formats import GRAPH_FORMATS, TABLE_FORMATS, render_table, render
 from clusterkg.knowledge_graph import PROFILES, KnowledgeGraph
 from clusterkg.namespaces import shorten
 from clusterkg.resources import bundled
+from clusterkg.safety import isolate_from_network
 from clusterkg.serialise import EXPORT_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -329,6 +330,9 @@ def generate_command(clusters: int, seed: int, output: Path, violations: int) ->
 
 
 def main() -> None:
+    """The console command. clusterkg never needs the network, so the process gives it up
+    before anything else runs (the second line behind the SPARQL check; see safety.py)."""
+    isolate_from_network()
     try:
         cli.main(prog_name="clusterkg", standalone_mode=True)
     except KeyboardInterrupt:

@@ -10,7 +10,6 @@ wrongly and took 3.8 s on a join Oxigraph runs in 0.1 ms.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from clusterkg.errors import QueryError
+from clusterkg.safety import refuse_unsafe
 
 ASSERTED = "https://w3id.org/clusterkg/graph/asserted"
 INFERRED = "https://w3id.org/clusterkg/graph/inferred"
@@ -77,70 +77,6 @@ class Engine:
             raise QueryError(f"SPARQL syntax error: {_first_line(error)}") from None
         except (OSError, RuntimeError, ValueError, TypeError) as error:
             raise QueryError(f"query failed: {_first_line(error)}") from None
-
-
-# Words that make a query reach outside the graph it was given. They are matched in the code of
-# the query, after comments, strings and IRIs are blanked out; a variable (?service) or a prefixed
-# name (ex:load, load:x) is no match.
-_OUTSIDE = re.compile(r"(?<![\w?$:\-])(SERVICE|FROM|LOAD)(?![\w:\-])", re.IGNORECASE)
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\s*)*(INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b",
-    re.IGNORECASE,
-)
-# SPARQL 1.1 IRIREF: no spaces, no <>"{}|^`\ inside. `1<2)SERVICE?x{` is therefore no IRI.
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_LONG_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'')
-_SHORT_STRING = re.compile(r'"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'')
-
-
-def code_of(query: str) -> str:
-    """The query with comments, strings and IRIs blanked, and escapes in local names (`ex:a\\#`)
-    kept as name characters: what is left is what the SPARQL parser reads as keywords."""
-    out: list[str] = []
-    i, n = 0, len(query)
-    while i < n:
-        char = query[i]
-        if char == "#":
-            end = query.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if char == "\\" and i + 1 < n:
-            out.append("__")
-            i += 2
-            continue
-        if char in "\"'":
-            match = _LONG_STRING.match(query, i) or _SHORT_STRING.match(query, i)
-            if match:
-                out.append(" ")
-                i = match.end()
-                continue
-        if char == "<":
-            match = _IRIREF.match(query, i)
-            if match:
-                out.append(" ")
-                i = match.end()
-                continue
-        out.append(char)
-        i += 1
-    return "".join(out)
-
-
-def refuse_unsafe(query: str) -> None:
-    """Refuse SERVICE, FROM, LOAD and updates: queries run on this graph only, read-only."""
-    code = code_of(query)
-    outside = _OUTSIDE.search(code)
-    if outside:
-        word = outside.group(1).upper()
-        raise QueryError(
-            f"{word} is not allowed: clusterkg queries run on the loaded graph only and never "
-            "fetch data from elsewhere (use --data to load other files)"
-        )
-    update = _UPDATE.search(code)
-    if update:
-        raise QueryError(
-            f"{update.group(1).upper()} is not allowed: the graph is read-only "
-            "(edit the data files instead)"
-        )
 
 
 def _first_line(error: Exception) -> str:

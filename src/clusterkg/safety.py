@@ -1,0 +1,187 @@
+"""Queries run on the loaded graph only: what would reach elsewhere is refused before it runs.
+
+pyoxigraph evaluates `SERVICE <url>` by sending the request, and offers no switch to turn that
+off, so the query text is checked first, read the way Oxigraph reads it:
+
+1. the text is cut into the terminals of the SPARQL 1.1 grammar (section 19.8: IRIs, prefixed
+   names, variables, strings, numbers, comments, punctuation, keywords), with `\\uXXXX` escapes
+   decoded where Oxigraph decodes them: inside strings and IRIs, as content that never ends the
+   string or IRI. A character no terminal accepts means the query cannot be checked: refused;
+2. a keyword that reaches elsewhere (SERVICE, FROM, LOAD) or changes data (INSERT, DELETE, …) is
+   refused. Keywords are bare words, so `?service`, `ex:load` and "FROM" in a string are no
+   match; a bare word that merely contains SERVICE, FROM or LOAD is refused too (no SPARQL
+   keyword does, and a parser could read it as one followed by something else);
+3. `<` is either an IRI or the less-than operator, and only the grammar says which: after a
+   value inside parentheses (`FILTER(?a<?b)…`) Oxigraph may read it as an operator and what
+   follows as code, so the text of such an "IRI" is checked as code too;
+4. the SPARQL specification decodes escapes everywhere before parsing (section 19.2); should an
+   engine ever do that, `\\u0053ERVICE` would be SERVICE, so the decoded text is checked as well.
+
+The terminals here are never wider than Oxigraph's (tested in tests/test_safety.py): a string,
+IRI or comment read here hides nothing the engine reads as code.
+
+Second line: `isolate_from_network()` moves the command-line process into a network namespace of
+its own with no usable interface (Linux), so even a query that got past the check cannot connect.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+from collections.abc import Iterator
+
+from clusterkg.errors import QueryError
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+# SPARQL 1.1 terminals (section 19.8), as regular expressions.
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+_PN_LOCAL = (
+    f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+)
+_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"  # Oxigraph decodes these in strings and IRIs
+_ECHAR = f"(?:\\\\[tbnrf\\\\\"']|{_UCHAR})"
+_EXPONENT = r"[eE][+\-]?[0-9]+"
+_WS = r"[\x20\x09\x0d\x0a]"
+
+_TERMINALS = [
+    ("space", f"{_WS}+"),
+    ("comment", r"#[^\r\n]*"),
+    ("iri", f'<(?:[^<>"{{}}|^`\\\\\\x00-\\x20]|{_UCHAR})*>'),
+    ("string", f"'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}))*'''"),
+    ("string", f'"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}))*"""'),
+    ("string", f"'(?:[^'\\\\\\n\\r]|{_ECHAR})*'"),
+    ("string", f'"(?:[^"\\\\\\n\\r]|{_ECHAR})*"'),
+    ("name", f"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?"),
+    ("blank", f"_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"),
+    ("variable", f"[?$]{_VARNAME}"),
+    ("langtag", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
+    (
+        "number",
+        f"[+\\-]?(?:[0-9]+\\.[0-9]*{_EXPONENT}|\\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}"
+        f"|[0-9]*\\.[0-9]+|[0-9]+)",
+    ),
+    ("word", r"[A-Za-z_][A-Za-z0-9_]*"),
+    ("nil", f"\\({_WS}*\\)"),
+    ("anon", f"\\[{_WS}*\\]"),
+    ("punctuation", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.=<>!+\-*/|^?~]"),
+]
+_TOKEN = re.compile("|".join(f"(?P<{kind}{i}>{rx})" for i, (kind, rx) in enumerate(_TERMINALS)))
+
+_OUTSIDE = ("SERVICE", "FROM", "LOAD")
+_UPDATES = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD", "WITH", "USING"}
+
+
+def decode_escapes(query: str) -> str:
+    """The query with every codepoint escape decoded, as the SPARQL specification reads it."""
+
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else " "
+
+    return _ESCAPE.sub(char, query)
+
+
+def refuse_unsafe(query: str) -> None:
+    """Refuse SERVICE, FROM, LOAD and updates: queries run on this graph only, read-only.
+    A query whose text cannot be read as SPARQL terminals is refused too."""
+    found = list(_words(query, strict=True)) + list(_words(decode_escapes(query), strict=False))
+    for word in found:
+        outside = next((k for k in _OUTSIDE if k in word), None)
+        if outside:
+            raise QueryError(
+                f"{outside} is not allowed: clusterkg queries run on the loaded graph only and "
+                "never fetch data from elsewhere (use --data to load other files)"
+            )
+        if word in _UPDATES:
+            raise QueryError(
+                f"{word} is not allowed: the graph is read-only (edit the data files instead)"
+            )
+
+
+# Tokens after which `<` can be the less-than operator: those that end a value.
+_VALUE_ENDS = {"variable", "iri", "string", "number", "name", "blank", "langtag", "word", "nil"}
+
+
+def _words(text: str, strict: bool) -> Iterator[str]:
+    """The bare words of `text`, upper-cased, plus those in the text of every `<…>` that may be
+    a less-than and the code after it. `strict`: a character no terminal accepts is an error
+    (QueryError); otherwise it is skipped."""
+    depth, previous = 0, ""
+    for kind, token, _at in _tokens(text, strict):
+        if kind == "word":
+            yield token.upper()
+        elif kind == "iri" and depth > 0 and (previous in _VALUE_ENDS or previous in ")]"):
+            yield from _words(token[1:-1], strict=False)
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth = max(0, depth - 1)
+        if kind not in ("space", "comment"):
+            previous = token if kind == "punctuation" else kind
+
+
+def _tokens(text: str, strict: bool) -> Iterator[tuple[str, str, int]]:
+    at = 0
+    while at < len(text):
+        match = _TOKEN.match(text, at)
+        if match is None or match.end() == at:
+            if strict:
+                raise QueryError(
+                    f"SPARQL syntax error at {_where(text, at)}: unexpected {text[at]!r}"
+                )
+            at += 1
+            continue
+        yield (match.lastgroup or "").rstrip("0123456789"), match.group(), at
+        at = match.end()
+
+
+def _where(text: str, at: int) -> str:
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return f"{line}:{column}"
+
+
+# -- the second line: no network for the process --------------------------------------------
+
+_CLONE_NEWNET = 0x40000000
+_CLONE_NEWUSER = 0x10000000
+
+
+def isolate_from_network() -> bool:
+    """Move this process into a new network namespace, which has no usable interface: nothing
+    it runs can connect anywhere, loopback included. True if that worked (Linux, as root or
+    where unprivileged user namespaces are allowed; then the process must still be
+    single-threaded, so call this first thing). Files and Unix sockets are unaffected."""
+    if not os.path.exists("/proc/self/ns/net"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    if libc.unshare(_CLONE_NEWNET) == 0:  # allowed to root
+        return True
+    uid, gid = os.geteuid(), os.getegid()
+    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
+        return False
+    # Map our own ids onto themselves, or files created from here on would fail (EOVERFLOW).
+    try:
+        for name, text in (
+            ("setgroups", "deny"),
+            ("uid_map", f"{uid} {uid} 1"),
+            ("gid_map", f"{gid} {gid} 1"),
+        ):
+            with open(f"/proc/self/{name}", "w", encoding="ascii") as handle:
+                handle.write(text)
+    except OSError:
+        pass  # the namespace holds all the same; only new files may be refused
+    return True
