@@ -8,16 +8,26 @@ Concurrency: a build is written into a private temporary folder and published by
 rename; a reader only ever opens a published folder, read-only. Two processes building the same
 key both succeed; the second rename loses and its copy is thrown away. A published folder that
 cannot be opened, or whose stamp does not match its key, is deleted and rebuilt, never fatal.
+
+Damage: RocksDB checks its blocks only when it reads them, so a damaged file would surface at
+query time, on every run (and garbage read as a block length has made a query grow to 24 GB).
+Every file of the store is therefore listed in meta.json at publish time with its size,
+modification time and CRC-32; opening an entry compares sizes and times (one stat per file) and
+recomputes the checksum of any file whose time changed. A damaged entry is removed and rebuilt,
+with one line on stderr saying why. An entry on a read-only file system is simply used.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -26,7 +36,7 @@ import pyoxigraph as ox
 
 from clusterkg import __version__
 
-FORMAT = 1  # bump when the layout of a cached build changes
+FORMAT = 2  # bump when the layout of a cached build changes (2: the store's files are listed)
 STAMP_GRAPH = ox.NamedNode("https://w3id.org/clusterkg/graph/build")
 STAMP = ox.NamedNode("https://w3id.org/clusterkg/build#key")
 KEEP = 6  # builds kept; older ones are removed when a new one is published
@@ -71,30 +81,39 @@ class CachedBuild:
     path: Path
 
 
-class BuildCache:
-    """Builds on disk under `root`, one folder per key."""
+def _notice(message: str) -> None:
+    import sys
 
-    def __init__(self, root: Path | None = None) -> None:
+    sys.stderr.write(f"clusterkg: note: {message}\n")
+
+
+class DamagedEntry(Exception):
+    """A published cache entry that cannot be trusted; the message says why."""
+
+
+class BuildCache:
+    """Builds on disk under `root`, one folder per key. `notify` is told, in one line, when a
+    damaged entry is thrown away (default: stderr)."""
+
+    def __init__(self, root: Path | None = None, notify: Callable[[str], None] = _notice) -> None:
         self.root = root or default_root()
+        self.notify = notify
 
     def open(self, key: str) -> CachedBuild | None:
         """The published build for `key`, or None if there is none or it is unusable (then it is
-        removed so the caller rebuilds it)."""
+        removed, with a notice, so the caller rebuilds it)."""
         folder = self.root / key
         if not folder.is_dir():
             return None
         try:
-            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-            store = ox.Store.read_only(str(folder / "store"))
-            stamps = list(store.quads_for_pattern(None, STAMP, None, STAMP_GRAPH))
-            if len(stamps) != 1 or stamps[0].object != ox.Literal(key) or meta["key"] != key:
-                raise ValueError("stamp does not match the key")
-        except (OSError, RuntimeError, ValueError, KeyError, TypeError):
-            # RocksDB reports a damaged database as RuntimeError ("Corruption: ...")
+            found = _open_entry(folder, key)
+        except DamagedEntry as damage:
+            self.notify(f"build cache entry {key} is damaged ({damage}); rebuilding it")
             shutil.rmtree(folder, ignore_errors=True)
             return None
-        os.utime(folder)  # most recently used: pruned last
-        return CachedBuild(store, meta, folder)
+        with contextlib.suppress(OSError):  # a read-only cache is used as it is
+            os.utime(folder)  # most recently used: pruned last
+        return found
 
     def publish(self, key: str, built: ox.Store, meta: dict[str, object]) -> bool:
         """Copy the in-memory store `built` to disk under `key`, atomically. False if the cache
@@ -116,7 +135,9 @@ class BuildCache:
             store.add(ox.Quad(STAMP, STAMP, ox.Literal(key), STAMP_GRAPH))
             store.flush()
             del store  # closes the database before the folder moves
-            meta = {"key": key, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **meta}
+            built_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            files = _fingerprints(private / "store")
+            meta = {"key": key, "built": built_at, "files": files, **meta}
             (private / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
             try:
                 private.rename(self.root / key)
@@ -142,3 +163,64 @@ class BuildCache:
         for stale in self.root.glob(".*-*"):
             if time.time() - stale.stat().st_mtime > 24 * 3600:
                 shutil.rmtree(stale, ignore_errors=True)  # left by a killed build
+
+
+def _open_entry(folder: Path, key: str) -> CachedBuild:
+    """Open a published entry after checking it is whole; DamagedEntry says what is wrong."""
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise DamagedEntry(f"meta.json unreadable: {error}") from None
+    if not isinstance(meta, dict) or meta.get("key") != key:
+        raise DamagedEntry("meta.json belongs to another build")
+    files = meta.get("files")
+    if not isinstance(files, dict) or not files:
+        raise DamagedEntry("meta.json lists no files")
+    _check_files(folder / "store", files)
+    try:
+        store = ox.Store.read_only(str(folder / "store"))
+        stamps = list(store.quads_for_pattern(None, STAMP, None, STAMP_GRAPH))
+    except (OSError, RuntimeError, ValueError) as error:
+        # RocksDB reports a damaged database as RuntimeError ("Corruption: ...")
+        raise DamagedEntry(str(error).splitlines()[0][:200]) from None
+    if len(stamps) != 1 or stamps[0].object != ox.Literal(key):
+        raise DamagedEntry("its stamp does not match its key")
+    return CachedBuild(store, meta, folder)
+
+
+# RocksDB's own log and lock files: not part of the data, and free to change.
+_NOT_DATA = ("LOG", "LOCK")
+
+
+def _fingerprints(store: Path) -> dict[str, list[int]]:
+    """Each file of the store: [size, modification time in ns, CRC-32]."""
+    return {
+        path.name: [stat.st_size, stat.st_mtime_ns, _crc32(path)]
+        for path in sorted(store.iterdir())
+        if path.is_file() and not path.name.startswith(_NOT_DATA) and (stat := path.stat())
+    }
+
+
+def _check_files(store: Path, files: dict[str, object]) -> None:
+    """DamagedEntry unless every listed file is there, of its size, and (if it was touched
+    since) of its checksum."""
+    for name, recorded in files.items():
+        if not (isinstance(recorded, list) and len(recorded) == 3):
+            raise DamagedEntry("meta.json lists files in an unknown form")
+        size, modified, crc = recorded
+        try:
+            stat = (store / name).stat()
+        except OSError:
+            raise DamagedEntry(f"store file {name} is missing") from None
+        if stat.st_size != size:
+            raise DamagedEntry(f"store file {name} has {stat.st_size} bytes, not {size}")
+        if stat.st_mtime_ns != modified and _crc32(store / name) != crc:
+            raise DamagedEntry(f"store file {name} was changed after the build")
+
+
+def _crc32(path: Path) -> int:
+    crc = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            crc = zlib.crc32(block, crc)
+    return crc
