@@ -58,6 +58,12 @@ refuses) compares as an error in Oxigraph, as a string in rdflib.
 pySHACL's options are fixed: allow_warnings=True makes a member shape of sh:or (or a qualified value
 shape) with sh:severity sh:Warning or sh:Info always conform, as in pySHACL.
 
+Where pySHACL departs from the specification and the W3C test suite shows it
+(tests/test_w3c_shacl.py), the specification is followed: sh:uniqueLang is active for `true` only
+(not "1"^^xsd:boolean), and sh:prefixes also follows owl:imports within the shapes graph (nothing
+is ever fetched). A validation report written in a shapes graph (a test's expected result)
+constrains nothing.
+
 rdflib and pySHACL are imported only to read shapes given as an rdflib Graph, or when a rare value
 needs pySHACL's exact check or a message has to be generated: validating conforming data with
 shapes read from Turtle never touches them.
