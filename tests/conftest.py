@@ -143,3 +143,23 @@ def shared_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(KnowledgeGraph, "load", classmethod(load))
     monkeypatch.setattr(KnowledgeGraph, "validate", validate)
+
+
+# --- the W3C SHACL suite's pass count ------------------------------------------------------------
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print "W3C SHACL: N/M passed, K listed divergences" after a run that included the suite."""
+    runs = [
+        report
+        for outcome in ("passed", "failed", "error")
+        for report in terminalreporter.stats.get(outcome, [])
+        if report.when == "call" and "test_w3c_shacl.py::test_w3c_shacl[" in report.nodeid
+    ]
+    if not runs:
+        return
+    diverged = sum(any(k == "w3c_divergence" for k, _ in r.user_properties) for r in runs)
+    passed = sum(r.passed for r in runs) - diverged
+    terminalreporter.write_line(
+        f"W3C SHACL: {passed}/{len(runs)} passed, {diverged} listed divergences"
+    )

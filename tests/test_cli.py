@@ -424,6 +424,31 @@ def test_validate_ttl(broken_data: tuple[Path, int]) -> None:
     assert (None, SH.resultPath, CK.tier) in report
 
 
+WARNING_ONLY = ROOT / "tests" / "fixtures" / "shapes" / "invalid" / "cluster-without-sector.ttl"
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "json", "text"])
+def test_validate_warnings_only_does_not_conform_but_exits_0(fmt: str) -> None:
+    """The SHACL specification: conforms is false when there is any result, warnings included
+    (pySHACL's allow_warnings said true); the exit code still fails only on violations."""
+    result = ok(invoke("validate", str(WARNING_ONLY), "--format", fmt))
+    if fmt == "ttl":
+        report = Graph().parse(data=result.stdout, format="turtle")
+        assert (None, SH.conforms, Literal(False)) in report
+        assert (None, SH.resultSeverity, SH.Warning) in report
+        assert (None, SH.resultSeverity, SH.Violation) not in report
+    elif fmt == "json":
+        document = json.loads(result.stdout)
+        assert (document["conforms"], document["violations"], document["warnings"]) == (
+            False,
+            0,
+            1,
+        )
+    else:
+        summary = result.stdout.strip().splitlines()[-1]
+        assert summary == "no violations: 0 violation(s), 1 warning(s), 0 info"
+
+
 @pytest.mark.usefixtures("shared_graphs")
 @pytest.mark.parametrize("how", ["--data", "argument"])
 def test_validate_broken_copy_reports_file_and_line(

@@ -228,7 +228,8 @@ def sparql(ctx: click.Context, file: Path | None, expression: str | None, fmt: s
 def validate_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     """Validate data files or folders (default: the graph's data) against the SHACL shapes.
 
-    Exit 0 if the data conforms, 1 if a constraint is violated, 2 if an input is unusable.
+    Exit 0 if no constraint is violated (warnings and info allowed), 1 if one is, 2 if an input
+    (data or shapes) is unusable.
 
     \b
         clusterkg validate
@@ -241,7 +242,7 @@ def validate_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> N
         click.echo(report.results_graph.serialize(format="turtle"), nl=False)
     else:
         click.echo(report.as_text(), nl=False)
-    sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
+    sys.exit(EXIT_VIOLATIONS if report.violated else 0)
 
 
 @cli.command()

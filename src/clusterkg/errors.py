@@ -36,3 +36,7 @@ class QueryError(ClusterKGError):
 
 class ParameterError(ClusterKGError):
     """A query parameter that is missing, unknown or ambiguous."""
+
+
+class ShapesError(ClusterKGError):
+    """A shapes graph the validator cannot use (pySHACL refuses it, or a feature it lacks)."""

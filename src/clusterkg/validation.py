@@ -18,6 +18,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from clusterkg.engine import ASSERTED
+from clusterkg.errors import InputError, ShapesError
 from clusterkg.namespaces import shorten
 from clusterkg.sources import SourceMap
 
@@ -53,7 +54,11 @@ class Problem:
 
 @dataclass
 class Report:
-    """The outcome of a validation: conforms unless a Violation was found."""
+    """The outcome of a validation.
+
+    `conforms` is the SHACL specification's: true iff there are no results at all, warnings and
+    info included (section 3.6.1). `violated` is what the CLI's exit code follows: true iff a
+    result has severity Violation (warnings and info alone exit 0)."""
 
     problems: list[Problem]
     _results_graph: Graph | None
@@ -70,7 +75,18 @@ class Report:
 
     @property
     def conforms(self) -> bool:
-        return not any(p.severity == "Violation" for p in self.problems)
+        return not self.problems
+
+    @property
+    def violated(self) -> bool:
+        return any(p.severity == "Violation" for p in self.problems)
+
+    @property
+    def verdict(self) -> str:
+        """The first words of the text summary."""
+        if self.conforms:
+            return "conforms"
+        return "does not conform" if self.violated else "no violations"
 
     def count(self, severity: str) -> int:
         return sum(1 for p in self.problems if p.severity == severity)
@@ -78,7 +94,7 @@ class Report:
     def as_text(self) -> str:
         lines = [p.text() for p in self.problems]
         summary = (
-            f"{'conforms' if self.conforms else 'does not conform'}: "
+            f"{self.verdict}: "
             f"{self.count('Violation')} violation(s), {self.count('Warning')} warning(s), "
             f"{self.count('Info')} info"
         )
@@ -89,6 +105,7 @@ class Report:
             "conforms": self.conforms,
             "violations": self.count("Violation"),
             "warnings": self.count("Warning"),
+            "info": self.count("Info"),
             "problems": [asdict(p) for p in self.problems],
         }
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -103,7 +120,7 @@ def validate_store(
     same results as pySHACL, tested, at a fraction of the time); "pyshacl" is the reference;
     "auto" compiles unless the shapes use a feature the compiler does not cover."""
     from clusterkg.convert import to_rdflib_graph
-    from clusterkg.loading import parse_files
+    from clusterkg.shacl_sparql import _quiet_rdflib
 
     if engine != "pyshacl":
         from clusterkg.shacl_sparql import UnsupportedShapes
@@ -116,10 +133,33 @@ def validate_store(
         else:
             results = compiled.validate(store, ox.NamedNode(ASSERTED))
             return _report_of(results, sources)
-    shapes_graph, _ = parse_files([shapes])
-    report = validate(to_rdflib_graph(store, ox.NamedNode(ASSERTED)), shapes_graph, sources)
+    with _quiet_rdflib():  # ill-typed literals are reported, not logged with a traceback
+        data = to_rdflib_graph(store, ox.NamedNode(ASSERTED))
+        report = validate(data, read_shapes(shapes), sources)
     report.engine = "pyshacl"
     return report
+
+
+def read_shapes(shapes: Path) -> Graph:
+    """The shapes graph as written, for pySHACL.
+
+    Unlike a data file, it is not refused for owl:imports (pySHACL is told not to follow them
+    either: clusterkg reads only the files it is given) nor for ill-typed literals (a shapes file
+    may also hold data, as the W3C tests do; sh:datatype is what reports them)."""
+    from clusterkg.convert import to_rdflib
+    from clusterkg.loading import parse_files, read_text
+
+    fmt = ox.RdfFormat.from_extension(shapes.suffix.lstrip(".").lower())
+    if fmt is None or fmt == ox.RdfFormat.JSON_LD:
+        return parse_files([shapes])[0]  # the data loader, which refuses remote JSON-LD contexts
+    try:
+        parsed = list(ox.parse(read_text(shapes), fmt, base_iri=shapes.resolve().as_uri()))
+    except SyntaxError as error:
+        raise InputError(shapes, f"cannot parse the shapes: {error}") from None
+    graph = Graph()
+    for t in parsed:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
 
 
 @lru_cache(maxsize=4)
@@ -177,20 +217,38 @@ def validate(data: Graph, shapes: Graph, sources: SourceMap) -> Report:
     """The reference: pySHACL on `data` (vocabulary included) against `shapes`; no inference,
     no imports."""
     from pyshacl import validate as shacl_validate
+    from pyshacl.errors import ReportableRuntimeError
 
-    _conforms, results, _text = shacl_validate(
-        data_graph=data,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        do_owl_imports=False,
-    )
+    try:
+        _conforms, results, _text = shacl_validate(
+            data_graph=data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            do_owl_imports=False,
+        )
+    except (ReportableRuntimeError, NotImplementedError) as error:
+        raise ShapesError(f"the shapes cannot be used: {_reason(error)}") from None
+    except Exception as error:  # rdflib's SPARQL parser and pySHACL raise plain exceptions too
+        raise ShapesError(f"pySHACL cannot use the shapes: {_reason(error)}") from None
+    if not isinstance(results, Graph):  # pySHACL returns a ValidationFailure, not raises it
+        raise ShapesError(f"the shapes cannot be used: {_reason(results)}")
     problems = [
         _problem(results, r, sources) for r in results.subjects(RDF.type, SH.ValidationResult)
     ]
     problems.sort(key=_problem_order)
-    return Report(problems, results)
+    report = Report(problems, results)
+    # pySHACL's sh:conforms ignores warnings (allow_warnings); the specification's does not.
+    for node in results.subjects(RDF.type, SH.ValidationReport):
+        results.set((node, SH.conforms, Literal(report.conforms)))
+    return report
+
+
+def _reason(error: object) -> str:
+    """pySHACL's own explanation, without its "see the specification" footer."""
+    text = str(getattr(error, "message", None) or error).strip()
+    return text.split("\n")[0] or type(error).__name__
 
 
 def _problem(results: Graph, result: Node, sources: SourceMap) -> Problem:
