@@ -30,6 +30,7 @@ PREFIXES = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 ERROR_MESSAGE = "http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage"
 
@@ -82,6 +83,11 @@ CASES = {
     ),
     "same_as_derived_rules": Case(
         "rules", ("ex:a ex:memberOf ex:c", "ex:c ex:partOf ex:e", "ex:c ex:partOf ex:d2")
+    ),
+    "datatypes": Case(
+        "rules",
+        ("xsd:boolean owl:disjointWith xsd:decimal", "xsd:decimal rdf:type rdfs:Datatype"),
+        ("xsd:boolean owl:disjointWith xsd:string", "xsd:string owl:disjointWith xsd:boolean"),
     ),
     "functional": Case("owlrl", ("ex:p1 owl:sameAs ex:p2",)),
     "functional_subclass": Case(

@@ -274,6 +274,7 @@ def materialise(
     asserted), unless the closure shows constructs the rules lack (Outcome.unsupported)."""
     g = Graphs(asserted.value, inferred.value)
     _run(store, _axioms(inferred))
+    _add_datatype_disjointness(store, asserted, inferred)
     _run(store, _drop_asserted(g.base, g.inferred))
     partition = Partition()
     try:
@@ -331,6 +332,51 @@ def _axioms(inferred: ox.NamedNode) -> str:
     triples += [f"<{p}> a owl:AnnotationProperty ." for p in ANNOTATION_PROPERTIES]
     triples += [f"<{d}> a rdfs:Datatype ." for d in OWL_RL_DATATYPES]
     return f"{PREFIXES}INSERT DATA {{ GRAPH <{inferred.value}> {{ {' '.join(triples)} }} }}"
+
+
+# The datatypes owlrl counts as used by a literal of a datatype under them (its dt-type2 rule,
+# owlrl.XsdDatatypes.OWL_Datatype_Subsumptions): between two used ones of these, it adds the
+# owl:disjointWith triple of its table (owlrl.AxiomaticTriples.OWLRL_Datatypes_Disjointness).
+_DATATYPE_FAMILIES = {
+    "decimal": """decimal integer long int short byte nonNegativeInteger positiveInteger
+        unsignedLong unsignedInt unsignedShort unsignedByte nonPositiveInteger negativeInteger""",
+    "dateTime": "dateTime dateTimeStamp",
+    "string": "normalizedString token language Name NCName NMTOKEN",  # xsd:string itself:
+    # Oxigraph stores "x"^^xsd:string as the simple literal "x", which owlrl does not count
+    "anyURI": "anyURI",
+    "base64Binary": "base64Binary",
+    "boolean": "boolean",
+    "double": "double",
+    "float": "float",
+    "hexBinary": "hexBinary",
+}
+TOP_DATATYPES = {
+    XSD + name: XSD + top for top, names in _DATATYPE_FAMILIES.items() for name in names.split()
+}
+TOP_DATATYPES[RDF + "XMLLiteral"] = RDF + "XMLLiteral"
+TOP_DATATYPES[RDF + "PlainLiteral"] = RDF + "PlainLiteral"
+
+
+def _add_datatype_disjointness(
+    store: ox.Store, asserted: ox.NamedNode, inferred: ox.NamedNode
+) -> None:
+    """owlrl's dt-diff axioms for the top datatypes the asserted literals use (rarely two)."""
+    rows = store.query(
+        "SELECT DISTINCT (DATATYPE(?o) AS ?d) WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }",
+        default_graph=asserted,
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    used = {TOP_DATATYPES[d] for row in rows if (d := str(row["d"].value)) in TOP_DATATYPES}
+    if len(used) < 2:
+        return
+    from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness  # the table, only when needed
+
+    disjoint = ox.NamedNode(OWL + "disjointWith")
+    store.extend(
+        ox.Quad(ox.NamedNode(str(left)), disjoint, ox.NamedNode(str(right)), inferred)
+        for left, _, right in OWLRL_Datatypes_Disjointness
+        if str(left) in used and str(right) in used
+    )
 
 
 def _drop_asserted(asserted: str, inferred: str) -> str:
