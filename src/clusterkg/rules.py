@@ -233,32 +233,48 @@ SELECT DISTINCT ?term WHERE {{
 class Graphs:
     """The named graphs reasoning reads and writes. `base` is the asserted graph, or a copy of
     it rewritten in terms of representatives once owl:sameAs has merged nodes. A pass of the
-    semi-naive loop writes `new`; its triples are then added to `inferred` and become `delta`,
-    which the next pass joins with: three graphs read per pass, however many passes."""
+    semi-naive loop writes what it derives both to `inferred` and to `new` (`new_types` for the
+    type rules); the next pass joins with those as its `delta`: two scratch graphs swap roles
+    from pass to pass, so nothing is copied and every pass reads the same few graphs."""
 
     base: str
     inferred: str
+    flip: bool = False
 
     @property
     def delta(self) -> str:
-        return f"{self.inferred}#delta"
+        return f"{self.inferred}#{'b' if self.flip else 'a'}"
 
     @property
     def new(self) -> str:
-        return f"{self.inferred}#new"
+        return f"{self.inferred}#{'a' if self.flip else 'b'}"
+
+    @property
+    def delta_types(self) -> str:
+        return f"{self.delta}-types"
+
+    @property
+    def new_types(self) -> str:
+        return f"{self.new}-types"
 
     @property
     def canonical(self) -> str:
         return f"{self.inferred}#canonical"
+
+    def next_pass(self) -> Graphs:
+        return Graphs(self.base, self.inferred, not self.flip)
+
+    def scratch(self) -> list[str]:
+        return [self.delta, self.delta_types, self.new, self.new_types, self.canonical]
 
     def read(self) -> list[GraphName]:
         return [ox.NamedNode(self.base), ox.NamedNode(self.inferred)]
 
     def dataset(self) -> str:
         """USING clauses: rule bodies read base and inferred as one default graph (twice as fast
-        as GRAPH ?g with VALUES in Oxigraph) and may name them and the delta."""
+        as GRAPH ?g with VALUES in Oxigraph) and may name them and the deltas."""
         read = [self.base, self.inferred]
-        named_graphs = [*read, self.delta]
+        named_graphs = [*read, self.delta, self.delta_types]
         return " ".join(
             [f"USING <{g}>" for g in read] + [f"USING NAMED <{g}>" for g in named_graphs]
         )
@@ -300,12 +316,17 @@ def materialise(
         found = _inconsistencies(store, g, partition)
         if g.base != asserted.value:
             _expand(store, g, partition)
+            # the expansion writes asserted triples too (the rules never do: they check)
+            _run(store, _drop_asserted(asserted.value, g.inferred))
         _run(store, f"{PREFIXES}DELETE WHERE {{ GRAPH <{g.inferred}> {{ ?x owl:sameAs ?x }} }}")
-        _run(store, _drop_asserted(asserted.value, g.inferred))
     finally:
-        for scratch in (g.delta, g.new, g.canonical):
-            _run(store, f"DROP SILENT GRAPH <{scratch}>")
+        _drop(store, g.scratch() + g.next_pass().scratch())
     return Outcome(count(store, inferred), [], found)
+
+
+def _drop(store: ox.Store, graphs: list[str]) -> None:
+    for graph in graphs:
+        _run(store, f"DROP SILENT GRAPH <{graph}>")
 
 
 def _refuse(store: ox.Store, g: Graphs, why: list[str]) -> Outcome:
@@ -419,31 +440,44 @@ def _seminaive(store: ox.Store, rules: list[FactRule], transitive: list[str], g:
     """Apply the fact rules until nothing new is derived, semi-naively: after the first pass,
     each rule joins with the triples the previous pass derived (the delta) for one of its fact
     patterns, so a pass costs what it derives, not the size of the graph."""
+    _drop(store, g.scratch()[:4] + g.next_pass().scratch()[:4])  # left by an earlier round
     first = True
     while True:
         for rule in rules:
             for update in _variants(rule, g, first):
                 _run(store, update)
         _transitive_closures(store, transitive, g, first)
-        if not store.query(f"ASK {{ GRAPH <{g.new}> {{ ?s ?p ?o }} }}"):
+        if not store.query(
+            f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ <{g.new}> <{g.new_types}> }} }}"
+        ):
             return
-        _run(store, f"DROP SILENT GRAPH <{g.delta}>")
-        _run(store, f"ADD <{g.new}> TO <{g.inferred}>")
-        _run(store, f"MOVE <{g.new}> TO <{g.delta}>")
+        _drop(store, [g.delta, g.delta_types])
+        g = g.next_pass()
         first = False
+
+
+# The type rules write to a graph of their own, which cax-sco need not read next pass: what it
+# would derive from their types is derived in the same pass already, since subclasses, domains
+# and ranges are closed under rdfs:subClassOf by the schema rules (scm-sco, scm-dom1, scm-rng1).
+# The other rules read it (a chain through rdf:type needs every type).
+TYPE_RULES = ("cax-sco", "prp-dom", "prp-rng")
 
 
 def _variants(rule: FactRule, g: Graphs, first: bool) -> list[str]:
     """The updates of one rule for one pass: on the first, every fact pattern reads all facts;
-    later, one update per fact pattern, that pattern reading only the delta."""
-    _name, schema, data, head, condition = rule
-    delta_positions: list[int | None] = [None] if first else list(range(len(data)))
+    later, one update per fact pattern and delta graph, that pattern reading only the delta."""
+    name, schema, data, head, condition = rule
+    deltas = [g.delta] if name == "cax-sco" else [g.delta, g.delta_types]
+    plans: list[tuple[int | None, str]] = (
+        [(None, "")] if first else [(i, d) for i in range(len(data)) for d in deltas]
+    )
+    target = g.new_types if name in TYPE_RULES else g.new
     updates = []
-    for delta_at in delta_positions:
+    for delta_at, delta in plans:
         where = [f"{schema} ."] if schema else []
         for i, pattern in enumerate(data):
             if i == delta_at:
-                where.append(f"GRAPH <{g.delta}> {{ {pattern} }}")
+                where.append(f"GRAPH <{delta}> {{ {pattern} }}")
             else:
                 where.append(f"{pattern} .")
         if condition:
@@ -451,8 +485,8 @@ def _variants(rule: FactRule, g: Graphs, first: bool) -> list[str]:
         where.append(f"FILTER NOT EXISTS {{ {head} }}")  # in none of the graphs read
         body = "\n  ".join(where)
         updates.append(
-            f"{PREFIXES}INSERT {{ GRAPH <{g.new}> {{ {head} }} }}\n"
-            f"{g.dataset()}\nWHERE {{\n  {body}\n}}"
+            f"{PREFIXES}INSERT {{ GRAPH <{g.inferred}> {{ {head} }} "
+            f"GRAPH <{target}> {{ {head} }} }}\n{g.dataset()}\nWHERE {{\n  {body}\n}}"
         )
     return updates
 
@@ -468,26 +502,24 @@ def _transitive(store: ox.Store, g: Graphs) -> list[str]:
 
 def _transitive_closures(store: ox.Store, properties: list[str], g: Graphs, first: bool) -> None:
     """prp-trp for each transitive property at once: a search from every node over the
-    property's edges, the missing pairs written to this pass's graph. Done on the first pass,
+    property's edges, the missing pairs written like a rule's. Done on the first pass,
     and again only when the rules derived new edges of the property, so its cost is that of
     the closure, not of the number of passes."""
     for prop in properties:
         if not first and not store.query(f"ASK {{ GRAPH <{g.new}> {{ ?x <{prop}> ?y }} }}"):
             continue
-        rows = store.query(
-            f"SELECT ?x ?y WHERE {{ ?x <{prop}> ?y }}",
-            default_graph=[*g.read(), ox.NamedNode(g.new)],
-        )
+        rows = store.query(f"SELECT ?x ?y WHERE {{ ?x <{prop}> ?y }}", default_graph=g.read())
         assert isinstance(rows, ox.QuerySolutions)
         successors: dict[Term, set[Term]] = defaultdict(set)
         for row in rows:
             successors[row["x"]].add(row["y"])
-        predicate, target = ox.NamedNode(prop), ox.NamedNode(g.new)
+        predicate = ox.NamedNode(prop)
         store.extend(
-            ox.Quad(start, predicate, end, target)  # type: ignore[arg-type]
+            ox.Quad(start, predicate, end, ox.NamedNode(graph))  # type: ignore[arg-type]
             for start, ends in successors.items()
             for end in _reachable(successors, start)
             if end not in ends
+            for graph in (g.inferred, g.new)
         )
 
 
