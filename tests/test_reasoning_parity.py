@@ -301,3 +301,10 @@ def test_a_cached_build_keeps_its_inconsistencies(tmp_path: Path) -> None:
     assert second.built.from_cache
     assert second.built.inconsistencies == first.built.inconsistencies
     assert [i.rule for i in second.built.inconsistencies] == ["prp-pdw"]
+
+
+def test_the_bundled_graph_is_reasoned_by_the_rules_and_is_consistent() -> None:
+    result = CliRunner().invoke(cli, ["--no-cache", "reason"])
+    assert result.exit_code == 0, result.stderr
+    assert "reasoner: rules" in result.stdout.splitlines()
+    assert "inconsistent" not in result.stderr
