@@ -58,6 +58,14 @@ CASES = {
     ),
     "chain": Case("rules", ("ex:a ex:grandparentOf ex:c",), ("ex:a ex:grandparentOf ex:b",)),
     "chain_inverse": Case("rules", ("ex:a ex:peerOf ex:b", "ex:b ex:peerOf ex:a")),
+    "chain_inverse_middle": Case("rules", ("ex:a ex:p ex:d",)),
+    "schema_from_data": Case(
+        "rules", ("ex:x rdf:type ex:D", "ex:E rdfs:subClassOf ex:C", "ex:y rdf:type ex:D")
+    ),
+    "same_as_terms": Case(
+        "rules",
+        ("ex:c rdf:type ex:Org", "ex:x rdf:type ex:Member", "ex:x ex:memberOf ex:c"),
+    ),
     "chain_type": Case("rules", ("ex:c rdf:type ex:Group", "ex:a ex:memberOfKind ex:Group")),
     "subproperty": Case(
         "rules", ("ex:a ex:memberOf ex:c", "ex:leads rdfs:subPropertyOf ex:memberOf")

@@ -439,10 +439,13 @@ def _seminaive(store: ox.Store, rules: list[FactRule], transitive: list[str], g:
     each rule joins with the triples the previous pass derived (the delta) for one of its fact
     patterns, so a pass costs what it derives, not the size of the graph."""
     _drop(store, g.scratch()[:4] + g.next_pass().scratch()[:4])  # left by an earlier round
+    # Types derived by the type rules need no delta unless another rule reads rdf:type (see
+    # TYPE_RULES): in most ontologies none does, and each triple is then written once.
+    types_read = _read_by_rules(store, g, RDF + "type")
     first = True
     while True:
         for rule in rules:
-            for update in _variants(rule, g, first):
+            for update in _variants(rule, g, first, types_read):
                 _run(store, update)
         _transitive_closures(store, transitive, g, first)
         if not store.query(
@@ -461,7 +464,7 @@ def _seminaive(store: ox.Store, rules: list[FactRule], transitive: list[str], g:
 TYPE_RULES = ("cax-sco", "prp-dom", "prp-rng")
 
 
-def _variants(rule: FactRule, g: Graphs, first: bool) -> list[str]:
+def _variants(rule: FactRule, g: Graphs, first: bool, types_read: bool = True) -> list[str]:
     """The updates of one rule for one pass: on the first, every fact pattern reads all facts;
     later, one update per fact pattern and delta graph, that pattern reading only the delta."""
     name, schema, data, head, condition = rule
@@ -469,7 +472,7 @@ def _variants(rule: FactRule, g: Graphs, first: bool) -> list[str]:
     plans: list[tuple[int | None, str]] = (
         [(None, "")] if first else [(i, d) for i in range(len(data)) for d in deltas]
     )
-    target = g.new_types if name in TYPE_RULES else g.new
+    target = g.new if name not in TYPE_RULES else g.new_types if types_read else None
     updates = []
     for delta_at, delta in plans:
         where = [f"{schema} ."] if schema else []
@@ -482,9 +485,10 @@ def _variants(rule: FactRule, g: Graphs, first: bool) -> list[str]:
             where.append(f"FILTER({condition})")
         where.append(f"FILTER NOT EXISTS {{ {head} }}")  # in none of the graphs read
         body = "\n  ".join(where)
+        delta_too = f"GRAPH <{target}> {{ {head} }} " if target else ""
         updates.append(
-            f"{PREFIXES}INSERT {{ GRAPH <{g.inferred}> {{ {head} }} "
-            f"GRAPH <{target}> {{ {head} }} }}\n{g.dataset()}\nWHERE {{\n  {body}\n}}"
+            f"{PREFIXES}INSERT {{ GRAPH <{g.inferred}> {{ {head} }} {delta_too}}}\n"
+            f"{g.dataset()}\nWHERE {{\n  {body}\n}}"
         )
     return updates
 
@@ -515,7 +519,7 @@ def _transitive_closures(store: ox.Store, properties: list[str], g: Graphs, firs
         # Writing a triple costs about 10 µs: a closure of 500,000 triples goes to the delta
         # too only if a rule reads the property's triples.
         graphs = [ox.NamedNode(g.inferred)]
-        if store.query(READ_BY_RULES.replace("?prop", f"<{prop}>"), default_graph=g.read()):
+        if prop == RDF + "type" or _read_by_rules(store, g, prop):  # cax-sco reads rdf:type
             graphs.append(ox.NamedNode(g.new))
         store.extend(
             ox.Quad(start, predicate, end, graph)  # type: ignore[arg-type]
@@ -526,16 +530,19 @@ def _transitive_closures(store: ox.Store, properties: list[str], g: Graphs, firs
         )
 
 
-# Whether a fact rule joins with the triples of a property (a superproperty, domain, range,
-# inverse, symmetry, a chain; rdf:type for cax-sco).
+# Whether a fact rule other than cax-sco joins with the triples of a property: it has a
+# superproperty, a domain, a range, an inverse, is symmetric or a step of a chain.
 READ_BY_RULES = f"""{PREFIXES}
 ASK {{
   {{ ?prop rdfs:subPropertyOf ?q FILTER(?q != ?prop) }}
   UNION {{ ?prop rdfs:domain|rdfs:range|owl:inverseOf|^owl:inverseOf ?c }}
   UNION {{ ?prop a owl:SymmetricProperty }}
   UNION {{ ?list rdf:first ?prop }}
-  UNION {{ FILTER(?prop = rdf:type) }}
 }}"""
+
+
+def _read_by_rules(store: ox.Store, g: Graphs, prop: str) -> bool:
+    return bool(store.query(READ_BY_RULES.replace("?prop", f"<{prop}>"), default_graph=g.read()))
 
 
 def _reachable(successors: dict[Term, set[Term]], start: Term) -> set[Term]:
