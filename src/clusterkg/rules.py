@@ -2,8 +2,8 @@
 
 owlrl (the reference) walks every triple in Python and needs minutes at 100 k triples. Here each
 OWL 2 RL rule is one SPARQL update that Oxigraph evaluates as a join inside Rust, repeated
-semi-naively until nothing new is derived; three things are done in Python because a rule would
-cost far more than the answer:
+semi-naively until nothing new is derived. Three things are not done by rules, because a rule
+would cost far more than the answer or is not the right tool:
 
 - transitive properties (prp-trp): the closure of each one is computed by a graph search over its
   edges and inserted at once (a rule needs one pass per doubling of path length, each reading
@@ -23,13 +23,15 @@ owl:differentFrom, owl:disjointWith, owl:propertyDisjointWith, owl:IrreflexivePr
 owl:AsymmetricProperty, and the schema (scm-*) and axiomatic rules owlrl applies, with owlrl's
 choices where it departs from the specification (it derives no reflexive subClassOf,
 subPropertyOf or equivalentProperty from cycles or from reflexive equivalences, and gives
-rdf:Property the reflexive triples of owl:ObjectProperty).
+rdf:Property the reflexive triples of owl:ObjectProperty; and it adds owl:disjointWith between
+the top datatypes the literals use).
 
 What sends reasoning to owlrl (`unsupported`): restrictions and class expressions (owl:Restriction,
 onProperty, someValuesFrom, allValuesFrom, hasValue, maxCardinality, intersectionOf, unionOf,
 complementOf, oneOf), functional and inverse-functional properties, keys, owl:AllDifferent,
 owl:AllDisjointClasses, owl:AllDisjointProperties, negative property assertions, blank nodes used
-as properties otherwise than as a chain step `[ owl:inverseOf p ]`, owl:sameAs on a literal or on
+as properties otherwise than as a chain step `[ owl:inverseOf p ]`, a chain step through
+owl:sameAs (its reflexive pairs reach literals), owl:sameAs on a literal or on
 a built-in (rdf:, rdfs:, owl:, xsd:) term, and resources typed with an XSD datatype (owlrl adds
 the datatype's supertypes). The check is made on the closure the rules computed, not on the
 surface triples, so a term counts for what it is after reasoning: a class declared a subclass of
@@ -294,25 +296,10 @@ def materialise(
     _run(store, _drop_asserted(g.base, g.inferred))
     partition = Partition()
     try:
-        while True:
-            _close(store, g, report)
-            pairs = _same_as_pairs(store, g)
-            if not pairs:
-                if _reflexive_equality_matters(store, g) and _add_reflexive_same_as(store, g):
-                    continue
-                break
-            refused = _unmergeable(pairs)
-            if refused:
-                return _refuse(store, g, [refused])
-            for a, b in pairs:
-                partition.union(a, b)
-            if g.base == asserted.value:
-                _run(store, f"COPY <{g.base}> TO <{g.canonical}>")
-                g = Graphs(g.canonical, g.inferred)
-            _canonicalise(store, g.read(), partition.mapping())
-        unsupported = _unsupported(store, g, asserted)
-        if unsupported:
-            return _refuse(store, g, unsupported)
+        g, refused = _close_under_equality(store, g, partition, report)
+        refused = refused or _unsupported(store, g, asserted)
+        if refused:
+            return _refuse(store, g, refused)
         found = _inconsistencies(store, g, partition)
         if g.base != asserted.value:
             _expand(store, g, partition, asserted)
@@ -320,6 +307,30 @@ def materialise(
     finally:
         _drop(store, g.scratch() + g.next_pass().scratch())
     return Outcome(count(store, inferred), [], found)
+
+
+def _close_under_equality(
+    store: ox.Store, g: Graphs, partition: Partition, report: Callable[[str], None] | None
+) -> tuple[Graphs, list[str]]:
+    """Reason until no new equality is found, merging the nodes found equal after each round
+    (the first merge switches the base to a canonical copy of the asserted graph). Returns the
+    graphs in use, and why the rules cannot go on (equalities they cannot merge), if so."""
+    while True:
+        _close(store, g, report)
+        pairs = _same_as_pairs(store, g)
+        if not pairs:
+            if _reflexive_equality_matters(store, g) and _add_reflexive_same_as(store, g):
+                continue
+            return g, []
+        refused = _unmergeable(pairs)
+        if refused:
+            return g, [refused]
+        for a, b in pairs:
+            partition.union(a, b)
+        if g.base != g.canonical:
+            _run(store, f"COPY <{g.base}> TO <{g.canonical}>")
+            g = Graphs(g.canonical, g.inferred)
+        _canonicalise(store, g.read(), partition.mapping())
 
 
 def _drop(store: ox.Store, graphs: list[str]) -> None:
