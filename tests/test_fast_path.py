@@ -106,10 +106,10 @@ def test_every_stored_query_gives_the_same_rows_whichever_reasoner_built_the_gra
 
 
 def test_a_graph_using_owl_constructs_the_rules_lack_is_reasoned_with_owlrl(tmp_path: Path) -> None:
-    data = tmp_path / "same.ttl"
+    data = tmp_path / "functional.ttl"
     data.write_text(
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
-        "<https://example.org/a> owl:sameAs <https://example.org/b> .\n",
+        "<https://example.org/p> a owl:FunctionalProperty .\n",
         encoding="utf-8",
     )
     kg = KnowledgeGraph.load([data])

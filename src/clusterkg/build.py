@@ -11,15 +11,17 @@ may be slow; the normal path must not be).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from clusterkg import rules
+from clusterkg import consistency, rules
+from clusterkg.consistency import Inconsistency
 from clusterkg.engine import ASSERTED, INFERRED
 from clusterkg.errors import ClusterKGError, InputError
 from clusterkg.literals import LEXICAL_FORMS
+from clusterkg.namespaces import shorten
 from clusterkg.sources import SourceMap
 
 # Formats Oxigraph parses for us; anything else (JSON-LD, RDF/XML) goes through rdflib, whose
@@ -46,6 +48,8 @@ class Build:
     asserted: int
     inferred: int
     from_cache: bool = False
+    # contradictions reasoning found (reported by reason and validate, never exported as data)
+    inconsistencies: list[Inconsistency] = field(default_factory=list)
 
 
 def build_store(
@@ -66,9 +70,17 @@ def build_store(
             progress(sum(sizes[: number + 1]), total)
     check_loaded(store, files, asserted)
     asserted_count = count(store, asserted)
-    used = reason(store, profile, reasoner)
+    used, inconsistencies = reason(store, profile, reasoner)
     inferred_count = count(store, ox.NamedNode(INFERRED))
-    return Build(store, SourceMap.of(files), profile, used, asserted_count, inferred_count)
+    return Build(
+        store,
+        SourceMap.of(files),
+        profile,
+        used,
+        asserted_count,
+        inferred_count,
+        inconsistencies=inconsistencies,
+    )
 
 
 def _size(path: Path) -> int:
@@ -149,25 +161,32 @@ def _explain(files: Iterable[Path], suspect: Callable[[str], bool], fallback: st
     raise InputError(first, fallback)
 
 
-def reason(store: ox.Store, profile: str, reasoner: str = "auto") -> str:
-    """Fill the inferred graph; returns the reasoner used ("rules" or "owlrl")."""
+def reason(
+    store: ox.Store, profile: str, reasoner: str = "auto"
+) -> tuple[str, list[Inconsistency]]:
+    """Fill the inferred graph; returns the reasoner used ("rules" or "owlrl") and the
+    contradictions it found. The rules decide on the closure they compute whether they cover
+    the graph (a term counts for what it is after reasoning); if not, owlrl reasons instead."""
     asserted, inferred = ox.NamedNode(ASSERTED), ox.NamedNode(INFERRED)
-    fast_ok = profile == "owlrl" and not rules.unsupported_constructs(store, asserted)
-    if reasoner == "rules" and not fast_ok:
+    refused = ["the rdfs profile"] if profile != "owlrl" else []
+    if reasoner != "owlrl" and not refused:
+        refused = rules.unsupported_constructs(store, asserted)  # no rules run in vain
+        if not refused:
+            outcome = rules.materialise(store, asserted, inferred)
+            if not outcome.unsupported:
+                return "rules", outcome.inconsistencies
+            refused = outcome.unsupported
+    if reasoner == "rules":
         raise ClusterKGError(
-            "the rules reasoner covers the owlrl profile without equality, restrictions or "
-            "class expressions; use --reasoner owlrl"
+            f"the rules reasoner does not cover {', '.join(shorten(t) for t in refused)}; "
+            "use --reasoner owlrl"
         )
-    if fast_ok and reasoner != "owlrl":
-        rules.materialise(store, asserted, inferred)
-        return "rules"
-    _reason_with_owlrl(store, profile, asserted, inferred)
-    return "owlrl"
+    return "owlrl", _reason_with_owlrl(store, profile, asserted, inferred)
 
 
 def _reason_with_owlrl(
     store: ox.Store, profile: str, asserted: ox.NamedNode, inferred: ox.NamedNode
-) -> None:
+) -> list[Inconsistency]:
     from clusterkg import reasoning
     from clusterkg.convert import to_oxigraph, to_rdflib_graph
 
@@ -176,6 +195,7 @@ def _reason_with_owlrl(
         ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), inferred)  # type: ignore[arg-type]
         for s, p, o in result.inferred
     )
+    return consistency.from_owlrl(result.errors)
 
 
 count = rules.count  # one definition, shared with the rules

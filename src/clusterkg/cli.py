@@ -252,6 +252,8 @@ def validate_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> N
 def reason(ctx: click.Context, profile: str, show: bool) -> None:
     """Show what reasoning adds: counts by property, and the inferred triples on request.
 
+    Exit 1 if reasoning finds the graph inconsistent (each contradiction on stderr).
+
     \b
         clusterkg reason
         clusterkg reason --profile rdfs --show
@@ -262,10 +264,26 @@ def reason(ctx: click.Context, profile: str, show: bool) -> None:
     click.echo(f"inferred ({profile}): {inference.count} triples")
     for predicate, count in inference.counts_by_predicate():
         click.echo(f"  {count:6d}  {shorten(predicate)}")
+    click.echo(f"reasoner: {inference.reasoner}")
     if show:
         from clusterkg.serialise import serialise
 
         click.echo(serialise(inference.quads(), "ttl"), nl=False)
+    _report_inconsistencies(kg)
+
+
+def _report_inconsistencies(kg: KnowledgeGraph) -> None:
+    """A contradiction is a finding, not data: each one on stderr, and exit code 1."""
+    found = kg.built.inconsistencies
+    for inconsistency in found:
+        click.echo(f"clusterkg: inconsistent: {inconsistency.text()}", err=True)
+    if found:
+        click.echo(
+            f"clusterkg: the graph is inconsistent ({len(found)} contradiction(s)); "
+            "`clusterkg validate` shows where each node is written",
+            err=True,
+        )
+        sys.exit(EXIT_VIOLATIONS)
 
 
 @cli.command()
@@ -288,6 +306,8 @@ def export(ctx: click.Context, fmt: str, inferred: bool, output: Path | None) ->
         clusterkg export --format trig --inferred -o clusterkg.trig
     """
     kg = _graph(ctx, whole_graph=True)
+    for inconsistency in kg.built.inconsistencies:  # exported data holds none of them
+        click.echo(f"clusterkg: warning: inconsistent: {inconsistency.text()}", err=True)
     if output is None:
         sys.stdout.buffer.write(kg.export_bytes(fmt, inferred))
         sys.stdout.flush()

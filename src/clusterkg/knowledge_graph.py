@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from clusterkg import build as building
-from clusterkg import description
+from clusterkg import consistency, description
 from clusterkg.cache import BuildCache, build_key
 from clusterkg.catalogue import Catalogue, StoredQuery
 from clusterkg.engine import ASSERTED, DESCRIPTION, INFERRED, Engine, Table, Term, Triples
@@ -176,7 +176,10 @@ class KnowledgeGraph:
         from clusterkg.validation import validate_store
 
         with step("Validating (SHACL)"):
-            return validate_store(self.store, self.bundle.shapes, self.sources)
+            report = validate_store(self.store, self.bundle.shapes, self.sources)
+        # contradictions reasoning found are violations too, located like SHACL results
+        report.problems += consistency.problems(self.built.inconsistencies, self.sources)
+        return report
 
     def export(self, fmt: str = "ttl", inferred: bool = False) -> str:
         """The graph with its VoID/DCAT description, serialised deterministically."""
@@ -262,11 +265,19 @@ def _take_blank_node_lines(dump: bytes) -> tuple[bytes, bytes]:
     return b"".join(kept), b"".join(taken)
 
 
+def _inconsistencies(stored: object) -> list[consistency.Inconsistency]:
+    """The inconsistencies kept in a cached build's meta (a list of dicts)."""
+    assert isinstance(stored, list), "a build of this cache key always stores the list"
+    return [consistency.Inconsistency.from_dict(item) for item in stored]
+
+
 def _cached_build(
     cache: BuildCache, files: list[Path], profile: str, reasoner: str
 ) -> building.Build:
     """The build of these inputs from the cache, built and published first if missing."""
-    key = build_key(files, {"profile": profile, "reasoner": reasoner})
+    # "reasoning": bumped when what a build holds changes (2: inconsistencies in the meta,
+    # owlrl's error messages no longer in the inferred graph)
+    key = build_key(files, {"profile": profile, "reasoner": reasoner, "reasoning": "2"})
     found = cache.open(key)
     if found is None:
         with step(f"Loading and reasoning over {len(files)} files") as bar:
@@ -275,6 +286,7 @@ def _cached_build(
             "reasoner": made.reasoner,
             "asserted": made.asserted,
             "inferred": made.inferred,
+            "inconsistencies": [i.as_dict() for i in made.inconsistencies],
         }
         with step(f"Writing the build cache ({cache.root})"):
             cache.publish(key, made.store, meta)
@@ -288,4 +300,5 @@ def _cached_build(
         int(str(meta["asserted"])),
         int(str(meta["inferred"])),
         from_cache=True,
+        inconsistencies=_inconsistencies(meta.get("inconsistencies")),
     )

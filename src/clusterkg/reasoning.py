@@ -7,20 +7,25 @@ stay exactly as written and the inferred ones can be exported or hidden on reque
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import owlrl
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
+
+# Where owlrl writes what it finds contradictory, as nodes of its closure (Closure.py, ERRNS).
+ERRORS = "http://www.daml.org/2002/03/agents/agent-ont#"
 
 PROFILES = {"owlrl": owlrl.OWLRL_Semantics, "rdfs": owlrl.RDFS_Semantics}
 
 
 @dataclass
 class Inference:
-    """What reasoning added: the inferred triples, and under which profile."""
+    """What reasoning added: the inferred triples, and under which profile; and owlrl's
+    messages about contradictions, which are findings, not triples of the graph."""
 
     profile: str
     inferred: Graph
+    errors: list[str] = field(default_factory=list)
 
     def counts_by_predicate(self) -> list[tuple[str, int]]:
         counts = Counter(str(p) for p in self.inferred.predicates())
@@ -35,11 +40,15 @@ def infer(asserted: Graph, profile: str = "owlrl") -> Inference:
     owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(
         closure
     )
+    messages = set(closure.subjects(RDF.type, URIRef(ERRORS + "ErrorMessage")))
+    errors = sorted(
+        str(text) for m in messages for text in closure.objects(m, URIRef(ERRORS + "error"))
+    )
     inferred = Graph()
     for triple in closure:
-        if triple not in asserted and _meaningful(triple):
+        if triple not in asserted and triple[0] not in messages and _meaningful(triple):
             inferred.add(triple)
-    return Inference(profile, inferred)
+    return Inference(profile, inferred, errors)
 
 
 def _meaningful(triple: tuple[object, object, object]) -> bool:
