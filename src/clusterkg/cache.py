@@ -8,6 +8,10 @@ Concurrency: a build is written into a private temporary folder and published by
 rename; a reader only ever opens a published folder, read-only. Two processes building the same
 key both succeed; the second rename loses and its copy is thrown away. A published folder that
 cannot be opened, or whose stamp does not match its key, is deleted and rebuilt, never fatal.
+
+The stamp (the key, in a file beside the store and in meta.json) is kept out of the store: a
+triple there would be seen by queries, and a cached run would count one triple more than an
+uncached one.
 """
 
 from __future__ import annotations
@@ -26,9 +30,8 @@ import pyoxigraph as ox
 
 from clusterkg import __version__
 
-FORMAT = 1  # bump when the layout of a cached build changes
-STAMP_GRAPH = ox.NamedNode("https://w3id.org/clusterkg/graph/build")
-STAMP = ox.NamedNode("https://w3id.org/clusterkg/build#key")
+FORMAT = 2  # bump when the layout of a cached build changes (2: stamp out of the store)
+STAMP_FILE = "stamp"
 KEEP = 6  # builds kept; older ones are removed when a new one is published
 
 
@@ -85,10 +88,10 @@ class BuildCache:
             return None
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-            store = ox.Store.read_only(str(folder / "store"))
-            stamps = list(store.quads_for_pattern(None, STAMP, None, STAMP_GRAPH))
-            if len(stamps) != 1 or stamps[0].object != ox.Literal(key) or meta["key"] != key:
+            stamp = (folder / STAMP_FILE).read_text(encoding="utf-8")
+            if stamp != key or meta["key"] != key:
                 raise ValueError("stamp does not match the key")
+            store = ox.Store.read_only(str(folder / "store"))
         except (OSError, RuntimeError, ValueError, KeyError, TypeError):
             # RocksDB reports a damaged database as RuntimeError ("Corruption: ...")
             shutil.rmtree(folder, ignore_errors=True)
@@ -113,11 +116,11 @@ class BuildCache:
             store = ox.Store(str(private / "store"))
             store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
             dump.unlink()
-            store.add(ox.Quad(STAMP, STAMP, ox.Literal(key), STAMP_GRAPH))
             store.flush()
             del store  # closes the database before the folder moves
             meta = {"key": key, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **meta}
             (private / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+            (private / STAMP_FILE).write_text(key, encoding="utf-8")
             try:
                 private.rename(self.root / key)
             except OSError:

@@ -27,7 +27,7 @@ from clusterkg.engine import ASSERTED, DESCRIPTION, INFERRED, Engine, Table, Ter
 from clusterkg.errors import ClusterKGError, ParameterError
 from clusterkg.progress import step
 from clusterkg.resolve import Resolver
-from clusterkg.resources import Bundle, bundled, expand_paths
+from clusterkg.resources import Bundle, bundled, expand_paths, unique_files
 from clusterkg.serialise import DATASET_FORMATS, Quad, serialise, write_atomic
 from clusterkg.sources import SourceMap
 
@@ -94,7 +94,7 @@ class KnowledgeGraph:
         reason. With `cache`, a build of the same inputs is reused instead of redone."""
         bundle = bundle or bundled()
         facts = expand_paths([Path(p) for p in data]) if data else bundle.data
-        files = [*bundle.vocabulary(), *facts]
+        files = unique_files([*bundle.vocabulary(), *facts])
         if profile not in PROFILES:
             raise ClusterKGError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
         if cache is None:
