@@ -11,7 +11,7 @@ may be slow; the normal path must not be).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from clusterkg import rules
 from clusterkg.engine import ASSERTED, INFERRED
 from clusterkg.errors import ClusterKGError, InputError
+from clusterkg.fidelity import Fidelity, Scan
 from clusterkg.literals import LEXICAL_FORMS
 from clusterkg.sources import SourceMap
 
@@ -46,6 +47,10 @@ class Build:
     asserted: int
     inferred: int
     from_cache: bool = False
+    # What the store changed in the files' literals, and ill-typed literals when they were kept
+    # (validate lists them); notes for stderr, kept with a cached build to be said again.
+    fidelity: Fidelity = field(default_factory=Fidelity)
+    notes: list[str] = field(default_factory=list)
 
 
 def build_store(
@@ -54,21 +59,28 @@ def build_store(
     profile: str = "owlrl",
     reasoner: str = "auto",
     progress: Callable[[float, float], object] | None = None,
+    keep_ill_typed: bool = False,
 ) -> Build:
     """Load `files` into the asserted graph of `store` and materialise the inferred graph.
-    `progress(done, total)` is told how far loading is (reasoning counts as the last 30 %)."""
+    `progress(done, total)` is told how far loading is (reasoning counts as the last 30 %).
+    Ill-typed literals are refused (InputError) unless `keep_ill_typed`: then they are loaded
+    and listed in the build's fidelity record, for validate to report with everything else."""
     asserted = ox.NamedNode(ASSERTED)
     sizes = [_size(path) for path in files]
     total = sum(sizes) / 0.7
+    scan = Scan(files).start()  # parses beside the store's load, which runs without the GIL
     for number, path in enumerate(files):
         load_file(store, path, asserted)
         if progress:
             progress(sum(sizes[: number + 1]), total)
-    check_loaded(store, files, asserted)
+    fidelity = scan.result()
+    check_loaded(store, files, asserted, None if keep_ill_typed else fidelity)
     asserted_count = count(store, asserted)
     used = reason(store, profile, reasoner)
     inferred_count = count(store, ox.NamedNode(INFERRED))
-    return Build(store, SourceMap.of(files), profile, used, asserted_count, inferred_count)
+    built = Build(store, SourceMap.of(files), profile, used, asserted_count, inferred_count)
+    built.fidelity, built.notes = fidelity, fidelity.notes()
+    return built
 
 
 def _size(path: Path) -> int:
@@ -95,21 +107,31 @@ def _load_with_rdflib(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
     from clusterkg.convert import to_oxigraph
     from clusterkg.loading import parse_files
 
-    parsed, _ = parse_files([path])
+    # Literals are checked by the scan (fidelity.py), which lists them for validate instead of
+    # stopping at the first; for the other commands check_loaded refuses them.
+    parsed, _ = parse_files([path], check_literals=False)
     store.extend(
         ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
         for s, p, o in parsed
     )
 
 
-def check_loaded(store: ox.Store, files: list[Path], graph: ox.NamedNode) -> None:
-    """Refuse what Oxigraph accepts but clusterkg does not: owl:imports and ill-typed literals.
+def check_loaded(
+    store: ox.Store, files: list[Path], graph: ox.NamedNode, fidelity: Fidelity | None
+) -> None:
+    """Refuse what Oxigraph accepts but clusterkg does not: owl:imports and, given the scan's
+    `fidelity` record, ill-typed literals (None: they are kept, for validate to report).
 
     Detection is a query on the store; the message comes from the reference loader re-reading
     the files that contain the culprit, so it names the file and line."""
     if store.query(f"ASK {{ ?s <{OWL_IMPORTS}> ?o }}", default_graph=graph):
         _explain(files, lambda text: "imports" in text, "owl:imports is not followed")
-    bad = _ill_typed_literal(store, graph)
+    if fidelity is None:
+        return
+    if fidelity.ill_typed:
+        first = fidelity.ill_typed[0]
+        raise InputError(first.file, first.refusal(), first.line)
+    bad = _ill_typed_literal(store, graph)  # what the scan could not read (rdflib-only input)
     if bad is not None:
         lexical, datatype = bad
         _explain(

@@ -25,6 +25,7 @@ from clusterkg.cache import BuildCache, build_key
 from clusterkg.catalogue import Catalogue, StoredQuery
 from clusterkg.engine import ASSERTED, DESCRIPTION, INFERRED, Engine, Table, Term, Triples
 from clusterkg.errors import ClusterKGError, ParameterError
+from clusterkg.fidelity import Fidelity
 from clusterkg.progress import step
 from clusterkg.resolve import Resolver
 from clusterkg.resources import Bundle, bundled, expand_paths, unique_files
@@ -89,17 +90,21 @@ class KnowledgeGraph:
         bundle: Bundle | None = None,
         cache: BuildCache | None = None,
         reasoner: str = "auto",
+        keep_ill_typed: bool = False,
     ) -> KnowledgeGraph:
         """Load the vocabulary plus `data` (files or folders; default: the bundled facts) and
-        reason. With `cache`, a build of the same inputs is reused instead of redone."""
+        reason. With `cache`, a build of the same inputs is reused instead of redone.
+        `keep_ill_typed`: load ill-typed literals (for validate to list) instead of refusing."""
         bundle = bundle or bundled()
         facts = expand_paths([Path(p) for p in data]) if data else bundle.data
         files = unique_files([*bundle.vocabulary(), *facts])
         if profile not in PROFILES:
             raise ClusterKGError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
-        if cache is None:
+        if cache is None or keep_ill_typed:  # a cached build never holds ill-typed literals
             with step(f"Loading and reasoning over {len(files)} files") as progress:
-                built = building.build_store(ox.Store(), files, profile, reasoner, progress.update)
+                built = building.build_store(
+                    ox.Store(), files, profile, reasoner, progress.update, keep_ill_typed
+                )
         else:
             built = _cached_build(cache, files, profile, reasoner)
         return cls(bundle, files, built)
@@ -113,6 +118,12 @@ class KnowledgeGraph:
     @property
     def sources(self) -> SourceMap:
         return self.built.sources
+
+    @property
+    def notes(self) -> list[str]:
+        """What loading changed and says so: literals the store keeps in another form, named
+        graphs merged (the CLI prints them on stderr, for cached builds too)."""
+        return self.built.notes
 
     @cached_property
     def engine(self) -> Engine:
@@ -176,7 +187,9 @@ class KnowledgeGraph:
         from clusterkg.validation import validate_store
 
         with step("Validating (SHACL)"):
-            return validate_store(self.store, self.bundle.shapes, self.sources)
+            return validate_store(
+                self.store, self.bundle.shapes, self.sources, fidelity=self.built.fidelity
+            )
 
     def export(self, fmt: str = "ttl", inferred: bool = False) -> str:
         """The graph with its VoID/DCAT description, serialised deterministically."""
@@ -275,11 +288,14 @@ def _cached_build(
             "reasoner": made.reasoner,
             "asserted": made.asserted,
             "inferred": made.inferred,
+            "notes": made.notes,
+            "fidelity": made.fidelity.to_json(),
         }
         with step(f"Writing the build cache ({cache.root})"):
             cache.publish(key, made.store, meta)
         return made  # this run goes on with the in-memory store: faster than the disk copy
     meta = found.meta
+    notes = meta.get("notes")
     return building.Build(
         found.store,
         SourceMap.of(files),
@@ -288,4 +304,6 @@ def _cached_build(
         int(str(meta["asserted"])),
         int(str(meta["inferred"])),
         from_cache=True,
+        fidelity=Fidelity.from_json(meta.get("fidelity")),
+        notes=[str(n) for n in notes] if isinstance(notes, list) else [],
     )

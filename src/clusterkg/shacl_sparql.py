@@ -275,7 +275,7 @@ class CompiledShapes:
     def queries(self) -> tuple[str, ...]:
         """The SPARQL text of every query, in the order they run (instances of a class written
         as rdf:type/rdfs:subClassOf*, which validate() replaces by the classes it finds)."""
-        return tuple(_with_instances(q.sparql, {}) for q in self._queries)
+        return tuple(_with_written(_with_instances(q.sparql, {}), False) for q in self._queries)
 
     def validate(
         self,
@@ -283,19 +283,25 @@ class CompiledShapes:
         graph: ox.NamedNode | None = None,
         *,
         data_namespaces: Mapping[str, str] | None = None,
+        written_forms: Mapping[ox.Literal, Sequence[ox.Literal]] | None = None,
     ) -> list[ShaclResult]:
         """Validate `graph` of `store` (None: the store's default graph) and return the results.
 
         Queries see only that graph, as pySHACL sees only its data graph. `data_namespaces` (prefix
         to namespace) are the prefixes pySHACL's messages would use for data nodes (default:
         those of a new rdflib Graph, which is what clusterkg's reference path gives pySHACL).
+        `written_forms`: stored literal → the literals written in the data that the store holds
+        as it ("5"^^xsd:int is stored as "5"^^xsd:integer): sh:datatype judges those as written.
         """
+        self._functions.written.forms = {k: list(v) for k, v in (written_forms or {}).items()}
         run = _Run(store, graph, data_namespaces, self._messages)
         subclasses = _subclasses(store, graph, self._queries)
         results: list[ShaclResult] = []
         with _quiet_rdflib():
             for query in self._queries:
-                sparql = _with_instances(query.sparql, subclasses)
+                sparql = _with_written(
+                    _with_instances(query.sparql, subclasses), bool(written_forms)
+                )
                 for row in _select(store, sparql, graph, self._functions.table):
                     results.extend(query.outcome.results(row, run))
         return results
@@ -587,6 +593,9 @@ class _Functions:
 
     def __init__(self) -> None:
         self.table: dict[ox.NamedNode, Callable[..., ox.Literal]] = {}
+        self.written = _WrittenForms()
+        self.table[_RECORDED] = self.written.recorded
+        self.table[_WRITTEN_AS] = self.written.written_as
 
     def call(self, check: Callable[[Term], bool], var: str) -> str:
         iri = ox.NamedNode(f"urn:x-clusterkg:shacl-sparql:check:{len(self.table)}")
@@ -630,7 +639,8 @@ class _Compiler:
         empty = ox.Store()
         for query in self.queries:
             try:
-                list(_select(empty, _with_instances(query.sparql, {}), None, self.functions.table))
+                sparql = _with_written(_with_instances(query.sparql, {}), True)
+                list(_select(empty, sparql, None, self.functions.table))
             except SyntaxError as error:
                 raise UnsupportedShapes(f"Oxigraph refuses a compiled query: {error}") from None
 
@@ -997,7 +1007,9 @@ class _ValueTests:
                 f"isLiteral({v})", f'LANG({v}) = ""', f"DATATYPE({v}) != <{XSD_STRING}>"
             )
         if datatype not in RDFLIB_CONVERTED:  # rdflib checks nothing: the datatype IRI decides
-            return lambda v: _all(f"isLiteral({v})", f"DATATYPE({v}) = <{datatype}>")
+            return _as_written(
+                datatype, lambda v: _all(f"isLiteral({v})", f"DATATYPE({v}) = <{datatype}>")
+            )
         surely = SURELY_WELL_TYPED.get(datatype)
         starts = _DURATION_START if datatype == XSD + "duration" else None
 
@@ -1009,7 +1021,7 @@ class _ValueTests:
                 f"isLiteral({v})", f"DATATYPE({v}) = <{datatype}>", _any(surely_well_typed, exact)
             )
 
-        return condition
+        return _as_written(datatype, condition)
 
     def _nodeKind(self, value: Term) -> Condition:
         kind = NODE_KINDS.get(_iri(value, self.shape, "sh:nodeKind").value)
@@ -1730,3 +1742,45 @@ def _data_graph(run: _Run, nodes: Iterable[Term | None]) -> Any:
             if isinstance(quad.object, ox.BlankNode):
                 pending.append(quad.object)
     return graph
+
+
+# --- sh:datatype on literals as written, where the store changed their datatype -----------------
+# Oxigraph stores "5"^^xsd:int as "5"^^xsd:integer (and "007"^^xsd:integer as "7"); pySHACL, on
+# the file as written, finds "5"^^xsd:int to be an xsd:int and not an xsd:integer. The loader
+# records which stored literals were written otherwise (clusterkg.fidelity) and validate() is
+# given that record: a recorded value is judged on its written forms, with pySHACL's own check.
+# Without a record the test is the constant false, which Oxigraph folds away: no cost.
+
+_RECORDED = ox.NamedNode("urn:x-clusterkg:shacl-sparql:written:recorded")
+_WRITTEN_AS = ox.NamedNode("urn:x-clusterkg:shacl-sparql:written:as")
+_WRITTEN = re.compile(r"\u27e6written (\S+)\u27e7")
+
+
+class _WrittenForms:
+    """The record of the current validate() run, read by two SPARQL functions."""
+
+    def __init__(self) -> None:
+        self.forms: dict[ox.Literal, list[ox.Literal]] = {}
+
+    def recorded(self, term: Term) -> ox.Literal:
+        return ox.Literal(isinstance(term, ox.Literal) and term in self.forms)
+
+    def written_as(self, term: Term, datatype: Term) -> ox.Literal:
+        written = self.forms.get(term) if isinstance(term, ox.Literal) else None
+        return ox.Literal(
+            bool(written) and any(_datatype_matches(w, datatype.value) for w in written or [])
+        )
+
+
+def _as_written(datatype: str, condition: Condition) -> Condition:
+    """`condition` for values as stored, or the written forms' check for recorded values."""
+    return lambda v: (
+        f"IF(\u27e6written {v}\u27e7, {_sparql(_WRITTEN_AS)}({v}, <{datatype}>), {condition(v)})"
+    )
+
+
+def _with_written(sparql: str, recorded: bool) -> str:
+    """Fill in the placeholder of _as_written: the record's test, or false without a record."""
+    return _WRITTEN.sub(
+        lambda m: f"{_sparql(_RECORDED)}({m.group(1)})" if recorded else "false", sparql
+    )
