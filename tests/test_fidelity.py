@@ -15,6 +15,9 @@ from clusterkg.cache import BuildCache
 from clusterkg.cli import cli
 from clusterkg.engine import ASSERTED, Table
 from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.loading import parse_files
+from clusterkg.sources import SourceMap
+from clusterkg.validation import Report, validate, validate_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIDELITY = ROOT / "tests" / "fixtures" / "fidelity"
@@ -72,3 +75,62 @@ def test_cached_and_uncached_runs_see_the_same_triples(tmp_path: Path, query: st
     cached = KnowledgeGraph.load([BLANK_NODE], cache=cache)
     assert cached.built.from_cache
     assert _count(cached, query) == _count(uncached, query)
+
+
+# --- literals the store keeps in another form are reported, and judged as written ----------------
+
+REWRITTEN = FIDELITY / "rewritten.ttl"
+
+
+def _written_lines(path: Path) -> dict[int, str]:
+    """Line → text of the fixture's statements whose literal the store would change: every line
+    with a typed or language-tagged literal, less the ones the fixture keeps as they are."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {
+        number: line
+        for number, line in enumerate(lines, start=1)
+        if ("^^" in line or '"@' in line) and "gYear" not in line and not line.startswith("#")
+    }
+
+
+def test_every_rewritten_literal_is_noted_on_stderr_cached_or_not(tmp_path: Path) -> None:
+    expected = _written_lines(REWRITTEN)
+    assert len(expected) >= 6
+    args = ["--cache-dir", str(tmp_path / "cache"), "--data", str(REWRITTEN), "reason"]
+    first, second = invoke(*args), invoke(*args)
+    assert first.exit_code == 0 and second.exit_code == 0, first.stderr
+    assert (tmp_path / "cache").is_dir()
+    for result in (first, second):
+        notes = [line for line in result.stderr.splitlines() if "note:" in line]
+        assert len(notes) == len(expected), notes
+        for number in expected:
+            assert any(f"{REWRITTEN}:{number}: " in note for note in notes), number
+
+
+def test_validate_reports_each_rewritten_literal_as_info() -> None:
+    result = invoke("validate", str(REWRITTEN))
+    infos = [row for row in result.stdout.splitlines() if ": Info: " in row]
+    assert sorted(int(row.split(":")[1]) for row in infos) == sorted(_written_lines(REWRITTEN))
+    assert all("https://example.org/thing" in row for row in infos)
+
+
+def _datatype_results(report: Report) -> set[tuple[str, str | None]]:
+    return {
+        (p.focus, p.path)
+        for p in report.problems
+        if p.component == "sh:DatatypeConstraintComponent"
+    }
+
+
+@pytest.mark.parametrize("engine", ["sparql"])
+def test_sh_datatype_judges_literals_as_written_like_pyshacl(engine: str) -> None:
+    data, shapes = FIDELITY / "datatype-data.ttl", FIDELITY / "datatype-shapes.ttl"
+    kg = KnowledgeGraph.load([data])
+    compiled = validate_store(
+        kg.store, shapes, kg.sources, engine=engine, fidelity=kg.built.fidelity
+    )
+    as_written, _ = parse_files([data])
+    shapes_graph, _ = parse_files([shapes])
+    reference = validate(as_written, shapes_graph, SourceMap())
+    assert _datatype_results(reference), "the fixture must hold violations"
+    assert _datatype_results(compiled) == _datatype_results(reference)

@@ -134,6 +134,17 @@ class Fidelity:
                 forms[stored].append(stored)
         return dict(forms)
 
+    def written_triples(self) -> dict[tuple[str, str, ox.Literal], list[ox.Literal]]:
+        """(subject, predicate, stored literal) → the literals written in that triple, for
+        triples whose subject is an IRI (a blank node's label in the store is not the file's)."""
+        triples: dict[tuple[str, str, ox.Literal], list[ox.Literal]] = defaultdict(list)
+        for change in self.rewritten:
+            written = _literal(change.written)
+            if change.subject.startswith("<") and written.language is None:
+                key = (change.subject, change.predicate, _literal(change.stored))
+                triples[key].append(written)
+        return dict(triples)
+
     def to_json(self) -> list[dict[str, object]]:
         return [asdict(c) for c in self.changes]
 
@@ -297,7 +308,12 @@ class _LineFinder:
         return next(self._next[lexical], None)
 
     def _lines_with(self, lexical: str) -> Iterator[int]:
-        token = re.compile(r"(?<![\w.+\-])" + re.escape(lexical) + r"(?![\w.])")
+        # Quoted ("…", '…', >…< in RDF/XML), or bare as Turtle writes numbers and booleans, but
+        # not a piece of a name or an IRI (cluster:yes-cluster).
+        escaped = re.escape(lexical)
+        token = re.compile(
+            rf"(?<=[\"'>]){escaped}(?=[\"'<])|(?<![\w.+\-:/\"'#]){escaped}(?![\w.:\-/#])"
+        )
         for number, line in enumerate(self.lines, start=1):
             if line.lstrip().startswith("#"):
                 continue  # a Turtle comment (fixtures say there what is wrong)

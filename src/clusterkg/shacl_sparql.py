@@ -284,6 +284,7 @@ class CompiledShapes:
         *,
         data_namespaces: Mapping[str, str] | None = None,
         written_forms: Mapping[ox.Literal, Sequence[ox.Literal]] | None = None,
+        written_triples: Mapping[tuple[str, str, ox.Literal], Sequence[ox.Literal]] | None = None,
     ) -> list[ShaclResult]:
         """Validate `graph` of `store` (None: the store's default graph) and return the results.
 
@@ -291,9 +292,12 @@ class CompiledShapes:
         to namespace) are the prefixes pySHACL's messages would use for data nodes (default:
         those of a new rdflib Graph, which is what clusterkg's reference path gives pySHACL).
         `written_forms`: stored literal → the literals written in the data that the store holds
-        as it ("5"^^xsd:int is stored as "5"^^xsd:integer): sh:datatype judges those as written.
+        as it ("5"^^xsd:int is stored as "5"^^xsd:integer): sh:datatype judges those as written;
+        `written_triples` tells them apart by subject and predicate (N-Triples syntax) where a
+        value was written in several forms.
         """
         self._functions.written.forms = {k: list(v) for k, v in (written_forms or {}).items()}
+        self._functions.written.triples = {k: list(v) for k, v in (written_triples or {}).items()}
         run = _Run(store, graph, data_namespaces, self._messages)
         subclasses = _subclasses(store, graph, self._queries)
         results: list[ShaclResult] = []
@@ -714,6 +718,8 @@ class _Compiler:
             f"BIND (COALESCE({t.condition('?value')}, false) AS {flag})"
             for t, flag in zip(tests, flags, strict=True)
         )
+        if shape.path is not None:  # the value's triple is known: ?this path ?value
+            binds = _written_triple(binds, "?value", "?this", _sparql(shape.path))
         sparql = (
             f"SELECT DISTINCT ?this ?value {' '.join(flags)} WHERE {{ {focus.nodes} "
             f"{self.values_of(shape)} {binds} FILTER (!{' || !'.join(flags)}) }}"
@@ -1761,26 +1767,43 @@ class _WrittenForms:
 
     def __init__(self) -> None:
         self.forms: dict[ox.Literal, list[ox.Literal]] = {}
+        self.triples: dict[tuple[str, str, ox.Literal], list[ox.Literal]] = {}
 
     def recorded(self, term: Term) -> ox.Literal:
         return ox.Literal(isinstance(term, ox.Literal) and term in self.forms)
 
-    def written_as(self, term: Term, datatype: Term) -> ox.Literal:
-        written = self.forms.get(term) if isinstance(term, ox.Literal) else None
-        return ox.Literal(
-            bool(written) and any(_datatype_matches(w, datatype.value) for w in written or [])
-        )
+    def written_as(self, term: Term, datatype: Term, *triple: Term) -> ox.Literal:
+        """Whether the value was written as a `datatype`: judged on the forms written in its
+        triple (subject, predicate) when known, else on every form it was written in."""
+        if not isinstance(term, ox.Literal):
+            return ox.Literal(False)
+        written = self.forms.get(term, [])
+        if len(triple) == 2 and not isinstance(triple[0], ox.BlankNode):
+            # An unrecorded triple holds the value as written (blank nodes: the store's labels
+            # are not the parser's, so those fall back to every form).
+            written = self.triples.get((str(triple[0]), str(triple[1]), term), [term])
+        return ox.Literal(any(_datatype_matches(w, datatype.value) for w in written))
 
 
 def _as_written(datatype: str, condition: Condition) -> Condition:
     """`condition` for values as stored, or the written forms' check for recorded values."""
     return lambda v: (
-        f"IF(\u27e6written {v}\u27e7, {_sparql(_WRITTEN_AS)}({v}, <{datatype}>), {condition(v)})"
+        f"IF(\u27e6written {v}\u27e7, {_sparql(_WRITTEN_AS)}({v}, <{datatype}>\u27e6triple "
+        f"{v}\u27e7), {condition(v)})"
     )
 
 
+_TRIPLE = re.compile(r"\u27e6triple (\S+)\u27e7")
+
+
+def _written_triple(sparql: str, value: str, subject: str, predicate: str) -> str:
+    """Tell _as_written's test of `value` the triple it is the object of."""
+    return sparql.replace(f"\u27e6triple {value}\u27e7", f", {subject}, {predicate}")
+
+
 def _with_written(sparql: str, recorded: bool) -> str:
-    """Fill in the placeholder of _as_written: the record's test, or false without a record."""
+    """Fill in the placeholders of _as_written: the record's test, or false without a record."""
+    sparql = _TRIPLE.sub("", sparql)
     return _WRITTEN.sub(
         lambda m: f"{_sparql(_RECORDED)}({m.group(1)})" if recorded else "false", sparql
     )

@@ -134,8 +134,12 @@ def _validate_store(
             if engine == "sparql":
                 raise
         else:
-            written = fidelity.written_forms() if fidelity is not None else None
-            results = compiled.validate(store, ox.NamedNode(ASSERTED), written_forms=written)
+            results = compiled.validate(
+                store,
+                ox.NamedNode(ASSERTED),
+                written_forms=fidelity.written_forms() if fidelity else None,
+                written_triples=fidelity.written_triples() if fidelity else None,
+            )
             return _report_of(results, sources)
     shapes_graph, _ = parse_files([shapes])
     report = validate(to_rdflib_graph(store, ox.NamedNode(ASSERTED)), shapes_graph, sources)
