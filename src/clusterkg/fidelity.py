@@ -45,9 +45,12 @@ SCAN_FORMATS = {
     ".owl": ox.RdfFormat.RDF_XML,
     ".xml": ox.RdfFormat.RDF_XML,
 }
-# A language tag with an upper-case letter, as Turtle/TriG/N-Triples/N-Quads, JSON-LD and RDF/XML
-# write it. Only files where one occurs are looked at more closely.
-_UPPER_TAG = re.compile(rb"""(?:["']@|"@language"\s*:\s*"|xml:lang=["'])[A-Za-z0-9-]*[A-Z]""")
+# A language tag with an upper-case letter, as Turtle/TriG/N-Triples/N-Quads ("…"@lt-LT), JSON-LD
+# and RDF/XML write it. Only files where one occurs are looked at more closely. The first pattern
+# starts with a literal "@", which the regex engine finds fast (2 s → 0.3 s on 100 MB); the quote
+# before it is checked for each match.
+_UPPER_TAG_TEXT = re.compile(rb"@[A-Za-z0-9-]*[A-Z]")
+_UPPER_TAG_MARKUP = re.compile(rb"""@language"\s*:\s*"[^"]*[A-Z]|xml:lang=["'][^"']*[A-Z]""")
 _TAG = re.compile(
     r"""(?:(?<=["'])@|"@language"\s*:\s*"|xml:lang=["'])([A-Za-z]+(?:-[A-Za-z0-9]+)*)"""
 )
@@ -108,6 +111,8 @@ class Fidelity:
     """What the scan found in all the files of a build."""
 
     changes: list[Change] = field(default_factory=list)
+    # Files with blank nodes: only those can repeat the vocabulary's blank nodes.
+    blank_files: set[str] = field(default_factory=set)
 
     @property
     def rewritten(self) -> list[Change]:
@@ -179,23 +184,27 @@ class Scan:
 
     def _run(self) -> None:
         for path in self.files:
-            self._found.changes += scan_file(path)
+            changes, blank = scan_file(path)
+            self._found.changes += changes
+            if blank:
+                self._found.blank_files.add(str(path))
 
 
-def scan_file(path: Path) -> list[Change]:
-    """The literals of one file that the store would change, and the ill-typed ones."""
+def scan_file(path: Path) -> tuple[list[Change], bool]:
+    """The literals of one file that the store would change, and the ill-typed ones; and
+    whether the file has blank nodes."""
     fmt = SCAN_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        return []
+        return [], True  # not scanned: may have blank nodes
     try:
-        literals = _distinct_typed_literals(path, fmt)
+        literals, blank = _distinct_typed_literals(path, fmt)
         upper_tags = _has_upper_case_tag(path)
     except (SyntaxError, OSError, ValueError):
-        return []  # the loader reports an unreadable file
+        return [], True  # the loader reports an unreadable file
     ill_typed = {lit: lit for lit in literals if _is_ill_typed(lit)}
     rewritten = _store_rewrites(lit for lit in literals if lit not in ill_typed)
     if not (ill_typed or rewritten or upper_tags):
-        return []
+        return [], blank
     also_as_stored = [s for s in set(rewritten.values()) if s in literals]
     changes = _occurrences(path, fmt, ill_typed, rewritten, upper_tags)
     # One line-less record per stored form that the file also writes as such: sh:datatype then
@@ -203,19 +212,27 @@ def scan_file(path: Path) -> list[Change]:
     changes += [
         Change("written-as-stored", str(path), None, "", "", str(s), str(s)) for s in also_as_stored
     ]
-    return changes
+    return changes, blank
 
 
-def _distinct_typed_literals(path: Path, fmt: ox.RdfFormat) -> set[ox.Literal]:
+def _distinct_typed_literals(path: Path, fmt: ox.RdfFormat) -> tuple[set[ox.Literal], bool]:
+    """The distinct typed literals of the file (plain strings left out), and whether it has
+    blank nodes: one pass in Python over the parsed triples, kept to the fewest operations."""
     base = path.resolve().as_uri()
     literals: set[ox.Literal] = set()
     add = literals.add
-    literal_type = ox.Literal
+    literal_type, blank_type = ox.Literal, ox.BlankNode
+    blank = False
     for quad in ox.parse(path=str(path), format=fmt, base_iri=base):
         term = quad.object
         if type(term) is literal_type:
             add(term)
-    return {lit for lit in literals if lit.language is None and lit.datatype != XSD_STRING}
+        elif type(term) is blank_type:
+            blank = True
+        if not blank and type(quad.subject) is blank_type:
+            blank = True
+    typed = {lit for lit in literals if lit.language is None and lit.datatype != XSD_STRING}
+    return typed, blank
 
 
 def _is_ill_typed(literal: ox.Literal) -> bool:
@@ -243,7 +260,12 @@ def _store_rewrites(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Liter
 
 
 def _has_upper_case_tag(path: Path) -> bool:
-    return _UPPER_TAG.search(path.read_bytes()) is not None
+    data = path.read_bytes()
+    if path.suffix.lower() in (".jsonld", ".json", ".rdf", ".owl", ".xml"):
+        return _UPPER_TAG_MARKUP.search(data) is not None
+    return any(
+        data[m.start() - 1 : m.start()] in (b'"', b"'") for m in _UPPER_TAG_TEXT.finditer(data)
+    )
 
 
 def _occurrences(

@@ -97,16 +97,23 @@ class KnowledgeGraph:
         `keep_ill_typed`: load ill-typed literals (for validate to list) instead of refusing."""
         bundle = bundle or bundled()
         facts = expand_paths([Path(p) for p in data]) if data else bundle.data
-        files = unique_files([*bundle.vocabulary(), *facts])
+        vocabulary = unique_files(bundle.vocabulary())
+        files = unique_files([*vocabulary, *facts])
         if profile not in PROFILES:
             raise ClusterKGError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
         if cache is None or keep_ill_typed:  # a cached build never holds ill-typed literals
             with step(f"Loading and reasoning over {len(files)} files") as progress:
                 built = building.build_store(
-                    ox.Store(), files, profile, reasoner, progress.update, keep_ill_typed
+                    ox.Store(),
+                    files,
+                    profile,
+                    reasoner,
+                    progress.update,
+                    keep_ill_typed,
+                    len(vocabulary),
                 )
         else:
-            built = _cached_build(cache, files, profile, reasoner)
+            built = _cached_build(cache, files, profile, reasoner, len(vocabulary))
         return cls(bundle, files, built)
 
     # -- the store -------------------------------------------------------------------------
@@ -201,19 +208,19 @@ class KnowledgeGraph:
         graphs = [ASSERTED, INFERRED] if inferred else [ASSERTED]
         total = self.asserted_count + (self.inference.count if inferred else 0)
         if fmt in ("ttl", "nt") and total > STREAM_ABOVE:
-            return self._streamed_export(fmt, graphs, total)
+            return self._streamed_export(fmt, graphs, total, inferred)
         quads: list[Quad] = []
         for name in graphs:
             quads += [
                 (q.subject, q.predicate, q.object, name if named else None)  # type: ignore[misc]
                 for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
             ]
-        about = description.describe(self.store, ox.NamedNode(ASSERTED), len(quads))
+        about = description.describe(self.store, ox.NamedNode(ASSERTED), len(quads), inferred)
         quads += [(s, p, o, DESCRIPTION if named else None) for s, p, o in about]
         with step(f"Serialising {len(quads)} triples"):
             return serialise(quads, fmt).encode("utf-8")
 
-    def _streamed_export(self, fmt: str, graphs: list[str], total: int) -> bytes:
+    def _streamed_export(self, fmt: str, graphs: list[str], total: int, inferred: bool) -> bytes:
         """Big exports, written by Oxigraph in Rust as N-Triples (valid Turtle too), sorted.
         Triples that touch a blank node are taken out and written first, with the description,
         by the canonical writer: Oxigraph's blank node labels are random, and exports must be
@@ -231,7 +238,7 @@ class KnowledgeGraph:
                         for t in ox.parse(touched, format=ox.RdfFormat.N_TRIPLES)
                     ]
                 lines += dump.splitlines()
-            about = description.describe(self.store, ox.NamedNode(ASSERTED), total)
+            about = description.describe(self.store, ox.NamedNode(ASSERTED), total, inferred)
             blank += [(s, p, o, None) for s, p, o in about]
             # Sorted: an in-memory store and the cache's on-disk store list triples in
             # different orders, and the bytes must not depend on which one answered.
@@ -276,14 +283,16 @@ def _take_blank_node_lines(dump: bytes) -> tuple[bytes, bytes]:
 
 
 def _cached_build(
-    cache: BuildCache, files: list[Path], profile: str, reasoner: str
+    cache: BuildCache, files: list[Path], profile: str, reasoner: str, vocabulary: int
 ) -> building.Build:
     """The build of these inputs from the cache, built and published first if missing."""
     key = build_key(files, {"profile": profile, "reasoner": reasoner})
     found = cache.open(key)
     if found is None:
         with step(f"Loading and reasoning over {len(files)} files") as bar:
-            made = building.build_store(ox.Store(), files, profile, reasoner, bar.update)
+            made = building.build_store(
+                ox.Store(), files, profile, reasoner, bar.update, vocabulary=vocabulary
+            )
         meta: dict[str, object] = {
             "reasoner": made.reasoner,
             "asserted": made.asserted,
