@@ -8,12 +8,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
+from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from clusterkg.cache import BuildCache
 from clusterkg.cli import cli
-from clusterkg.engine import ASSERTED, Table
+from clusterkg.convert import to_rdflib_graph
+from clusterkg.engine import ASSERTED, INFERRED, Table
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.loading import parse_files
 from clusterkg.sources import SourceMap
@@ -22,6 +26,7 @@ from clusterkg.validation import Report, validate, validate_store
 ROOT = Path(__file__).resolve().parents[1]
 FIDELITY = ROOT / "tests" / "fixtures" / "fidelity"
 BLANK_NODE = FIDELITY / "blank-node.ttl"
+CLUSTER = "https://w3id.org/clusterkg/ontology#Cluster"
 
 
 def invoke(*args: str) -> Result:
@@ -134,3 +139,67 @@ def test_sh_datatype_judges_literals_as_written_like_pyshacl(engine: str) -> Non
     reference = validate(as_written, shapes_graph, SourceMap())
     assert _datatype_results(reference), "the fixture must hold violations"
     assert _datatype_results(compiled) == _datatype_results(reference)
+
+
+# --- the tool's own exports, read back with --data ----------------------------------------------
+
+FORMATS = ["ttl", "nt", "nq", "trig", "jsonld"]
+FLAT = {"ttl", "nt", "jsonld"}  # formats without named graphs
+
+
+@pytest.fixture(scope="module")
+def original() -> KnowledgeGraph:
+    return KnowledgeGraph.load()
+
+
+def _graph(kg: KnowledgeGraph, name: str) -> Graph:
+    return to_rdflib_graph(kg.store, ox.NamedNode(name))
+
+
+@pytest.mark.parametrize("inferred", [False, True], ids=["asserted", "inferred"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_export_read_back_gives_the_same_asserted_triples(
+    tmp_path: Path, original: KnowledgeGraph, fmt: str, inferred: bool
+) -> None:
+    exported = tmp_path / f"export.{fmt}"
+    original.write_export(exported, fmt, inferred)
+    again = KnowledgeGraph.load([exported])
+    expected = _graph(original, ASSERTED)
+    if inferred and fmt in FLAT:  # no graph to keep them apart: loaded as asserted, and said so
+        expected += _graph(original, INFERRED)
+        assert any("--inferred" in note for note in again.notes), again.notes
+    assert len(_graph(again, ASSERTED)) == len(expected)
+    assert isomorphic(_graph(again, ASSERTED), expected)
+    if not (inferred and fmt in FLAT):
+        assert again.inference.count == original.inference.count
+    if inferred and fmt not in FLAT:
+        assert any(INFERRED in note and "not loaded" in note for note in again.notes)
+
+
+def test_named_graphs_are_loaded_into_the_asserted_graph() -> None:
+    path = FIDELITY / "named-graphs.trig"
+    kg = KnowledgeGraph.load([path])
+    clusters = _count(
+        kg,
+        f"SELECT (COUNT(?c) AS ?n) WHERE {{ GRAPH <{ASSERTED}> {{ ?c a <{CLUSTER}> }} "
+        'FILTER(STRSTARTS(STR(?c), "https://example.org/")) }',
+    )
+    assert clusters == 3
+    assert any("named graph" in note and str(path) in note for note in kg.notes), kg.notes
+
+
+def test_a_broken_quads_file_is_refused_with_its_line() -> None:
+    path = FIDELITY / "bad-quad.nq"
+    result = invoke("--data", str(path), "export")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"clusterkg: error: {path}:3: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_json_ld_id_that_is_not_an_iri_is_refused_with_its_line() -> None:
+    path = FIDELITY / "bad-id.jsonld"
+    for args in (["--data", str(path), "export"], ["validate", str(path)]):
+        result = invoke(*args)
+        assert result.exit_code == 2, result.stdout
+        assert result.stderr.startswith(f"clusterkg: error: {path}:5: ")
+        assert "spaced cluster" in result.stderr

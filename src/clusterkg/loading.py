@@ -71,6 +71,7 @@ def parse_file(path: Path, into: Graph, sources: SourceMap, check_literals: bool
     text = read_text(path)
     if fmt == "json-ld":
         _refuse_remote_contexts(path, text)
+        _refuse_ids_that_are_not_iris(path, text)
     graph = Graph()
     try:
         with _quiet_rdflib():
@@ -210,6 +211,33 @@ def _refuse_remote_contexts(path: Path, text: str) -> None:
             "clusterkg does not fetch remote or local contexts: inline the context object instead",
             _line_containing(SourceFile(path, text), str(context)),
         )
+
+
+def _refuse_ids_that_are_not_iris(path: Path, text: str) -> None:
+    """A JSON-LD node whose @id (or @type) is not an IRI is dropped by the JSON-LD algorithms,
+    silently; Turtle refuses the same IRI, and so does clusterkg, naming the line."""
+    for value in _identifiers(json.loads(text)):
+        if not value.startswith("_:") and _BAD_IRI_CHARS.search(value):
+            raise InputError(
+                path,
+                f'JSON-LD @id or @type "{value}" is not an IRI (it contains a space or a '
+                "character not allowed in IRIs); percent-encode it (a space is %20)",
+                _line_containing(SourceFile(path, text), json.dumps(value, ensure_ascii=False)),
+            )
+
+
+def _identifiers(node: Any) -> Iterator[str]:
+    """Every string value of "@id" and "@type" in a JSON-LD document, contexts left out."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@id", "@type"):
+                values = value if isinstance(value, list) else [value]
+                yield from (v for v in values if isinstance(v, str))
+            elif key != "@context":
+                yield from _identifiers(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _identifiers(item)
 
 
 def _contexts(node: Any) -> Iterator[str]:
