@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from clusterkg import shacl_sparql
 from clusterkg.cache import BuildCache
 from clusterkg.cli import cli
 from clusterkg.convert import to_rdflib_graph
@@ -127,12 +128,15 @@ def _datatype_results(report: Report) -> set[tuple[str, str | None]]:
     }
 
 
-@pytest.mark.parametrize("engine", ["sparql"])
-def test_sh_datatype_judges_literals_as_written_like_pyshacl(engine: str) -> None:
+@pytest.mark.parametrize("limit", [shacl_sparql.SAME_TERM_LIMIT, 0], ids=["sameTerm", "python"])
+def test_sh_datatype_judges_literals_as_written_like_pyshacl(
+    limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shacl_sparql, "SAME_TERM_LIMIT", limit)
     data, shapes = FIDELITY / "datatype-data.ttl", FIDELITY / "datatype-shapes.ttl"
     kg = KnowledgeGraph.load([data])
     compiled = validate_store(
-        kg.store, shapes, kg.sources, engine=engine, fidelity=kg.built.fidelity
+        kg.store, shapes, kg.sources, engine="sparql", fidelity=kg.built.fidelity
     )
     as_written, _ = parse_files([data])
     shapes_graph, _ = parse_files([shapes])
@@ -203,3 +207,22 @@ def test_a_json_ld_id_that_is_not_an_iri_is_refused_with_its_line() -> None:
         assert result.exit_code == 2, result.stdout
         assert result.stderr.startswith(f"clusterkg: error: {path}:5: ")
         assert "spaced cluster" in result.stderr
+
+
+# --- validate lists ill-typed literals with every other problem ---------------------------------
+
+
+def test_validate_lists_an_ill_typed_date_with_the_other_problems() -> None:
+    path = FIDELITY / "three-problems.ttl"
+    result = invoke("validate", str(path))
+    assert result.exit_code == 1, result.stderr
+    rows = [row for row in result.stdout.splitlines() if ": Violation: " in row]
+    ill_typed = [row for row in rows if "'2017-13-45'" in row]
+    assert len(ill_typed) == 1 and ill_typed[0].startswith(f"{path}:14: ")
+    assert "schema:foundingDate" in ill_typed[0] and "https://example.org/nameless" in ill_typed[0]
+    assert any("nameless skos:prefLabel" in row for row in rows)  # the cluster without a name
+    assert any("award ck:tier" in row for row in rows)  # the platinum tier
+    for args in (["--data", str(path), "export"], ["--data", str(path), "reason"]):
+        refused = invoke(*args)
+        assert refused.exit_code == 2
+        assert refused.stderr.startswith(f"clusterkg: error: {path}:14: ")

@@ -278,7 +278,7 @@ def _occurrences(
     """Every triple whose object is one of the literals, with the line it is written on (a
     second parse, only of a file that has such literals)."""
     text = path.read_text(encoding="utf-8", errors="replace")
-    lines = _LineFinder(text)
+    lines = _LineFinder(text, turtle_like=fmt in _TURTLE_LIKE)
     tags = _written_tags(text) if upper_tags else {}
     changes: list[Change] = []
     for quad in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
@@ -287,12 +287,12 @@ def _occurrences(
             continue
         subject, predicate = str(quad.subject), str(quad.predicate)
         if term in ill_typed:
-            line = lines.next_line(term.value)
+            line = lines.next_line(term)
             changes.append(
                 Change("ill-typed", str(path), line, subject, predicate, str(term), str(term))
             )
         elif term in rewritten:
-            line = lines.next_line(term.value)
+            line = lines.next_line(term)
             stored = str(rewritten[term])
             changes.append(
                 Change("rewritten", str(path), line, subject, predicate, str(term), stored)
@@ -316,26 +316,42 @@ def _written_tags(text: str) -> dict[str, list[tuple[int, str]]]:
     return found
 
 
+_TURTLE_LIKE = (
+    ox.RdfFormat.TURTLE,
+    ox.RdfFormat.N_TRIPLES,
+    ox.RdfFormat.N_QUADS,
+    ox.RdfFormat.TRIG,
+)
+# Datatypes Turtle may write without quotes: 7, 1.0, 1e0, true.
+_BARE = frozenset(XSD + name for name in ("integer", "decimal", "double", "boolean"))
+
+
 class _LineFinder:
-    """The line of each occurrence of a literal's lexical form, taken in file order (the parser
-    yields triples in the order they are written)."""
+    """The line of each occurrence of a typed literal, taken in file order (the parser yields
+    triples in the order they are written)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, turtle_like: bool) -> None:
         self.lines = text.splitlines()
-        self._next: dict[str, Iterator[int]] = {}
+        self.turtle_like = turtle_like
+        self._next: dict[ox.Literal, Iterator[int]] = {}
 
-    def next_line(self, lexical: str) -> int | None:
-        if lexical not in self._next:
-            self._next[lexical] = self._lines_with(lexical)
-        return next(self._next[lexical], None)
+    def next_line(self, literal: ox.Literal) -> int | None:
+        if literal not in self._next:
+            self._next[literal] = self._lines_with(self._pattern(literal))
+        return next(self._next[literal], None)
 
-    def _lines_with(self, lexical: str) -> Iterator[int]:
-        # Quoted ("…", '…', >…< in RDF/XML), or bare as Turtle writes numbers and booleans, but
-        # not a piece of a name or an IRI (cluster:yes-cluster).
-        escaped = re.escape(lexical)
-        token = re.compile(
-            rf"(?<=[\"'>]){escaped}(?=[\"'<])|(?<![\w.+\-:/\"'#]){escaped}(?![\w.:\-/#])"
-        )
+    def _pattern(self, literal: ox.Literal) -> re.Pattern[str]:
+        """Turtle and its kin: "…"^^type (or bare, for the types Turtle writes bare); other
+        formats: quoted ("…" in JSON-LD, >…< in RDF/XML). Never a piece of a name or an IRI
+        (cluster:yes-cluster)."""
+        lexical = re.escape(literal.value)
+        bare = rf"(?<![\w.+\-:/\"'#]){lexical}(?![\w.:\-/#\"'])"
+        if not self.turtle_like:
+            return re.compile(rf"(?<=[\"'>]){lexical}(?=[\"'<])|{bare}")
+        typed = rf"(?<=[\"']){lexical}[\"']{{1,3}}\^\^"
+        return re.compile(f"{typed}|{bare}" if literal.datatype.value in _BARE else typed)
+
+    def _lines_with(self, token: re.Pattern[str]) -> Iterator[int]:
         for number, line in enumerate(self.lines, start=1):
             if line.lstrip().startswith("#"):
                 continue  # a Turtle comment (fixtures say there what is wrong)

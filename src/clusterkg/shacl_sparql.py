@@ -275,7 +275,7 @@ class CompiledShapes:
     def queries(self) -> tuple[str, ...]:
         """The SPARQL text of every query, in the order they run (instances of a class written
         as rdf:type/rdfs:subClassOf*, which validate() replaces by the classes it finds)."""
-        return tuple(_with_written(_with_instances(q.sparql, {}), False) for q in self._queries)
+        return tuple(_with_written(_with_instances(q.sparql, {}), ()) for q in self._queries)
 
     def validate(
         self,
@@ -304,7 +304,7 @@ class CompiledShapes:
         with _quiet_rdflib():
             for query in self._queries:
                 sparql = _with_written(
-                    _with_instances(query.sparql, subclasses), bool(written_forms)
+                    _with_instances(query.sparql, subclasses), tuple(written_forms or ())
                 )
                 for row in _select(store, sparql, graph, self._functions.table):
                     results.extend(query.outcome.results(row, run))
@@ -643,7 +643,7 @@ class _Compiler:
         empty = ox.Store()
         for query in self.queries:
             try:
-                sparql = _with_written(_with_instances(query.sparql, {}), True)
+                sparql = _with_written(_with_instances(query.sparql, {}), (ox.Literal(""),))
                 list(_select(empty, sparql, None, self.functions.table))
             except SyntaxError as error:
                 raise UnsupportedShapes(f"Oxigraph refuses a compiled query: {error}") from None
@@ -1801,9 +1801,28 @@ def _written_triple(sparql: str, value: str, subject: str, predicate: str) -> st
     return sparql.replace(f"\u27e6triple {value}\u27e7", f", {subject}, {predicate}")
 
 
-def _with_written(sparql: str, recorded: bool) -> str:
-    """Fill in the placeholders of _as_written: the record's test, or false without a record."""
+# Up to this many recorded literals are tested in SPARQL (sameTerm, never an error); beyond, the
+# values of their datatypes are handed to Python.
+SAME_TERM_LIMIT = 200
+
+
+def _with_written(sparql: str, recorded: Sequence[ox.Literal]) -> str:
+    """Fill in the placeholders of _as_written: the test "this value is one of the `recorded`
+    stored literals", or false without a record. Python is called only for values that may be
+    recorded: the others (nearly all) are settled by SPARQL."""
     sparql = _TRIPLE.sub("", sparql)
+    if not recorded:
+        return _WRITTEN.sub("false", sparql)
+    if len(recorded) <= SAME_TERM_LIMIT:
+        return _WRITTEN.sub(
+            lambda m: _any(*(f"sameTerm({m.group(1)}, {_sparql(t)})" for t in recorded)), sparql
+        )
+    datatypes = ", ".join(sorted({_sparql(t.datatype) for t in recorded}))
     return _WRITTEN.sub(
-        lambda m: f"{_sparql(_RECORDED)}({m.group(1)})" if recorded else "false", sparql
+        lambda m: _all(
+            f"isLiteral({m.group(1)})",
+            f"DATATYPE({m.group(1)}) IN ({datatypes})",
+            f"{_sparql(_RECORDED)}({m.group(1)})",
+        ),
+        sparql,
     )
