@@ -94,6 +94,12 @@ class Change:
     def refusal(self) -> str:
         return ill_typed_message(self.written)
 
+    def explanation(self) -> str:
+        return (
+            f"written {_short(self.written)}, stored, queried and exported as "
+            f"{_short(self.stored)} (the store's canonical form; sh:datatype judges it as written)"
+        )
+
 
 def _short(literal: str) -> str:
     return re.sub(f"\\^\\^<{re.escape(XSD)}([^>]*)>", r"^^xsd:\1", literal)

@@ -303,11 +303,7 @@ def _loading_problem(change: Change, severity: str) -> Problem:
     if severity == "Violation":
         message, component = change.refusal(), ILL_TYPED_COMPONENT
     else:
-        message = (
-            f"written {change.written}, stored and queried as {change.stored} "
-            "(the store's canonical form; sh:datatype is judged as written)"
-        )
-        component = STORED_FORM_COMPONENT
+        message, component = change.explanation(), STORED_FORM_COMPONENT
     return Problem(
         file=change.file,
         line=change.line,
