@@ -123,15 +123,18 @@ def shared_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
         bundle: Any = None,
         cache: Any = None,
         reasoner: str = "auto",
+        keep_ill_typed: bool = False,
     ) -> KnowledgeGraph:
         key = _content_key(data, profile) if bundle is None else None
         if key is None:
             return _ORIGINAL_LOAD(  # type: ignore[no-any-return]
-                cls, data, profile, bundle, cache, reasoner
+                cls, data, profile, bundle, cache, reasoner, keep_ill_typed
             )
-        key = (*key, reasoner)
+        key = (*key, reasoner, keep_ill_typed)
         if key not in _GRAPHS:
-            _GRAPHS[key] = _ORIGINAL_LOAD(cls, data, profile, bundle, cache, reasoner)
+            _GRAPHS[key] = _ORIGINAL_LOAD(
+                cls, data, profile, bundle, cache, reasoner, keep_ill_typed
+            )
         return _GRAPHS[key]
 
     def validate(self: KnowledgeGraph) -> Report:

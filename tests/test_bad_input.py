@@ -39,6 +39,9 @@ CASES: list[tuple[str, int | None, list[str]]] = [
     ("notes.txt", None, [".txt"]),
     ("does-not-exist.ttl", None, []),
 ]
+# Files whose only fault is an ill-typed literal: validate reports it as a violation (exit 1) with
+# the rest of the report; the other commands refuse the file (exit 2).
+ILL_TYPED = {"boolean-yes.ttl", "year-20x8.ttl"}
 # A few cases run again as real processes, to see the exit code and stderr of the process itself.
 IN_A_PROCESS = {
     "latin-1.ttl",
@@ -90,6 +93,8 @@ def test_bad_file_is_refused_with_file_and_line(
 ) -> None:
     path = BAD / name
     before = digest(path)
+    if how == "validate" and name in ILL_TYPED:
+        return  # validate lists them: test_validate_lists_an_ill_typed_literal_as_a_violation
     args = ["validate", str(path)] if how == "validate" else ["--data", str(path), "export"]
     stderr = refused(invoke(*args))
     assert expected_location(path, line) in stderr
@@ -115,6 +120,24 @@ def test_bad_file_in_a_real_process_has_no_traceback(
     assert expected_location(path, line) in process.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "line", "words"),
+    [c for c in CASES if c[0] in ILL_TYPED],
+    ids=[c[0] for c in CASES if c[0] in ILL_TYPED],
+)
+def test_validate_lists_an_ill_typed_literal_as_a_violation(
+    name: str, line: int | None, words: list[str]
+) -> None:
+    path = BAD / name
+    result = invoke("validate", str(path))
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    (reported,) = [row for row in result.stdout.splitlines() if f"{path}:{line}: " in row]
+    assert "Violation" in reported
+    for word in words:
+        assert word in reported
+
+
 def test_ill_typed_boolean_is_not_read_as_false() -> None:
     """rdflib reads "yes"^^xsd:boolean as false; the API must refuse the file instead."""
     with pytest.raises(InputError) as error:
@@ -127,8 +150,11 @@ def test_a_bad_file_among_good_ones_is_named(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     shutil.copy(BAD / "year-20x8.ttl", data / "zz-typo.ttl")
-    stderr = refused(invoke("validate", str(data)))
+    stderr = refused(invoke("--data", str(data), "export"))
     assert f"{data / 'zz-typo.ttl'}:11: " in stderr
+    result = invoke("validate", str(data))
+    assert result.exit_code == 1
+    assert f"{data / 'zz-typo.ttl'}:11: Violation: " in result.stdout
 
 
 # --- queries that would reach outside the graph ---------------------------------------------------

@@ -10,16 +10,19 @@ may be slow; the normal path must not be).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from clusterkg import consistency, rules
+from clusterkg.blank_nodes import blank_nodes, drop_repeated_vocabulary
 from clusterkg.consistency import Inconsistency
-from clusterkg.engine import ASSERTED, INFERRED
+from clusterkg.description import DATASET, HAS_PART
+from clusterkg.engine import ASSERTED, DESCRIPTION, INFERRED
 from clusterkg.errors import ClusterKGError, InputError
+from clusterkg.fidelity import Fidelity, Scan
 from clusterkg.literals import LEXICAL_FORMS
 from clusterkg.namespaces import shorten
 from clusterkg.sources import SourceMap
@@ -30,6 +33,18 @@ FAST_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".turtle": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES,
+}
+# Formats with named graphs. Their triples, in whichever graph, go into the asserted graph (graph
+# names are not kept: clusterkg's graphs say asserted or inferred, not where a triple came from),
+# except clusterkg's own inferred and description graphs, which an export of ours writes: those
+# are re-derived (reasoning) or rewritten (export), never taken for asserted facts.
+DATASET_FORMATS = {
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+}
+NOT_LOADED_GRAPHS = {
+    INFERRED: "reasoning derives them again",
+    DESCRIPTION: "export writes its own description",
 }
 REASONERS = ("auto", "rules", "owlrl")
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
@@ -50,6 +65,10 @@ class Build:
     from_cache: bool = False
     # contradictions reasoning found (reported by reason and validate, never exported as data)
     inconsistencies: list[Inconsistency] = field(default_factory=list)
+    # What the store changed in the files' literals, and ill-typed literals when they were kept
+    # (validate lists them); notes for stderr, kept with a cached build to be said again.
+    fidelity: Fidelity = field(default_factory=Fidelity)
+    notes: list[str] = field(default_factory=list)
 
 
 def build_store(
@@ -58,17 +77,32 @@ def build_store(
     profile: str = "owlrl",
     reasoner: str = "auto",
     progress: Callable[[float, float], object] | None = None,
+    keep_ill_typed: bool = False,
+    vocabulary: int = 0,
 ) -> Build:
     """Load `files` into the asserted graph of `store` and materialise the inferred graph.
-    `progress(done, total)` is told how far loading is (reasoning counts as the last 30 %)."""
+    `progress(done, total)` is told how far loading is (reasoning counts as the last 30 %).
+    Ill-typed literals are refused (InputError) unless `keep_ill_typed`: then they are loaded
+    and listed in the build's fidelity record, for validate to report with everything else.
+    `vocabulary`: how many of the first files are the always-loaded vocabulary, whose blank-node
+    structures a data file (an export read back) must not add a second time."""
     asserted = ox.NamedNode(ASSERTED)
     sizes = [_size(path) for path in files]
     total = sum(sizes) / 0.7
+    scan = Scan(files).start()  # parses beside the store's load, which runs without the GIL
+    notes: list[str] = []
+    vocabulary_blanks: set[ox.BlankNode] = set()
     for number, path in enumerate(files):
-        load_file(store, path, asserted)
+        notes += load_file(store, path, asserted)
+        if number + 1 == vocabulary:
+            vocabulary_blanks = blank_nodes(store, asserted)
         if progress:
             progress(sum(sizes[: number + 1]), total)
-    check_loaded(store, files, asserted)
+    notes += _drop_export_description(store, asserted)
+    fidelity = scan.result()
+    if vocabulary_blanks and fidelity.blank_files & {str(f) for f in files[vocabulary:]}:
+        notes += _drop_repeated_vocabulary(store, asserted, vocabulary_blanks)
+    check_loaded(store, files, asserted, None if keep_ill_typed else fidelity)
     asserted_count = count(store, asserted)
     used, inconsistencies = reason(store, profile, reasoner)
     inferred_count = count(store, ox.NamedNode(INFERRED))
@@ -80,6 +114,8 @@ def build_store(
         asserted_count,
         inferred_count,
         inconsistencies=inconsistencies,
+        fidelity=fidelity,
+        notes=[*notes, *fidelity.notes()],
     )
 
 
@@ -90,16 +126,103 @@ def _size(path: Path) -> int:
         return 0
 
 
-def load_file(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
-    """Parse one file into `graph`; InputError (file, line, what is wrong) if it is unusable."""
+def load_file(store: ox.Store, path: Path, graph: ox.NamedNode) -> list[str]:
+    """Parse one file into `graph`; InputError (file, line, what is wrong) if it is unusable.
+    Returns notes on what was not loaded as written (named graphs merged or left out)."""
     fmt = FAST_FORMATS.get(path.suffix.lower())
     if fmt is not None:
         try:
             store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
-            return
+            return []
         except (SyntaxError, OSError, ValueError):
             pass  # explained below, by the reference loader, exactly as before
+    dataset_format = DATASET_FORMATS.get(path.suffix.lower())
+    if dataset_format is not None:
+        return _load_dataset(store, path, dataset_format, graph)
     _load_with_rdflib(store, path, graph)
+    return []
+
+
+def _load_dataset(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode) -> list[str]:
+    """An N-Quads or TriG file: every graph's triples into `graph`, but clusterkg's own inferred
+    and description graphs (see NOT_LOADED_GRAPHS); says which graphs went where."""
+    merged: dict[str, int] = {}
+    left_out: dict[str, int] = {}
+
+    def quads() -> Iterator[ox.Quad]:
+        parsed = ox.parse(
+            path=str(path), format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
+        )
+        for quad in parsed:
+            name = quad.graph_name
+            key = name.value if isinstance(name, ox.NamedNode | ox.BlankNode) else ""
+            if key in NOT_LOADED_GRAPHS:
+                left_out[key] = left_out.get(key, 0) + 1
+                continue
+            merged[key] = merged.get(key, 0) + 1
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+
+    try:
+        store.extend(quads())
+    except (SyntaxError, OSError) as error:
+        _explain_dataset_error(path, error)
+    return _dataset_notes(path, merged, left_out)
+
+
+def _explain_dataset_error(path: Path, error: Exception) -> None:
+    line = getattr(error, "lineno", None)
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if isinstance(error, OSError):
+        reason = f"cannot read: {error.strerror or error}"
+    raise InputError(path, reason, line if isinstance(line, int) else None) from None
+
+
+def _dataset_notes(path: Path, merged: dict[str, int], left_out: dict[str, int]) -> list[str]:
+    notes = [
+        f"{path}: {count} triples of graph <{name}> not loaded: {NOT_LOADED_GRAPHS[name]}"
+        for name, count in sorted(left_out.items())
+    ]
+    named = sorted(name for name in merged if name not in ("", ASSERTED))
+    if named:
+        shown = ", ".join(f"<{name}>" for name in named[:3]) + (" …" if len(named) > 3 else "")
+        notes.append(
+            f"{path}: the triples of {len(named)} named graph(s) ({shown}) are loaded into the "
+            "asserted graph; graph names are not kept"
+        )
+    return notes
+
+
+def _drop_repeated_vocabulary(
+    store: ox.Store, graph: ox.NamedNode, vocabulary: set[ox.BlankNode]
+) -> list[str]:
+    removed = drop_repeated_vocabulary(store, graph, vocabulary)
+    if not removed:
+        return []
+    return [
+        f"{removed} triples repeating blank-node structures of the vocabulary (ontology, "
+        "reference data), as an export of the graph holds them, are loaded once"
+    ]
+
+
+def _drop_export_description(store: ox.Store, graph: ox.NamedNode) -> list[str]:
+    """The description of a clusterkg export, read back from a graph format (ttl, nt, jsonld),
+    is about that export, not data: it is dropped (export writes a new one), and said so."""
+    about = list(store.quads_for_pattern(DATASET, None, None, graph))
+    if not about:
+        return []
+    inferred = any(q.predicate == HAS_PART and q.object == ox.NamedNode(INFERRED) for q in about)
+    for quad in about:
+        store.remove(quad)
+    note = (
+        f"the description of a clusterkg export ({len(about)} triples about <{DATASET.value}>) "
+        "is not loaded: export writes its own"
+    )
+    if inferred:
+        note += (
+            "; that export holds inferred triples (--inferred) in a format without graphs, so "
+            "they are loaded as asserted facts (export nq or trig to keep them apart)"
+        )
+    return [note]
 
 
 def _load_with_rdflib(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
@@ -107,21 +230,31 @@ def _load_with_rdflib(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
     from clusterkg.convert import to_oxigraph
     from clusterkg.loading import parse_files
 
-    parsed, _ = parse_files([path])
+    # Literals are checked by the scan (fidelity.py), which lists them for validate instead of
+    # stopping at the first; for the other commands check_loaded refuses them.
+    parsed, _ = parse_files([path], check_literals=False)
     store.extend(
         ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
         for s, p, o in parsed
     )
 
 
-def check_loaded(store: ox.Store, files: list[Path], graph: ox.NamedNode) -> None:
-    """Refuse what Oxigraph accepts but clusterkg does not: owl:imports and ill-typed literals.
+def check_loaded(
+    store: ox.Store, files: list[Path], graph: ox.NamedNode, fidelity: Fidelity | None
+) -> None:
+    """Refuse what Oxigraph accepts but clusterkg does not: owl:imports and, given the scan's
+    `fidelity` record, ill-typed literals (None: they are kept, for validate to report).
 
     Detection is a query on the store; the message comes from the reference loader re-reading
     the files that contain the culprit, so it names the file and line."""
     if store.query(f"ASK {{ ?s <{OWL_IMPORTS}> ?o }}", default_graph=graph):
         _explain(files, lambda text: "imports" in text, "owl:imports is not followed")
-    bad = _ill_typed_literal(store, graph)
+    if fidelity is None:
+        return
+    if fidelity.ill_typed:
+        first = fidelity.ill_typed[0]
+        raise InputError(first.file, first.refusal(), first.line)
+    bad = _ill_typed_literal(store, graph)  # what the scan could not read (rdflib-only input)
     if bad is not None:
         lexical, datatype = bad
         _explain(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from clusterkg.engine import INFERRED
 from clusterkg.namespaces import CK, CKID, PREFIXES
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -12,6 +13,10 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 DATASET = ox.NamedNode(CKID + "dataset/clusterkg")
+# An export with the inferred graph says so: the loader reading the export back in a format
+# without graphs can then tell that inferred triples are in it.
+HAS_PART = ox.NamedNode(DCTERMS + "hasPart")
+INFERRED_GRAPH = ox.NamedNode(INFERRED)
 LICENCE = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
 VOCABULARIES = ("org", "skos", "xkos", "prov", "schema", "foaf", "dcterms", "cv")
 TITLE = "clusterkg: industry clusters and their labels"
@@ -23,9 +28,11 @@ ABSTRACT = (
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
 
 
-def describe(store: ox.Store, asserted: ox.NamedNode, triple_count: int) -> list[Triple]:
+def describe(
+    store: ox.Store, asserted: ox.NamedNode, triple_count: int, inferred: bool = False
+) -> list[Triple]:
     """A VoID + DCAT description of the dataset in graph `asserted` (no timestamps: exports
-    must be byte-identical for identical input)."""
+    must be byte-identical for identical input); `inferred`: the export holds inferred triples."""
     out: list[Triple] = [
         (DATASET, RDF_TYPE, ox.NamedNode(VOID + "Dataset")),
         (DATASET, RDF_TYPE, ox.NamedNode(DCAT + "Dataset")),
@@ -44,6 +51,8 @@ def describe(store: ox.Store, asserted: ox.NamedNode, triple_count: int) -> list
         (DATASET, ox.NamedNode(VOID + "vocabulary"), ox.NamedNode(PREFIXES[prefix]))
         for prefix in VOCABULARIES
     ]
+    if inferred:
+        out.append((DATASET, HAS_PART, INFERRED_GRAPH))
     for kind in ("SourceDocument", "WebSource"):
         for quad in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(CK + kind), asserted):
             if isinstance(quad.subject, ox.NamedNode | ox.BlankNode):

@@ -25,9 +25,10 @@ from clusterkg.cache import BuildCache, build_key
 from clusterkg.catalogue import Catalogue, StoredQuery
 from clusterkg.engine import ASSERTED, DESCRIPTION, INFERRED, Engine, Table, Term, Triples
 from clusterkg.errors import ClusterKGError, ParameterError
+from clusterkg.fidelity import Fidelity
 from clusterkg.progress import step
 from clusterkg.resolve import Resolver
-from clusterkg.resources import Bundle, bundled, expand_paths
+from clusterkg.resources import Bundle, bundled, expand_paths, unique_files
 from clusterkg.serialise import DATASET_FORMATS, Quad, serialise, write_atomic
 from clusterkg.sources import SourceMap
 
@@ -89,19 +90,30 @@ class KnowledgeGraph:
         bundle: Bundle | None = None,
         cache: BuildCache | None = None,
         reasoner: str = "auto",
+        keep_ill_typed: bool = False,
     ) -> KnowledgeGraph:
         """Load the vocabulary plus `data` (files or folders; default: the bundled facts) and
-        reason. With `cache`, a build of the same inputs is reused instead of redone."""
+        reason. With `cache`, a build of the same inputs is reused instead of redone.
+        `keep_ill_typed`: load ill-typed literals (for validate to list) instead of refusing."""
         bundle = bundle or bundled()
         facts = expand_paths([Path(p) for p in data]) if data else bundle.data
-        files = [*bundle.vocabulary(), *facts]
+        vocabulary = unique_files(bundle.vocabulary())
+        files = unique_files([*vocabulary, *facts])
         if profile not in PROFILES:
             raise ClusterKGError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
-        if cache is None:
+        if cache is None or keep_ill_typed:  # a cached build never holds ill-typed literals
             with step(f"Loading and reasoning over {len(files)} files") as progress:
-                built = building.build_store(ox.Store(), files, profile, reasoner, progress.update)
+                built = building.build_store(
+                    ox.Store(),
+                    files,
+                    profile,
+                    reasoner,
+                    progress.update,
+                    keep_ill_typed,
+                    len(vocabulary),
+                )
         else:
-            built = _cached_build(cache, files, profile, reasoner)
+            built = _cached_build(cache, files, profile, reasoner, len(vocabulary))
         return cls(bundle, files, built)
 
     # -- the store -------------------------------------------------------------------------
@@ -113,6 +125,12 @@ class KnowledgeGraph:
     @property
     def sources(self) -> SourceMap:
         return self.built.sources
+
+    @property
+    def notes(self) -> list[str]:
+        """What loading changed and says so: literals the store keeps in another form, named
+        graphs merged (the CLI prints them on stderr, for cached builds too)."""
+        return self.built.notes
 
     @cached_property
     def engine(self) -> Engine:
@@ -176,7 +194,9 @@ class KnowledgeGraph:
         from clusterkg.validation import validate_store
 
         with step("Validating (SHACL)"):
-            report = validate_store(self.store, self.bundle.shapes, self.sources)
+            report = validate_store(
+                self.store, self.bundle.shapes, self.sources, fidelity=self.built.fidelity
+            )
         # contradictions reasoning found are violations too, located like SHACL results
         report.problems += consistency.problems(self.built.inconsistencies, self.sources)
         return report
@@ -191,19 +211,19 @@ class KnowledgeGraph:
         graphs = [ASSERTED, INFERRED] if inferred else [ASSERTED]
         total = self.asserted_count + (self.inference.count if inferred else 0)
         if fmt in ("ttl", "nt") and total > STREAM_ABOVE:
-            return self._streamed_export(fmt, graphs, total)
+            return self._streamed_export(fmt, graphs, total, inferred)
         quads: list[Quad] = []
         for name in graphs:
             quads += [
                 (q.subject, q.predicate, q.object, name if named else None)  # type: ignore[misc]
                 for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
             ]
-        about = description.describe(self.store, ox.NamedNode(ASSERTED), len(quads))
+        about = description.describe(self.store, ox.NamedNode(ASSERTED), len(quads), inferred)
         quads += [(s, p, o, DESCRIPTION if named else None) for s, p, o in about]
         with step(f"Serialising {len(quads)} triples"):
             return serialise(quads, fmt).encode("utf-8")
 
-    def _streamed_export(self, fmt: str, graphs: list[str], total: int) -> bytes:
+    def _streamed_export(self, fmt: str, graphs: list[str], total: int, inferred: bool) -> bytes:
         """Big exports, written by Oxigraph in Rust as N-Triples (valid Turtle too), sorted.
         Triples that touch a blank node are taken out and written first, with the description,
         by the canonical writer: Oxigraph's blank node labels are random, and exports must be
@@ -221,7 +241,7 @@ class KnowledgeGraph:
                         for t in ox.parse(touched, format=ox.RdfFormat.N_TRIPLES)
                     ]
                 lines += dump.splitlines()
-            about = description.describe(self.store, ox.NamedNode(ASSERTED), total)
+            about = description.describe(self.store, ox.NamedNode(ASSERTED), total, inferred)
             blank += [(s, p, o, None) for s, p, o in about]
             # Sorted: an in-memory store and the cache's on-disk store list triples in
             # different orders, and the bytes must not depend on which one answered.
@@ -272,7 +292,7 @@ def _inconsistencies(stored: object) -> list[consistency.Inconsistency]:
 
 
 def _cached_build(
-    cache: BuildCache, files: list[Path], profile: str, reasoner: str
+    cache: BuildCache, files: list[Path], profile: str, reasoner: str, vocabulary: int
 ) -> building.Build:
     """The build of these inputs from the cache, built and published first if missing."""
     # "reasoning": bumped when what a build holds changes (2: inconsistencies in the meta,
@@ -281,17 +301,22 @@ def _cached_build(
     found = cache.open(key)
     if found is None:
         with step(f"Loading and reasoning over {len(files)} files") as bar:
-            made = building.build_store(ox.Store(), files, profile, reasoner, bar.update)
+            made = building.build_store(
+                ox.Store(), files, profile, reasoner, bar.update, vocabulary=vocabulary
+            )
         meta: dict[str, object] = {
             "reasoner": made.reasoner,
             "asserted": made.asserted,
             "inferred": made.inferred,
             "inconsistencies": [i.as_dict() for i in made.inconsistencies],
+            "notes": made.notes,
+            "fidelity": made.fidelity.to_json(),
         }
         with step(f"Writing the build cache ({cache.root})"):
             cache.publish(key, made.store, meta)
         return made  # this run goes on with the in-memory store: faster than the disk copy
     meta = found.meta
+    notes = meta.get("notes")
     return building.Build(
         found.store,
         SourceMap.of(files),
@@ -301,4 +326,6 @@ def _cached_build(
         int(str(meta["inferred"])),
         from_cache=True,
         inconsistencies=_inconsistencies(meta.get("inconsistencies")),
+        fidelity=Fidelity.from_json(meta.get("fidelity")),
+        notes=[str(n) for n in notes] if isinstance(notes, list) else [],
     )

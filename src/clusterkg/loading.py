@@ -64,12 +64,14 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def parse_file(path: Path, into: Graph, sources: SourceMap) -> None:
-    """Parse one RDF file into `into`, recording it in `sources`; InputError if unusable."""
+def parse_file(path: Path, into: Graph, sources: SourceMap, check_literals: bool = True) -> None:
+    """Parse one RDF file into `into`, recording it in `sources`; InputError if unusable.
+    `check_literals`: refuse ill-typed literals (the fast path lists them itself instead)."""
     fmt = rdf_format(path)
     text = read_text(path)
     if fmt == "json-ld":
         _refuse_remote_contexts(path, text)
+        _refuse_ids_that_are_not_iris(path, text)
     graph = Graph()
     try:
         with _quiet_rdflib():
@@ -82,16 +84,18 @@ def parse_file(path: Path, into: Graph, sources: SourceMap) -> None:
         ) from None
     source = SourceFile(path, text, dict(PREFIX_DECL.findall(text)))
     _refuse_imports(source, graph)
-    _check_terms(source, graph)
+    _check_terms(source, graph, check_literals)
     into += graph
     sources.add(source)
 
 
-def parse_files(paths: Iterable[Path], into: Graph | None = None) -> tuple[Graph, SourceMap]:
+def parse_files(
+    paths: Iterable[Path], into: Graph | None = None, check_literals: bool = True
+) -> tuple[Graph, SourceMap]:
     graph = into if into is not None else Graph()
     sources = SourceMap()
     for path in paths:
-        parse_file(path, graph, sources)
+        parse_file(path, graph, sources, check_literals)
     return graph, sources
 
 
@@ -106,9 +110,11 @@ def _refuse_imports(source: SourceFile, graph: Graph) -> None:
         )
 
 
-def _check_terms(source: SourceFile, graph: Graph) -> None:
-    """Refuse IRIs that are not IRIs and literals that are not of their datatype."""
-    _check_typed_literal_spellings(source)
+def _check_terms(source: SourceFile, graph: Graph, check_literals: bool = True) -> None:
+    """Refuse IRIs that are not IRIs and (if `check_literals`) literals that are not of their
+    datatype."""
+    if check_literals:
+        _check_typed_literal_spellings(source)
     for term in _terms(graph):
         if isinstance(term, URIRef) and _BAD_IRI_CHARS.search(term):
             raise InputError(
@@ -117,7 +123,7 @@ def _check_terms(source: SourceFile, graph: Graph) -> None:
                 "percent-encode it (a space is %20)",
                 _line_containing(source, f"<{term}>"),
             )
-        if isinstance(term, Literal):
+        if check_literals and isinstance(term, Literal):
             reason = ill_typed_reason(term)
             if reason:
                 raise InputError(
@@ -205,6 +211,33 @@ def _refuse_remote_contexts(path: Path, text: str) -> None:
             "clusterkg does not fetch remote or local contexts: inline the context object instead",
             _line_containing(SourceFile(path, text), str(context)),
         )
+
+
+def _refuse_ids_that_are_not_iris(path: Path, text: str) -> None:
+    """A JSON-LD node whose @id (or @type) is not an IRI is dropped by the JSON-LD algorithms,
+    silently; Turtle refuses the same IRI, and so does clusterkg, naming the line."""
+    for value in _identifiers(json.loads(text)):
+        if not value.startswith("_:") and _BAD_IRI_CHARS.search(value):
+            raise InputError(
+                path,
+                f'JSON-LD @id or @type "{value}" is not an IRI (it contains a space or a '
+                "character not allowed in IRIs); percent-encode it (a space is %20)",
+                _line_containing(SourceFile(path, text), json.dumps(value, ensure_ascii=False)),
+            )
+
+
+def _identifiers(node: Any) -> Iterator[str]:
+    """Every string value of "@id" and "@type" in a JSON-LD document, contexts left out."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@id", "@type"):
+                values = value if isinstance(value, list) else [value]
+                yield from (v for v in values if isinstance(v, str))
+            elif key != "@context":
+                yield from _identifiers(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _identifiers(item)
 
 
 def _contexts(node: Any) -> Iterator[str]:

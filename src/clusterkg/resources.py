@@ -73,3 +73,17 @@ def expand_paths(paths: list[Path]) -> list[Path]:
         else:
             raise ClusterKGError(f"{path}: no such file or folder")
     return files
+
+
+def unique_files(paths: list[Path]) -> list[Path]:
+    """Each file once, at its first mention: a file given twice (twice by name, by two paths, or
+    by its folder and by itself) would otherwise be loaded twice, and every blank node in it
+    would be copied, duplicating the triples that use it."""
+    seen: set[Path] = set()
+    unique: list[Path] = []
+    for path in paths:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(path)
+    return unique

@@ -292,7 +292,7 @@ class CompiledShapes:
     def queries(self) -> tuple[str, ...]:
         """The SPARQL text of every query, in the order they run (instances of a class written
         as rdf:type/rdfs:subClassOf*, which validate() replaces by the classes it finds)."""
-        return tuple(_with_instances(q.sparql, {}) for q in self._queries)
+        return tuple(_with_written(_with_instances(q.sparql, {}), ()) for q in self._queries)
 
     def validate(
         self,
@@ -300,19 +300,29 @@ class CompiledShapes:
         graph: ox.NamedNode | None = None,
         *,
         data_namespaces: Mapping[str, str] | None = None,
+        written_forms: Mapping[ox.Literal, Sequence[ox.Literal]] | None = None,
+        written_triples: Mapping[tuple[str, str, ox.Literal], Sequence[ox.Literal]] | None = None,
     ) -> list[ShaclResult]:
         """Validate `graph` of `store` (None: the store's default graph) and return the results.
 
         Queries see only that graph, as pySHACL sees only its data graph. `data_namespaces` (prefix
         to namespace) are the prefixes pySHACL's messages would use for data nodes (default:
         those of a new rdflib Graph, which is what clusterkg's reference path gives pySHACL).
+        `written_forms`: stored literal → the literals written in the data that the store holds
+        as it ("5"^^xsd:int is stored as "5"^^xsd:integer): sh:datatype judges those as written;
+        `written_triples` tells them apart by subject and predicate (N-Triples syntax) where a
+        value was written in several forms.
         """
+        self._functions.written.forms = {k: list(v) for k, v in (written_forms or {}).items()}
+        self._functions.written.triples = {k: list(v) for k, v in (written_triples or {}).items()}
         run = _Run(store, graph, data_namespaces, self._messages)
         subclasses = _subclasses(store, graph, self._queries)
         results: list[ShaclResult] = []
         with _quiet_rdflib():
             for query in self._queries:
-                sparql = _with_instances(query.sparql, subclasses)
+                sparql = _with_written(
+                    _with_instances(query.sparql, subclasses), tuple(written_forms or ())
+                )
                 for row in _select(store, sparql, graph, self._functions.table):
                     results.extend(query.outcome.results(row, run))
         return results
@@ -606,6 +616,9 @@ class _Functions:
 
     def __init__(self) -> None:
         self.table: dict[ox.NamedNode, Callable[..., ox.Literal]] = {}
+        self.written = _WrittenForms()
+        self.table[_RECORDED] = self.written.recorded
+        self.table[_WRITTEN_AS] = self.written.written_as
 
     def call(self, check: Callable[[Term], bool], var: str) -> str:
         iri = ox.NamedNode(f"urn:x-clusterkg:shacl-sparql:check:{len(self.table)}")
@@ -649,7 +662,8 @@ class _Compiler:
         empty = ox.Store()
         for query in self.queries:
             try:
-                list(_select(empty, _with_instances(query.sparql, {}), None, self.functions.table))
+                sparql = _with_written(_with_instances(query.sparql, {}), (ox.Literal(""),))
+                list(_select(empty, sparql, None, self.functions.table))
             except SyntaxError as error:
                 raise UnsupportedShapes(f"Oxigraph refuses a compiled query: {error}") from None
 
@@ -727,6 +741,8 @@ class _Compiler:
             f"BIND (COALESCE({t.condition('?value')}, false) AS {flag})"
             for t, flag in zip(tests, flags, strict=True)
         )
+        if shape.path is not None:  # the value's triple is known: ?this path ?value
+            binds = _written_triple(binds, "?value", "?this", _sparql(shape.path))
         sparql = (
             f"SELECT DISTINCT ?this ?value {' '.join(flags)} WHERE {{ {focus.nodes} "
             f"{self.values_of(shape)} {binds} FILTER (!{' || !'.join(flags)}) }}"
@@ -1035,7 +1051,9 @@ class _ValueTests:
                 f"isLiteral({v})", f'LANG({v}) = ""', f"DATATYPE({v}) != <{XSD_STRING}>"
             )
         if datatype not in RDFLIB_CONVERTED:  # rdflib checks nothing: the datatype IRI decides
-            return lambda v: _all(f"isLiteral({v})", f"DATATYPE({v}) = <{datatype}>")
+            return _as_written(
+                datatype, lambda v: _all(f"isLiteral({v})", f"DATATYPE({v}) = <{datatype}>")
+            )
         surely = SURELY_WELL_TYPED.get(datatype)
         starts = _DURATION_START if datatype == XSD + "duration" else None
 
@@ -1047,7 +1065,7 @@ class _ValueTests:
                 f"isLiteral({v})", f"DATATYPE({v}) = <{datatype}>", _any(surely_well_typed, exact)
             )
 
-        return condition
+        return _as_written(datatype, condition)
 
     def _nodeKind(self, value: Term) -> Condition:
         kind = NODE_KINDS.get(_iri(value, self.shape, "sh:nodeKind").value)
@@ -1781,3 +1799,81 @@ def _data_graph(run: _Run, nodes: Iterable[Term | None]) -> Any:
             if isinstance(quad.object, ox.BlankNode):
                 pending.append(quad.object)
     return graph
+
+
+# --- sh:datatype on literals as written, where the store changed their datatype -----------------
+# Oxigraph stores "5"^^xsd:int as "5"^^xsd:integer (and "007"^^xsd:integer as "7"); pySHACL, on
+# the file as written, finds "5"^^xsd:int to be an xsd:int and not an xsd:integer. The loader
+# records which stored literals were written otherwise (clusterkg.fidelity) and validate() is
+# given that record: a recorded value is judged on its written forms, with pySHACL's own check.
+# Without a record the test is the constant false, which Oxigraph folds away: no cost.
+
+_RECORDED = ox.NamedNode("urn:x-clusterkg:shacl-sparql:written:recorded")
+_WRITTEN_AS = ox.NamedNode("urn:x-clusterkg:shacl-sparql:written:as")
+_WRITTEN = re.compile(r"\u27e6written (\S+)\u27e7")
+
+
+class _WrittenForms:
+    """The record of the current validate() run, read by two SPARQL functions."""
+
+    def __init__(self) -> None:
+        self.forms: dict[ox.Literal, list[ox.Literal]] = {}
+        self.triples: dict[tuple[str, str, ox.Literal], list[ox.Literal]] = {}
+
+    def recorded(self, term: Term) -> ox.Literal:
+        return ox.Literal(isinstance(term, ox.Literal) and term in self.forms)
+
+    def written_as(self, term: Term, datatype: Term, *triple: Term) -> ox.Literal:
+        """Whether the value was written as a `datatype`: judged on the forms written in its
+        triple (subject, predicate) when known, else on every form it was written in."""
+        if not isinstance(term, ox.Literal):
+            return ox.Literal(False)
+        written = self.forms.get(term, [])
+        if len(triple) == 2 and not isinstance(triple[0], ox.BlankNode):
+            # An unrecorded triple holds the value as written (blank nodes: the store's labels
+            # are not the parser's, so those fall back to every form).
+            written = self.triples.get((str(triple[0]), str(triple[1]), term), [term])
+        return ox.Literal(any(_datatype_matches(w, datatype.value) for w in written))
+
+
+def _as_written(datatype: str, condition: Condition) -> Condition:
+    """`condition` for values as stored, or the written forms' check for recorded values."""
+    return lambda v: (
+        f"IF(\u27e6written {v}\u27e7, {_sparql(_WRITTEN_AS)}({v}, <{datatype}>\u27e6triple "
+        f"{v}\u27e7), {condition(v)})"
+    )
+
+
+_TRIPLE = re.compile(r"\u27e6triple (\S+)\u27e7")
+
+
+def _written_triple(sparql: str, value: str, subject: str, predicate: str) -> str:
+    """Tell _as_written's test of `value` the triple it is the object of."""
+    return sparql.replace(f"\u27e6triple {value}\u27e7", f", {subject}, {predicate}")
+
+
+# Up to this many recorded literals are tested in SPARQL (sameTerm, never an error); beyond, the
+# values of their datatypes are handed to Python.
+SAME_TERM_LIMIT = 200
+
+
+def _with_written(sparql: str, recorded: Sequence[ox.Literal]) -> str:
+    """Fill in the placeholders of _as_written: the test "this value is one of the `recorded`
+    stored literals", or false without a record. Python is called only for values that may be
+    recorded: the others (nearly all) are settled by SPARQL."""
+    sparql = _TRIPLE.sub("", sparql)
+    if not recorded:
+        return _WRITTEN.sub("false", sparql)
+    if len(recorded) <= SAME_TERM_LIMIT:
+        return _WRITTEN.sub(
+            lambda m: _any(*(f"sameTerm({m.group(1)}, {_sparql(t)})" for t in recorded)), sparql
+        )
+    datatypes = ", ".join(sorted({_sparql(t.datatype) for t in recorded}))
+    return _WRITTEN.sub(
+        lambda m: _all(
+            f"isLiteral({m.group(1)})",
+            f"DATATYPE({m.group(1)}) IN ({datatypes})",
+            f"{_sparql(_RECORDED)}({m.group(1)})",
+        ),
+        sparql,
+    )

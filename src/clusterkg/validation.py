@@ -23,6 +23,7 @@ from clusterkg.namespaces import shorten
 from clusterkg.sources import SourceMap
 
 if TYPE_CHECKING:
+    from clusterkg.fidelity import Change, Fidelity
     from clusterkg.shacl_sparql import CompiledShapes
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -112,13 +113,32 @@ class Report:
 
 
 def validate_store(
-    store: ox.Store, shapes: Path, sources: SourceMap, engine: str = "auto"
+    store: ox.Store,
+    shapes: Path,
+    sources: SourceMap,
+    engine: str = "auto",
+    fidelity: Fidelity | None = None,
 ) -> Report:
     """Validate the asserted graph of `store` (vocabulary included) against the shapes file.
 
     engine "sparql" runs the shapes compiled to SPARQL inside the store (shacl_sparql.py: the
     same results as pySHACL, tested, at a fraction of the time); "pyshacl" is the reference;
-    "auto" compiles unless the shapes use a feature the compiler does not cover."""
+    "auto" compiles unless the shapes use a feature the compiler does not cover.
+
+    `fidelity`: the loader's record of literals as written (fidelity.py); its ill-typed literals
+    are reported as violations and the literals the store rewrote as info, and sh:datatype judges
+    rewritten literals as written."""
+    report = _validate_store(store, shapes, sources, engine, fidelity)
+    if fidelity is not None:
+        report.problems = sorted(
+            [*report.problems, *loading_problems(fidelity)], key=_problem_order
+        )
+    return report
+
+
+def _validate_store(
+    store: ox.Store, shapes: Path, sources: SourceMap, engine: str, fidelity: Fidelity | None
+) -> Report:
     from clusterkg.convert import to_rdflib_graph
     from clusterkg.shacl_sparql import _quiet_rdflib
 
@@ -131,7 +151,12 @@ def validate_store(
             if engine == "sparql":
                 raise
         else:
-            results = compiled.validate(store, ox.NamedNode(ASSERTED))
+            results = compiled.validate(
+                store,
+                ox.NamedNode(ASSERTED),
+                written_forms=fidelity.written_forms() if fidelity else None,
+                written_triples=fidelity.written_triples() if fidelity else None,
+            )
             return _report_of(results, sources)
     with _quiet_rdflib():  # ill-typed literals are reported, not logged with a traceback
         data = to_rdflib_graph(store, ox.NamedNode(ASSERTED))
@@ -312,3 +337,43 @@ def _report_graph(results: list[Any], conforms: bool) -> Graph:
         for message in item.messages:
             graph.add((node, SH.resultMessage, Literal(message)))
     return graph
+
+
+# --- what the loader found in the literals as written (clusterkg.fidelity) -----------------------
+# An ill-typed literal is a Violation: the value means nothing, whatever the shapes say. A literal
+# the store keeps in another form ("007"^^xsd:integer as "7") is Info, not a Warning: it is the
+# same value (RDF's datatype semantics) and sh:datatype is judged on it as written, so the data
+# conforms; but queries and exports see the stored form, and the user should know which.
+
+ILL_TYPED_COMPONENT = "clusterkg:IllTypedLiteral"
+STORED_FORM_COMPONENT = "clusterkg:StoredForm"
+
+
+def loading_problems(fidelity: Fidelity) -> list[Problem]:
+    """The fidelity record as report lines, each at the file and line of the literal."""
+    return [
+        *(_loading_problem(c, "Violation") for c in fidelity.ill_typed),
+        *(_loading_problem(c, "Info") for c in fidelity.rewritten),
+    ]
+
+
+def _loading_problem(change: Change, severity: str) -> Problem:
+    if severity == "Violation":
+        message, component = change.refusal(), ILL_TYPED_COMPONENT
+    else:
+        message, component = change.explanation(), STORED_FORM_COMPONENT
+    return Problem(
+        file=change.file,
+        line=change.line,
+        severity=severity,
+        focus=_unbracket(change.subject),
+        path=_unbracket(change.predicate) or None,
+        message=message,
+        component=component,
+        shape=None,
+        value=change.written,
+    )
+
+
+def _unbracket(term: str) -> str:
+    return term[1:-1] if term.startswith("<") and term.endswith(">") else term
