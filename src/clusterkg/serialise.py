@@ -8,6 +8,7 @@ nodes), so neither hash seeds nor parse order change the output. Writes are atom
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
 import re
@@ -17,7 +18,7 @@ import socket
 import stat
 import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
@@ -41,27 +42,31 @@ Quad = tuple[Term, Term, Term, str | None]
 def canonical_blank_nodes(quads: list[Quad]) -> list[Quad]:
     """Relabel blank nodes by content so labels do not depend on parse order or hash seeds.
 
-    A blank node's label is a hash of everything reachable from it through blank nodes, plus its
-    place there. Blank nodes are split into connected components (linked by triples between
-    blank nodes); a component without cycles (rdf:Lists, nested [] — nearly all of them) is
-    hashed in one bottom-up and one top-down pass, linear in its size. Only components with a
-    cycle go through colour refinement, whose rounds grow with the component's diameter.
-    Blank nodes left with equal labels are interchangeable in practice (e.g. automorphic list
-    cells) and are numbered in order of their neighbourhood.
+    Blank nodes are split into connected components (linked by triples between blank nodes).
+    In each, colour refinement gives nodes alike in their neighbourhood the same colour; while
+    some share one, one of them is told apart from the others and refinement goes on (nodes
+    that share a colour are nearly always interchangeable: the cells of `( 1 1 1 )`, twin
+    `[ ]`s), until every node has a colour of its own. A label is a hash of the component's
+    shape and the node's colour; a component like an earlier one gets the suffix _2, _3, …
+    Refinement is partition refinement, O(m log n): a 4,000-item list or a 5,000-deep nesting
+    takes a fraction of a second, where refining every node every round took a minute.
     """
     edges = _blank_node_edges(quads)
     if not edges:
         return quads
-    colour: dict[str, str] = {}
-    for component in _components(edges):
-        if _is_tree(edges, component):
-            colour.update(_tree_colours(edges, component))
-        else:
-            colour.update(_refined_colours(edges, component))
+    coloured = sorted(
+        (_component_colours(edges, component) for component in _components(edges)),
+        key=lambda item: item[0],
+    )
+    order: list[tuple[str, int, str, str]] = []
+    occurrences: dict[str, int] = defaultdict(int)
+    for shape, colours in coloured:
+        occurrences[shape] += 1  # isomorphic components: whichever comes first, same output
+        order += [(shape, occurrences[shape], colour, node) for node, colour in colours.items()]
     mapping: dict[str, ox.BlankNode] = {}
     counts: dict[str, int] = defaultdict(int)
-    for node in sorted(edges, key=lambda n: colour[n]):
-        label = colour[node][:16]
+    for _shape, _occurrence, colour, node in sorted(order):
+        label = colour[:16]
         counts[label] += 1
         suffix = f"_{counts[label]}" if counts[label] > 1 else ""
         mapping[node] = ox.BlankNode(f"b{label}{suffix}")
@@ -78,7 +83,7 @@ Edges = dict[str, list[tuple[str, Term]]]
 def _blank_node_edges(quads: list[Quad]) -> Edges:
     """Each blank node's triples as (direction + predicate + graph, the other end)."""
     edges: Edges = defaultdict(list)
-    for s, p, o, g in dict.fromkeys(quads):  # a repeated quad would look like a cycle
+    for s, p, o, g in dict.fromkeys(quads):  # a repeated quad must not count twice
         if isinstance(s, ox.BlankNode):
             edges[s.value].append((f"{p} {g or ''}", o))
         if isinstance(o, ox.BlankNode):
@@ -109,6 +114,18 @@ def _components(edges: Edges) -> list[list[str]]:
                     queue.append(other)
         components.append(component)
     return components
+
+
+def _component_colours(edges: Edges, component: list[str]) -> tuple[str, dict[str, str]]:
+    """A hash of the component's shape, and a colour for each of its nodes, told apart."""
+    if _is_tree(edges, component):
+        return _tree_colours(edges, component)
+    refinement = _Refinement(edges, component)
+    refinement.refine()
+    shape = refinement.quotient()
+    while refinement.individualise():
+        refinement.refine()
+    return shape, {node: _digest(f"{shape}\n{name}") for node, name in refinement.colour.items()}
 
 
 def _is_tree(edges: Edges, component: list[str]) -> bool:
@@ -145,10 +162,11 @@ def _centre(edges: Edges, component: list[str]) -> str:
     return first if joined_as_subject else second
 
 
-def _tree_colours(edges: Edges, component: list[str]) -> dict[str, str]:
-    """Bottom-up, each node's subtree hash (rooted at the centre); top-down, each node's colour:
-    its parent's colour, the triple between them and its own subtree, i.e. the whole tree and
-    the path to the node."""
+def _tree_colours(edges: Edges, component: list[str]) -> tuple[str, dict[str, str]]:
+    """Lists and nested [] (components without a cycle, nearly all of them) in two passes, no
+    refinement: bottom-up each node's subtree hash, rooted at the centre; top-down each node's
+    colour: its parent's colour, the triple between them, its subtree, and which of its
+    identical siblings it is (identical subtrees are interchangeable, so any order will do)."""
     root = _centre(edges, component)
     order, parent = [root], {root: ("", "")}
     for node in order:  # breadth first; appending while iterating is what makes it a queue
@@ -164,34 +182,136 @@ def _tree_colours(edges: Edges, component: list[str]) -> dict[str, str]:
             if not (isinstance(t, ox.BlankNode) and t.value == parent[node][0])
         ]
         below[node] = _digest("\n".join(sorted(lines)))
-    colour = {root: _digest(f"root\n{below[root]}")}
+    shape = _digest(f"tree\n{below[root]}")
+    colour = {root: shape}
+    twins: dict[str, int] = defaultdict(int)
     for node in order[1:]:
         up, label = parent[node]
-        colour[node] = _digest(f"{colour[up]}\n{label}\n{below[node]}")
-    return colour
+        place = f"{colour[up]}\n{label}\n{below[node]}"
+        twins[place] += 1
+        colour[node] = _digest(f"{place}\n{twins[place]}")
+    return shape, colour
 
 
-def _refined_colours(edges: Edges, component: list[str]) -> dict[str, str]:
-    """Colour refinement, for a component with a cycle: a node's colour is a hash of its edges,
-    where neighbouring blank nodes contribute their colour of the previous round, until the
-    partition stops splitting."""
-    colour = dict.fromkeys(component, "")
-    for _round in range(len(component)):
-        refined = {
-            node: _digest(
-                "\n".join(sorted(f"{label} {_colour_of(t, colour)}" for label, t in edges[node]))
-            )
+class _Refinement:
+    """Colour refinement of one component as partition refinement: a class is split by how many
+    edges of each kind its nodes have into a splitter class, and of a split class all parts but
+    the largest become splitters (Hopcroft; Cardon and Crochemore): O(m log n), where
+    recolouring every node every round costs nodes times rounds. A class's name is a hash of
+    the class it came from, its splitter and its edges into it, and splitters are taken in name
+    order, so names depend on the component's shape, not on how the parser labelled it."""
+
+    def __init__(self, edges: Edges, component: list[str]) -> None:
+        self.edges = edges
+        # Each node's links to blank nodes, as seen from the other end (a splitter's view).
+        self.links = {
+            node: [(_reverse(label), other) for label, other in _blank_neighbours(edges, node)]
             for node in component
         }
-        stable = len(set(refined.values())) == len(set(colour.values()))
-        colour = refined
-        if stable:
-            break
-    return colour
+        self.colour = {
+            node: _digest("\n".join(sorted(f"{lb} {t}" for lb, t in edges[node] if _named(t))))
+            for node in component
+        }
+        self.members: dict[str, set[str]] = defaultdict(set)
+        for node, name in self.colour.items():
+            self.members[name].add(node)
+        self.waiting = deque(sorted(self.members))
+        self.queued = set(self.waiting)
+        self.shared = [name for name, nodes in self.members.items() if len(nodes) > 1]
+        heapq.heapify(self.shared)  # classes of several nodes, by name: where ties are left
+
+    def refine(self) -> None:
+        """Split classes until every node of a class has the same edges into every class."""
+        while self.waiting:
+            splitter = self.waiting.popleft()
+            self.queued.discard(splitter)
+            into: dict[str, list[str]] = defaultdict(list)  # node → its edges into splitter
+            for node in self.members[splitter]:
+                for label, other in self.links[node]:
+                    into[other].append(label)
+            touched: dict[str, list[str]] = defaultdict(list)
+            for node in into:
+                touched[self.colour[node]].append(node)
+            for name in sorted(touched):
+                self._enqueue(name, self._split(name, splitter, touched[name], into))
+
+    def individualise(self) -> bool:
+        """Give one node of the first class (by name) that still has several a class of its
+        own, as if it were marked; False once every node has its own. Which node does not
+        matter when the class's nodes are interchangeable (automorphic), as in trees."""
+        while self.shared:
+            name = heapq.heappop(self.shared)
+            if len(self.members.get(name, ())) > 1:
+                break
+        else:
+            return False
+        node = min(self.members[name])  # min: the same choice on every run of this input
+        self._move([node], name, _digest(f"{name}\nindividual"))
+        self._enqueue(name, [name, self.colour[node]])
+        if len(self.members[name]) > 1:
+            heapq.heappush(self.shared, name)
+        return True
+
+    def quotient(self) -> str:
+        """A hash of the refined component: each class with its size and the edges of one of
+        its nodes by class (every node of a class has the same). Class names alone tell
+        classes apart within a component only: a class that never split keeps its first name
+        whatever the rest of its component is."""
+        lines = [
+            f"{name} {len(nodes)} "
+            + " ".join(sorted(f"{lb} {self._colour_of(t)}" for lb, t in self.edges[min(nodes)]))
+            for name, nodes in self.members.items()
+            if nodes
+        ]
+        return _digest("\n".join(sorted(lines)))
+
+    def _colour_of(self, term: Term) -> str:
+        return self.colour[term.value] if isinstance(term, ox.BlankNode) else str(term)
+
+    def _split(
+        self, name: str, splitter: str, touched: list[str], into: dict[str, list[str]]
+    ) -> list[str]:
+        """Split class `name` by its nodes' edges into `splitter`; nodes with none keep the
+        name. Returns the classes it became (none if it did not split)."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for node in touched:
+            groups["\n".join(sorted(into[node]))].append(node)
+        untouched = len(self.members[name]) - len(touched)
+        if untouched == 0 and len(groups) == 1:
+            return []
+        parts = [name] if untouched else []
+        for edges_into, nodes in sorted(groups.items()):
+            parts.append(_digest(f"{name}\n{splitter}\n{edges_into}"))
+            self._move(nodes, name, parts[-1])
+        return parts
+
+    def _move(self, nodes: list[str], old: str, new: str) -> None:
+        for node in nodes:
+            self.colour[node] = new
+            self.members[old].discard(node)
+            self.members[new].add(node)
+        if not self.members[old]:
+            del self.members[old]
+        if len(self.members[new]) > 1:
+            heapq.heappush(self.shared, new)
+
+    def _enqueue(self, name: str, parts: list[str]) -> None:
+        """Queue the parts class `name` split into: all of them if `name` was waiting, else
+        all but the largest (what the others do not split, the largest does not either)."""
+        if name in self.queued:
+            parts = [part for part in parts if part != name]
+        elif parts:
+            parts.remove(max(parts, key=lambda part: (len(self.members[part]), part)))
+        self.waiting.extend(sorted(parts))
+        self.queued.update(parts)
 
 
-def _colour_of(term: Term, colour: dict[str, str]) -> str:
-    return colour[term.value] if isinstance(term, ox.BlankNode) else str(term)
+def _reverse(label: str) -> str:
+    return label[1:] if label.startswith("^") else f"^{label}"
+
+
+def _named(term: Term) -> bool:
+    return not isinstance(term, ox.BlankNode)
 
 
 def _digest(text: str) -> str:
