@@ -68,6 +68,16 @@ def ring(n: int) -> str:
     return PREFIX + cells + "_:r0 ex:mark 1 .\n"
 
 
+def twins_on_a_cycle(n: int) -> str:
+    """`n` identical blank nodes off one node of a two-node cycle: refinement cannot tell them
+    apart, so they are told apart one by one (each must get a class of its own)."""
+    return (
+        PREFIX
+        + "_:a ex:q _:b .\n_:b ex:q _:a .\n"
+        + "".join(f"_:a ex:p _:t{i} .\n_:t{i} ex:v 1 .\n" for i in range(n))
+    )
+
+
 def quads_of(turtle: str) -> list[Quad]:
     return [
         (t.subject, t.predicate, t.object, None)  # type: ignore[misc]
@@ -96,6 +106,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "nesting": nesting,
     "lollipop": lollipop,
     "ring": ring,
+    "twins on a cycle": twins_on_a_cycle,
 }
 
 
@@ -381,9 +392,9 @@ def big_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_an_export_interrupted_while_writing_leaves_the_old_file_and_no_temporary(
     signum: int, big_data: Path, previous: Path
 ) -> None:
+    command = ["-m", "clusterkg", "--no-cache", "--data", str(big_data), "export"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "clusterkg", "--no-cache", "--data", str(big_data)]
-        + ["export", "-o", str(previous)],
+        [sys.executable, *command, "-o", str(previous)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -212,13 +212,17 @@ class _Refinement:
             node: _digest("\n".join(sorted(f"{lb} {t}" for lb, t in edges[node] if _named(t))))
             for node in component
         }
-        self.members: dict[str, set[str]] = defaultdict(set)
+        # Classes as dicts used as ordered sets: which node individualise() picks then depends
+        # on the input's order only, never on PYTHONHASHSEED (as a set's order would).
+        self.members: dict[str, dict[str, None]] = defaultdict(dict)
         for node, name in self.colour.items():
-            self.members[name].add(node)
+            self.members[name][node] = None
+        self.high = {name: len(nodes) for name, nodes in self.members.items()}
         self.waiting = deque(sorted(self.members))
         self.queued = set(self.waiting)
         self.shared = [name for name, nodes in self.members.items() if len(nodes) > 1]
         heapq.heapify(self.shared)  # classes of several nodes, by name: where ties are left
+        self.individuals = 0
 
     def refine(self) -> None:
         """Split classes until every node of a class has the same edges into every class."""
@@ -245,8 +249,9 @@ class _Refinement:
                 break
         else:
             return False
-        node = min(self.members[name])  # min: the same choice on every run of this input
-        self._move([node], name, _digest(f"{name}\nindividual"))
+        node, _ = self.members[name].popitem()  # the last added: O(1), unlike min or iter
+        self.individuals += 1  # in the name: a second one from this class is not the first
+        self._move([node], name, _digest(f"{name}\nindividual {self.individuals}"))
         self._enqueue(name, [name, self.colour[node]])
         if len(self.members[name]) > 1:
             heapq.heappush(self.shared, name)
@@ -259,7 +264,9 @@ class _Refinement:
         whatever the rest of its component is."""
         lines = [
             f"{name} {len(nodes)} "
-            + " ".join(sorted(f"{lb} {self._colour_of(t)}" for lb, t in self.edges[min(nodes)]))
+            + " ".join(
+                sorted(f"{lb} {self._colour_of(t)}" for lb, t in self.edges[next(iter(nodes))])
+            )
             for name, nodes in self.members.items()
             if nodes
         ]
@@ -288,10 +295,15 @@ class _Refinement:
     def _move(self, nodes: list[str], old: str, new: str) -> None:
         for node in nodes:
             self.colour[node] = new
-            self.members[old].discard(node)
-            self.members[new].add(node)
-        if not self.members[old]:
-            del self.members[old]
+            self.members[old].pop(node, None)
+            self.members[new][node] = None
+        left = self.members[old]
+        if not left:
+            del self.members[old], self.high[old]
+        elif 2 * len(left) < self.high[old]:  # a dict keeps the slots of what left it: compact,
+            self.members[old] = dict(left)  # or scanning a class that keeps shrinking is not
+            self.high[old] = len(left)  # linear in its size
+        self.high[new] = max(self.high.get(new, 0), len(self.members[new]))
         if len(self.members[new]) > 1:
             heapq.heappush(self.shared, new)
 
@@ -338,8 +350,12 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
     path = path.resolve()
     _remove_stale_temporaries(path.parent)
     with _sigterm_raises():
-        handle, temporary = _create_temporary(path)
+        temporary = _temporary_name(path)
         try:
+            # Opened inside the try: a signal the instant the file exists still removes it.
+            # Not mkstemp: its files are 0600 whatever the umask; 0666 goes through the umask
+            # as for any new file. O_EXCL: a name taken (64 random bits: never) is an error.
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             _keep_mode(handle, path)
             with os.fdopen(handle, "wb") as out:
                 yield out
@@ -358,17 +374,9 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         out.write(text.encode("utf-8") if isinstance(text, str) else text)
 
 
-def _create_temporary(path: Path) -> tuple[int, Path]:
-    # Not mkstemp: its files are 0600 whatever the umask. O_EXCL makes the name ours alone, and
-    # the mode 0666 goes through the umask as for any new file.
+def _temporary_name(path: Path) -> Path:
     host = _digest(socket.gethostname())[:8]
-    while True:
-        name = f".{path.name}.clusterkg-tmp-{os.getpid()}-{host}-{secrets.token_hex(4)}"
-        temporary = path.parent / name
-        try:
-            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temporary
-        except FileExistsError:
-            continue
+    return path.parent / f".{path.name}.clusterkg-tmp-{os.getpid()}-{host}-{secrets.token_hex(8)}"
 
 
 def _keep_mode(handle: int, path: Path) -> None:
