@@ -126,7 +126,7 @@ def test_blank_node_labels_do_not_depend_on_parse_order_or_parser_labels(
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_an_export_of_a_hostile_shape_is_isomorphic_to_it(shape: str) -> None:
-    text = SHAPES[shape](50)
+    text = SHAPES[shape](8)  # rdflib's isomorphism check is exponential in twins
     written = serialise(quads_of(text), "ttl")
     assert isomorphic(Graph().parse(data=written, format="turtle"), Graph().parse(data=text))
 
@@ -135,6 +135,13 @@ def test_isomorphic_graphs_with_several_components_give_the_same_bytes() -> None
     text = nesting(5) + same_items_list(7) + lollipop(4) + ring(6) + "ex:t ex:p [ ex:p 1 ] .\n"
     quads = quads_of(text)
     assert len({serialise(scrambled(quads, seed), "nq") for seed in range(5)}) == 1
+
+
+def test_twin_nested_blank_nodes_give_one_output_whatever_the_parse_order() -> None:
+    """Regression: twins were numbered _1, _2 class by class, so a twin's child could be paired
+    with the other twin's number, and the bytes depended on the parse order."""
+    quads = quads_of(PREFIX + "ex:s ex:p [ ex:q [ ex:r 1 ] ], [ ex:q [ ex:r 1 ] ] .\n")
+    assert len({serialise(scrambled(quads, seed), "nt") for seed in range(10)}) == 1
 
 
 def test_different_graphs_get_different_labels() -> None:
