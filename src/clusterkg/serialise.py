@@ -1,8 +1,8 @@
 """Deterministic RDF serialisation: the same graph always gives the same bytes.
 
 Subjects, predicates and objects are written in sorted order, and blank nodes get labels derived
-from their content (rdflib's canonical labelling, applied only to the triples that touch blank
-nodes), so neither hash seeds nor parse order change the output. Writes are atomic.
+from their content (canonical_blank_nodes), so neither hash seeds nor parse order change the
+output. Writes are atomic, and an interrupted one leaves no temporary file (atomic_output).
 """
 
 from __future__ import annotations
@@ -43,13 +43,14 @@ def canonical_blank_nodes(quads: list[Quad]) -> list[Quad]:
     """Relabel blank nodes by content so labels do not depend on parse order or hash seeds.
 
     Blank nodes are split into connected components (linked by triples between blank nodes).
-    In each, colour refinement gives nodes alike in their neighbourhood the same colour; while
-    some share one, one of them is told apart from the others and refinement goes on (nodes
-    that share a colour are nearly always interchangeable: the cells of `( 1 1 1 )`, twin
-    `[ ]`s), until every node has a colour of its own. A label is a hash of the component's
-    shape and the node's colour; a component like an earlier one gets the suffix _2, _3, …
-    Refinement is partition refinement, O(m log n): a 4,000-item list or a 5,000-deep nesting
-    takes a fraction of a second, where refining every node every round took a minute.
+    Each node gets a colour of its own within its component, and a hash of the component's
+    shape: a tree (lists, nested `[ ]`: nearly every component) in one bottom-up and one
+    top-down pass; a component with a cycle by colour refinement, which gives nodes alike in
+    their neighbourhood the same colour, and then, while some share one, tells one of them apart
+    and refines again (nodes that share a colour are nearly always interchangeable, as twins in
+    a tree are). A label is the hash of shape and colour; a component like an earlier one gets
+    the suffix _2, _3, … Near-linear: a 4,000-item list or a 5,000-deep nesting takes a fraction
+    of a second, where refining every node every round took up to a minute.
     """
     edges = _blank_node_edges(quads)
     if not edges:
