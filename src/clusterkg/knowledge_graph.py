@@ -29,7 +29,7 @@ from clusterkg.fidelity import Fidelity
 from clusterkg.progress import step
 from clusterkg.resolve import Resolver
 from clusterkg.resources import Bundle, bundled, expand_paths, unique_files
-from clusterkg.serialise import DATASET_FORMATS, Quad, serialise, write_atomic
+from clusterkg.serialise import DATASET_FORMATS, Quad, atomic_output, serialise
 from clusterkg.sources import SourceMap
 
 if TYPE_CHECKING:
@@ -256,9 +256,11 @@ class KnowledgeGraph:
             raise ClusterKGError(f"{path}: is one of the input files; choose another output file")
         if not target.parent.is_dir():
             raise ClusterKGError(f"{path}: folder {target.parent} does not exist")
-        data = self.export_bytes(fmt, inferred)
         try:
-            write_atomic(target, data)
+            # The temporary file is made first: an unwritable folder fails before minutes of
+            # serialising, and an interruption while serialising removes it too.
+            with atomic_output(target) as out:
+                out.write(self.export_bytes(fmt, inferred))
         except OSError as error:
             raise ClusterKGError(f"{path}: cannot write: {error.strerror or error}") from None
 
