@@ -1,7 +1,8 @@
 """Errors a person can act on: each names the file, line or node and what is wrong.
 
 The CLI turns every ClusterKGError into one message on stderr and its exit code, never a
-traceback. Exit codes follow pySHACL: 0 conforms / 1 does not conform / 2 unusable input.
+traceback. Exit codes follow pySHACL: 0 conforms / 1 does not conform / 2 unusable input; and 3
+for a query stopped at its timeout.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_USAGE = 2
+EXIT_TIMEOUT = 3
 
 
 class ClusterKGError(Exception):
@@ -36,3 +38,9 @@ class QueryError(ClusterKGError):
 
 class ParameterError(ClusterKGError):
     """A query parameter that is missing, unknown or ambiguous."""
+
+
+class QueryTimeout(QueryError):
+    """A query stopped because it ran past its deadline (clusterkg.limits)."""
+
+    exit_code = EXIT_TIMEOUT
