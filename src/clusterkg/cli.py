@@ -39,6 +39,10 @@ class Group(click.Group):
         except ClusterKGError as error:
             click.echo(f"clusterkg: error: {error}", err=True)
             sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            # Caught here: click would otherwise print "Aborted!" and exit 1 before main() sees it.
+            click.echo("clusterkg: interrupted", err=True)
+            sys.exit(EXIT_USAGE)
 
 
 def output_options(function: F) -> F:

@@ -125,6 +125,9 @@ def _csv(answer: Answer) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(answer.variables)
+    yield buffer.getvalue()  # the header at once, before the first rows are ready
+    buffer.seek(0)
+    buffer.truncate()
     for page in answer.pages:
         writer.writerows(["" if t is None else t.value for t in row] for row in page)
         yield buffer.getvalue()
