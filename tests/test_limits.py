@@ -9,6 +9,7 @@ rows): it never ends by itself. The bounds on time and memory are generous funct
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -199,6 +200,26 @@ def test_an_answer_is_read_page_by_page(kg: KnowledgeGraph) -> None:
         answer.close()  # the worker is stopped long before its 10^10 rows
     assert answer.variables == list("abcdefghi")
     assert len(first[0]) == 9 and first[0] != second[0]
+
+
+def children() -> set[int]:
+    """The running (or unreaped) child processes of this process, from /proc."""
+    tasks = Path("/proc/self/task").iterdir()
+    return {int(pid) for task in tasks for pid in (task / "children").read_text().split()}
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("how", ["closed", "dropped"])
+def test_an_answer_left_unread_stops_its_worker(kg: KnowledgeGraph, how: str) -> None:
+    before = children()
+    answer = kg.sparql_stream(CARTESIAN, Limits(timeout=60))
+    (worker,) = children() - before
+    if how == "closed":
+        answer.close()
+    else:
+        del answer
+        gc.collect()
+    assert worker not in children()
 
 
 # --- row cap ------------------------------------------------------------------------------------

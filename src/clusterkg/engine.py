@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,12 +66,16 @@ class Answer:
     boolean: bool | None = None
     graph: bool = False
     truncated: bool = False
+    # What stops the computing of the pages (a worker process, in clusterkg.limits).
+    on_close: Callable[[], object] | None = field(default=None, repr=False)
 
     def close(self) -> None:
-        """Stop reading the pages; a worker still computing them is stopped (clusterkg.limits)."""
+        """Stop reading the pages; whatever still computes them is stopped."""
         close = getattr(self.pages, "close", None)
         if close is not None:
             close()
+        if self.on_close is not None:
+            self.on_close()
 
     def collect(self) -> Table | Triples:
         """Every row in memory, as Engine.run returns them."""

@@ -21,6 +21,8 @@ import pickle
 import signal
 import sys
 import time
+import warnings
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe
@@ -58,9 +60,10 @@ def run_limited(
 ) -> Answer:
     """Start `query` in a worker process; its pages arrive as they are read from the Answer.
 
-    Raises QueryTimeout at the deadline (while the pages are read, or here if the first row or
-    an ASK's answer is not ready by then), after the worker has been killed. Stopping early
-    (closing the pages, or dropping the Answer) kills the worker too."""
+    Raises QueryTimeout at the deadline (while the pages are read, or here if an ASK's answer
+    is not ready by then), after the worker has been killed. Stopping early (answer.close(), or
+    dropping the Answer) kills the worker too. One query per thread at a time: a worker forked
+    while another thread's query runs would also hold that query's pipe open."""
     deadline = None if limits.timeout is None else time.monotonic() + limits.timeout
     if not hasattr(os, "fork"):
         return _in_process(engine.evaluate(query, bindings), limits, deadline)
@@ -72,6 +75,9 @@ def run_limited(
         raise
     answer = Answer(variables, boolean=boolean, graph=graph)
     answer.pages = _received_pages(worker, answer, deadline, limits)
+    # Closed, or dropped unread (its pages never started, so their `finally` never runs): the
+    # worker is stopped either way, and a long-lived process (a server) keeps no stray workers.
+    answer.on_close = weakref.finalize(answer, worker.stop)
     return answer
 
 
@@ -147,7 +153,12 @@ class _Worker:
         sys.stderr.flush()
         parent = os.getpid()
         _prctl()  # looked up here, so the worker inherits it
-        pid = os.fork()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns about forking a process with threads: RocksDB's (a store opened
+            # from the build cache) are idle compaction threads of a read-only database, and the
+            # worker only reads; glibc makes malloc safe across fork.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
         if pid == 0:  # the worker; it never returns from here
             reader.close()
             _run_as_worker(task, writer, parent)
