@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,10 +14,11 @@ from clusterkg import __version__
 from clusterkg.build import REASONERS
 from clusterkg.cache import BuildCache
 from clusterkg.catalogue import Catalogue
-from clusterkg.engine import Table, Triples
-from clusterkg.errors import EXIT_USAGE, EXIT_VIOLATIONS, ClusterKGError
-from clusterkg.formats import GRAPH_FORMATS, TABLE_FORMATS, render_table, render_triples
+from clusterkg.engine import Answer
+from clusterkg.errors import EXIT_OK, EXIT_USAGE, EXIT_VIOLATIONS, ClusterKGError
+from clusterkg.formats import GRAPH_FORMATS, TABLE_FORMATS, stream_table, stream_triples
 from clusterkg.knowledge_graph import PROFILES, KnowledgeGraph
+from clusterkg.limits import Limits
 from clusterkg.namespaces import shorten
 from clusterkg.resources import bundled
 from clusterkg.safety import isolate_from_network
@@ -39,6 +41,10 @@ class Group(click.Group):
         except ClusterKGError as error:
             click.echo(f"clusterkg: error: {error}", err=True)
             sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            # Caught here: click would otherwise print "Aborted!" and exit 1 before main() sees it.
+            click.echo("clusterkg: interrupted", err=True)
+            sys.exit(EXIT_USAGE)
 
 
 def output_options(function: F) -> F:
@@ -51,6 +57,23 @@ def output_options(function: F) -> F:
         default=None,
         help="table|csv|tsv|json|md for SELECT/ASK (default table); "
         "ttl|nt|jsonld for CONSTRUCT/DESCRIBE (default ttl).",
+    )(function)
+
+
+def limit_options(function: F) -> F:
+    function = click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        metavar="SECONDS",
+        help="Stop the query after SECONDS of wall-clock time (exit 3); rows printed by then "
+        "stay printed. Default: no timeout.",
+    )(function)
+    return click.option(
+        "--max-rows",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Print at most N rows (triples for CONSTRUCT/DESCRIBE); a note on stderr says "
+        "when more were left out (exit 0). Default: no cap.",
     )(function)
 
 
@@ -134,19 +157,45 @@ def _print_notes(notes: list[str]) -> None:
         )
 
 
-def _print_result(result: Table | Triples, fmt: str | None) -> None:
-    if isinstance(result, Triples):
+def _print_answer(answer: Answer, fmt: str | None, limits: Limits) -> None:
+    """Print the answer as its pages come (graph formats: once all triples are in); the query's
+    worker is stopped however printing ends."""
+    try:
+        for chunk in _chunks(answer, fmt):
+            click.echo(chunk, nl=False)  # click.echo flushes: each page is seen as it comes
+    except BrokenPipeError:
+        _reader_went_away()
+    finally:
+        answer.close()
+    if answer.truncated:
+        what = "triples" if answer.graph else "rows"
+        click.echo(
+            f"clusterkg: note: result truncated at {limits.max_rows} {what} (--max-rows); "
+            "more matched",
+            err=True,
+        )
+
+
+def _chunks(answer: Answer, fmt: str | None) -> Iterator[str]:
+    if answer.graph:
         if fmt is not None and fmt not in GRAPH_FORMATS:
             raise ClusterKGError(
                 f"--format {fmt} is for tables; a graph result takes ttl, nt or jsonld"
             )
-        click.echo(render_triples(result, fmt or "ttl"), nl=False)
-        return
+        return stream_triples(answer, fmt or "ttl")
     if fmt is not None and fmt not in TABLE_FORMATS:
         raise ClusterKGError(
             f"--format {fmt} is for graphs; a table result takes table, csv, tsv, json or md"
         )
-    click.echo(render_table(result, fmt or "table"), nl=False)
+    return stream_table(answer, fmt or "table")
+
+
+def _reader_went_away() -> None:
+    """The reader of standard output closed it (`| head`): stop quietly, as `cat` does. Python
+    would otherwise fail again flushing stdout at exit, so stdout is pointed at /dev/null."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(EXIT_OK)
 
 
 @cli.command("queries")
@@ -182,36 +231,53 @@ def list_queries(ctx: click.Context) -> None:
     help="Query parameter: a name, acronym, IRI or CURIE (repeatable).",
 )
 @output_options
+@limit_options
 @click.pass_context
 def query(
-    ctx: click.Context, name: str, params: tuple[tuple[str, str], ...], fmt: str | None
+    ctx: click.Context,
+    name: str,
+    params: tuple[tuple[str, str], ...],
+    fmt: str | None,
+    timeout: float | None,
+    max_rows: int | None,
 ) -> None:
     """Run a stored query and print its results.
 
     \b
         clusterkg query clusters-of-company -p company Rūta -p sector food
         clusterkg query labelled-clusters -p tier silver --format csv
+        clusterkg query provenance -p subject Rūta --timeout 10 --max-rows 100
     """
     repeated = sorted({k for k, _ in params if sum(1 for k2, _ in params if k2 == k) > 1})
     if repeated:
         raise ClusterKGError(f"parameter {', '.join(repeated)} given more than once")
     kg = _graph(ctx)
     kg.catalogue.get(name)  # an unknown name fails before any reasoning is done
-    _print_result(kg.query(name, dict(params)), fmt)
+    limits = Limits(timeout, max_rows)
+    _print_answer(kg.query_stream(name, dict(params), limits), fmt, limits)
 
 
 @cli.command()
 @click.argument("file", required=False, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("-e", "--expression", help="The query text itself.")
 @output_options
+@limit_options
 @click.pass_context
-def sparql(ctx: click.Context, file: Path | None, expression: str | None, fmt: str | None) -> None:
+def sparql(
+    ctx: click.Context,
+    file: Path | None,
+    expression: str | None,
+    fmt: str | None,
+    timeout: float | None,
+    max_rows: int | None,
+) -> None:
     """Run an ad-hoc read-only SPARQL query over the graph (asserted + inferred).
 
     \b
         clusterkg sparql -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
         clusterkg sparql my-query.rq --format json
         echo 'ASK { ?s a <https://w3id.org/clusterkg/ontology#Cluster> }' | clusterkg sparql -
+        clusterkg sparql -e 'SELECT * WHERE { ?s ?p ?o }' --timeout 5 --max-rows 1000
     """
     if (file is None) == (expression is None):
         raise ClusterKGError(
@@ -227,7 +293,8 @@ def sparql(ctx: click.Context, file: Path | None, expression: str | None, fmt: s
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise ClusterKGError(f"{file}: cannot read the query: {error}") from None
-    _print_result(_graph(ctx).sparql(text), fmt)
+    limits = Limits(timeout, max_rows)
+    _print_answer(_graph(ctx).sparql_stream(text, limits), fmt, limits)
 
 
 @cli.command("validate")

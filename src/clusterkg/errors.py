@@ -1,7 +1,8 @@
 """Errors a person can act on: each names the file, line or node and what is wrong.
 
 The CLI turns every ClusterKGError into one message on stderr and its exit code, never a
-traceback. Exit codes follow pySHACL: 0 conforms / 1 does not conform / 2 unusable input.
+traceback. Exit codes follow pySHACL: 0 conforms / 1 does not conform / 2 unusable input; and 3
+for a query stopped at its timeout.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_USAGE = 2
+EXIT_TIMEOUT = 3
 
 
 class ClusterKGError(Exception):
@@ -40,3 +42,9 @@ class ParameterError(ClusterKGError):
 
 class ShapesError(ClusterKGError):
     """A shapes graph the validator cannot use (pySHACL refuses it, or a feature it lacks)."""
+
+
+class QueryTimeout(QueryError):
+    """A query stopped because it ran past its deadline (clusterkg.limits)."""
+
+    exit_code = EXIT_TIMEOUT

@@ -2,6 +2,12 @@
 
 json is the SPARQL 1.1 Query Results JSON Format; csv and tsv follow the SPARQL 1.1 CSV/TSV
 results formats (csv: plain values; tsv: terms in N-Triples/Turtle syntax).
+
+Every table format streams: the text is written page by page as rows come, so a result of any
+size needs the memory of one page. The aligned `table` format sizes its columns on each block of
+at least ALIGN_ROWS rows, as psql does with FETCH_COUNT: a result of up to ALIGN_ROWS rows is one
+block, aligned as a whole; beyond that, column widths may change from block to block. Graph
+results (ttl, nt, jsonld) are written at the end: the canonical writer sorts every triple.
 """
 
 from __future__ import annotations
@@ -9,34 +15,52 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from clusterkg.engine import Table, Term, Triples
+from clusterkg.engine import Answer, Row, Table, Term, Triples
 from clusterkg.namespaces import shorten
 from clusterkg.serialise import serialise_triples
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "md")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# Rows the aligned table holds to size its columns (a few hundred kB of text at most).
+ALIGN_ROWS = 1000
 
 
 def render_table(table: Table, fmt: str) -> str:
-    if fmt == "json":
-        return _json(table)
-    if fmt == "csv":
-        return _csv(table)
-    if fmt == "tsv":
-        return _tsv(table)
-    if fmt == "md":
-        return _markdown(table)
-    return _aligned(table)
+    """A SELECT/ASK result held in memory, as text (the aligned table sized on all its rows)."""
+    answer = Answer(table.variables, iter([table.rows]), boolean=table.boolean)
+    return "".join(stream_table(answer, fmt))
 
 
 def render_triples(result: Triples, fmt: str) -> str:
     """CONSTRUCT/DESCRIBE results as Turtle, N-Triples or JSON-LD: same input, same bytes."""
     return serialise_triples(result.triples, fmt)
+
+
+def stream_table(answer: Answer, fmt: str) -> Iterator[str]:
+    """A SELECT/ASK answer as text, a chunk per page as its pages are read."""
+    if answer.boolean is not None:
+        return iter([_boolean(answer.boolean, fmt)])
+    if fmt == "json":
+        return _json(answer)
+    if fmt == "csv":
+        return _csv(answer)
+    if fmt == "tsv":
+        return _tsv(answer)
+    if fmt == "md":
+        return _markdown(answer)
+    return _aligned(answer)
+
+
+def stream_triples(answer: Answer, fmt: str) -> Iterator[str]:
+    """A CONSTRUCT/DESCRIBE answer as text: one chunk, once every triple is read."""
+    collected = answer.collect()
+    assert isinstance(collected, Triples)
+    yield render_triples(collected, fmt)
 
 
 def plain(term: Term | None) -> str:
@@ -63,38 +87,59 @@ def _json_term(term: Term) -> dict[str, str]:
     return out
 
 
-def _json(table: Table) -> str:
-    document: dict[str, Any]
-    if table.boolean is not None:
-        document = {"head": {}, "boolean": table.boolean}
-    else:
-        bindings = [
-            {v: _json_term(t) for v, t in zip(table.variables, row, strict=True) if t is not None}
-            for row in table.rows
-        ]
-        document = {"head": {"vars": table.variables}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+def _boolean(value: bool, fmt: str) -> str:
+    text = "true" if value else "false"
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return f"result\r\n{text}\r\n"
+    if fmt == "tsv":
+        return f"?result\n{text}\n"
+    if fmt == "md":
+        return f"| result |\n| --- |\n| {text} |\n"
+    return "".join(_aligned_blocks(["result"], iter([[[text]]])))
 
 
-def _csv(table: Table) -> str:
+def _json(answer: Answer) -> Iterator[str]:
+    """The SPARQL JSON results document, written as json.dumps(indent=2) would write it whole."""
+    empty = {"head": {"vars": answer.variables}, "results": {"bindings": []}}
+    opening, closing = json.dumps(empty, ensure_ascii=False, indent=2).rsplit("[]", 1)
+    yield opening + "["
+    separator = "\n"
+    for page in answer.pages:
+        items = []
+        for row in page:
+            binding = {
+                v: _json_term(t)
+                for v, t in zip(answer.variables, row, strict=True)
+                if t is not None
+            }
+            text = json.dumps(binding, ensure_ascii=False, indent=2).replace("\n", "\n      ")
+            items.append(separator + "      " + text)
+            separator = ",\n"
+        yield "".join(items)
+    yield ("]" if separator == "\n" else "\n    ]") + closing + "\n"
+
+
+def _csv(answer: Answer) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    if table.boolean is not None:
-        writer.writerows([["result"], ["true" if table.boolean else "false"]])
-        return buffer.getvalue()
-    writer.writerow(table.variables)
-    for row in table.rows:
-        writer.writerow(["" if t is None else t.value for t in row])
-    return buffer.getvalue()
+    writer.writerow(answer.variables)
+    yield buffer.getvalue()  # the header at once, before the first rows are ready
+    buffer.seek(0)
+    buffer.truncate()
+    for page in answer.pages:
+        writer.writerows(["" if t is None else t.value for t in row] for row in page)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
-def _tsv(table: Table) -> str:
-    if table.boolean is not None:
-        return f"?result\n{'true' if table.boolean else 'false'}\n"
-    lines = ["\t".join(f"?{v}" for v in table.variables)]
-    for row in table.rows:
-        lines.append("\t".join("" if t is None else _nt(t) for t in row))
-    return "\n".join(lines) + "\n"
+def _tsv(answer: Answer) -> Iterator[str]:
+    yield "\t".join(f"?{v}" for v in answer.variables) + "\n"
+    for page in answer.pages:
+        yield "".join("\t".join("" if t is None else _nt(t) for t in row) + "\n" for row in page)
 
 
 def _nt(term: Term) -> str:
@@ -103,30 +148,53 @@ def _nt(term: Term) -> str:
     return text.replace("\t", "\\t").replace("\n", "\\n")
 
 
-def _cells(table: Table) -> tuple[list[str], list[list[str]]]:
-    if table.boolean is not None:
-        return ["result"], [["true" if table.boolean else "false"]]
-    rows = [[plain(t).replace("\n", " ") for t in row] for row in table.rows]
-    return table.variables, rows
+def _cells(page: list[Row]) -> list[list[str]]:
+    return [[plain(t).replace("\n", " ") for t in row] for row in page]
 
 
-def _aligned(table: Table) -> str:
-    header, rows = _cells(table)
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
+def _aligned(answer: Answer) -> Iterator[str]:
+    return _aligned_blocks(answer.variables, (_cells(page) for page in answer.pages))
+
+
+def _aligned_blocks(header: list[str], pages: Iterator[list[list[str]]]) -> Iterator[str]:
+    """Blocks of at least ALIGN_ROWS rows, each aligned on its own; the header sized with the
+    first. If reading stops with an error (a timeout), the rows already read are written first."""
+    block: list[list[str]] = []
+    count = 0
+    first = True
+    try:
+        for page in pages:
+            block += page
+            if len(block) >= ALIGN_ROWS:
+                yield _align(header if first else None, block)
+                count, block, first = count + len(block), [], False
+    except Exception:
+        if block:
+            yield _align(header if first else None, block)
+        raise
+    if block or first:
+        yield _align(header if first else None, block)
+    count += len(block)
+    yield f"({count} row{'s' if count != 1 else ''})\n"
+
+
+def _align(header: list[str] | None, rows: list[list[str]]) -> str:
+    columns = len(header) if header is not None else len(rows[0])
+    widths = [
+        max([len(header[i]) if header else 0] + [len(r[i]) for r in rows]) for i in range(columns)
+    ]
+    lines = []
+    if header is not None:
+        lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+        lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    count = len(rows)
-    lines.append(f"({count} row{'s' if count != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
 
 
-def _markdown(table: Table) -> str:
-    header, rows = _cells(table)
-
+def _markdown(answer: Answer) -> Iterator[str]:
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n"
 
-    out = [line(header), "| " + " | ".join("---" for _ in header) + " |"]
-    out += [line(r) for r in rows]
-    return "\n".join(out) + "\n"
+    yield line(answer.variables) + "| " + " | ".join("---" for _ in answer.variables) + " |\n"
+    for page in answer.pages:
+        yield "".join(line(cells) for cells in _cells(page))

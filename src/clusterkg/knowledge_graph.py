@@ -23,9 +23,19 @@ from clusterkg import build as building
 from clusterkg import consistency, description
 from clusterkg.cache import BuildCache, build_key
 from clusterkg.catalogue import Catalogue, StoredQuery
-from clusterkg.engine import ASSERTED, DESCRIPTION, INFERRED, Engine, Table, Term, Triples
+from clusterkg.engine import (
+    ASSERTED,
+    DESCRIPTION,
+    INFERRED,
+    Answer,
+    Engine,
+    Table,
+    Term,
+    Triples,
+)
 from clusterkg.errors import ClusterKGError, ParameterError
 from clusterkg.fidelity import Fidelity
+from clusterkg.limits import NO_LIMITS, Limits, run_limited
 from clusterkg.progress import step
 from clusterkg.resolve import Resolver
 from clusterkg.resources import Bundle, bundled, expand_paths, unique_files
@@ -157,10 +167,27 @@ class KnowledgeGraph:
     def catalogue(self) -> Catalogue:
         return Catalogue(self.bundle.queries)
 
-    def query(self, name: str, params: Mapping[str, str] | None = None) -> Table | Triples:
-        """Run a stored query; parameter values are names, IRIs or CURIEs, bound as RDF terms."""
+    def query(
+        self, name: str, params: Mapping[str, str] | None = None, limits: Limits | None = None
+    ) -> Table | Triples:
+        """Run a stored query; parameter values are names, IRIs or CURIEs, bound as RDF terms.
+        With `limits`, it runs under a timeout and a row cap (see query_stream)."""
+        if limits is not None:
+            return self.query_stream(name, params, limits).collect()
         stored = self.catalogue.get(name)
         return self.engine.run(stored.text, self.bind(stored, params or {}))
+
+    def query_stream(
+        self,
+        name: str,
+        params: Mapping[str, str] | None = None,
+        limits: Limits = NO_LIMITS,
+    ) -> Answer:
+        """Start a stored query in a worker process; read its rows page by page as they come.
+        Past `limits.timeout` the worker is killed and QueryTimeout raised; past
+        `limits.max_rows` the rows stop and `truncated` is set (see clusterkg.limits)."""
+        stored = self.catalogue.get(name)
+        return run_limited(self.engine, stored.text, self.bind(stored, params or {}), limits)
 
     def bind(self, stored: StoredQuery, params: Mapping[str, str]) -> dict[str, Term]:
         unknown = sorted(set(params) - {p.name for p in stored.parameters})
@@ -183,9 +210,17 @@ class KnowledgeGraph:
             if (p := stored.parameter(name)) is not None
         }
 
-    def sparql(self, text: str) -> Table | Triples:
-        """Run an ad-hoc read-only SPARQL query over asserted + inferred triples."""
+    def sparql(self, text: str, limits: Limits | None = None) -> Table | Triples:
+        """Run an ad-hoc read-only SPARQL query over asserted + inferred triples; with `limits`,
+        under a timeout and a row cap (see sparql_stream)."""
+        if limits is not None:
+            return self.sparql_stream(text, limits).collect()
         return self.engine.run(text)
+
+    def sparql_stream(self, text: str, limits: Limits = NO_LIMITS) -> Answer:
+        """Start an ad-hoc query in a worker process; read its rows page by page as they come,
+        under `limits` as query_stream is."""
+        return run_limited(self.engine, text, None, limits)
 
     # -- validation, reasoning, export ----------------------------------------------------
 
