@@ -37,11 +37,14 @@ def drop_repeated_vocabulary(
         return 0
     trees = _Trees(store, graph)
     known = {trees.key(node) for node in vocabulary if trees.is_root(node)}
+    # Only a tree hanging where a vocabulary tree hangs can repeat one: the others (a data
+    # file's own lists and nestings, however deep) are not even looked at.
+    places = {attached for attached, _tree in known}
     removed = 0
     for node in list(trees.outgoing):
         if node in vocabulary or not trees.is_root(node):
             continue
-        if trees.key(node) in known:
+        if trees.attachment(node) in places and trees.key(node) in known:
             removed += trees.remove(node)
     return removed
 
@@ -70,31 +73,52 @@ class _Trees:
         """Hangs off IRIs only (or nothing): the top of a tree."""
         return all(not isinstance(q.subject, ox.BlankNode) for q in self.incoming[node])
 
-    def key(self, node: ox.BlankNode) -> object:
-        attached = sorted((str(q.subject), str(q.predicate)) for q in self.incoming[node])
-        return (tuple(attached), self.signature(node, ()))
+    def attachment(self, node: ox.BlankNode) -> tuple[tuple[str, str], ...]:
+        """The subjects and properties `node` hangs off."""
+        return tuple(sorted((str(q.subject), str(q.predicate)) for q in self.incoming[node]))
 
-    def signature(self, node: ox.BlankNode, path: tuple[ox.BlankNode, ...]) -> Signature | None:
-        """The tree below `node`, blank nodes replaced by their own trees; None for a cycle or a
-        blank node shared between trees (not a tree: never dropped)."""
-        if node in path or len(self.incoming[node]) > 1:
-            return None
-        if node not in self._signatures:
-            parts: list[tuple[str, object]] = []
-            for quad in self.outgoing[node]:
-                value: object = str(quad.object)
-                if isinstance(quad.object, ox.BlankNode):
-                    value = self.signature(quad.object, (*path, node))
-                    if value is None:
-                        self._signatures[node] = None
-                        return None
-                parts.append((str(quad.predicate), value))
-            self._signatures[node] = tuple(sorted(parts, key=repr))
-        return self._signatures[node]
+    def key(self, node: ox.BlankNode) -> tuple[tuple[tuple[str, str], ...], Signature | None]:
+        return (self.attachment(node), self.signature(node))
+
+    def signature(self, root: ox.BlankNode) -> Signature | None:
+        """The tree below `root`, blank nodes replaced by their own trees; None for a cycle or a
+        blank node shared between trees (not a tree: never dropped). Worked out children
+        first with a stack of its own, so a nesting thousands deep needs no recursion."""
+        stack: list[tuple[ox.BlankNode, bool]] = [(root, False)]
+        on_path: set[ox.BlankNode] = set()
+        while stack:
+            node, children_done = stack.pop()
+            if node in self._signatures and not children_done:
+                continue
+            if not children_done:
+                if node in on_path or len(self.incoming[node]) > 1:
+                    return None
+                on_path.add(node)
+                stack.append((node, True))
+                stack += [
+                    (q.object, False)
+                    for q in self.outgoing[node]
+                    if isinstance(q.object, ox.BlankNode) and q.object not in self._signatures
+                ]
+                continue
+            on_path.discard(node)
+            self._signatures[node] = self._combine(node)
+        return self._signatures.get(root)
+
+    def _combine(self, node: ox.BlankNode) -> Signature | None:
+        parts: list[tuple[str, object]] = []
+        for quad in self.outgoing[node]:
+            value: object = str(quad.object)
+            if isinstance(quad.object, ox.BlankNode):
+                value = self._signatures.get(quad.object)
+                if value is None:
+                    return None
+            parts.append((str(quad.predicate), value))
+        return tuple(sorted(parts, key=repr))
 
     def remove(self, node: ox.BlankNode) -> int:
         """Remove the tree below `node` and the triples it hangs off; returns how many."""
-        if self.signature(node, ()) is None:
+        if self.signature(node) is None:
             return 0
         removed = 0
         for quad in self.incoming[node]:
