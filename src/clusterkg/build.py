@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from clusterkg import consistency, rules
-from clusterkg.blank_nodes import blank_nodes, drop_repeated_vocabulary
+from clusterkg import consistency
 from clusterkg.consistency import Inconsistency
 from clusterkg.description import DATASET, HAS_PART
 from clusterkg.engine import ASSERTED, DESCRIPTION, INFERRED
@@ -86,6 +85,8 @@ def build_store(
     and listed in the build's fidelity record, for validate to report with everything else.
     `vocabulary`: how many of the first files are the always-loaded vocabulary, whose blank-node
     structures a data file (an export read back) must not add a second time."""
+    from clusterkg.blank_nodes import blank_nodes  # building only: not on a cached run's path
+
     asserted = ox.NamedNode(ASSERTED)
     sizes = [_size(path) for path in files]
     total = sum(sizes) / 0.7
@@ -195,6 +196,8 @@ def _dataset_notes(path: Path, merged: dict[str, int], left_out: dict[str, int])
 def _drop_repeated_vocabulary(
     store: ox.Store, graph: ox.NamedNode, vocabulary: set[ox.BlankNode]
 ) -> list[str]:
+    from clusterkg.blank_nodes import drop_repeated_vocabulary
+
     removed = drop_repeated_vocabulary(store, graph, vocabulary)
     if not removed:
         return []
@@ -300,6 +303,8 @@ def reason(
     """Fill the inferred graph; returns the reasoner used ("rules" or "owlrl") and the
     contradictions it found. The rules decide on the closure they compute whether they cover
     the graph (a term counts for what it is after reasoning); if not, owlrl reasons instead."""
+    from clusterkg import rules
+
     asserted, inferred = ox.NamedNode(ASSERTED), ox.NamedNode(INFERRED)
     refused = ["the rdfs profile"] if profile != "owlrl" else []
     if reasoner != "owlrl" and not refused:
@@ -331,4 +336,9 @@ def _reason_with_owlrl(
     return consistency.from_owlrl(result.errors)
 
 
-count = rules.count  # one definition, shared with the rules
+def count(store: ox.Store, graph: ox.NamedNode) -> int:
+    """The number of triples in one named graph (rules.count: one definition). The rules
+    module is imported when reasoning runs, not by every command that opens a cached build."""
+    from clusterkg import rules
+
+    return rules.count(store, graph)
