@@ -226,15 +226,11 @@ class KnowledgeGraph:
 
     def validate(self) -> Report:
         """SHACL-validate the asserted graph (vocabulary + facts)."""
-        from clusterkg.validation import validate_store
+        from clusterkg.validation import validate_build
 
         with step("Validating (SHACL)"):
-            report = validate_store(
-                self.store, self.bundle.shapes, self.sources, fidelity=self.built.fidelity
-            )
-        # contradictions reasoning found are violations too, located like SHACL results
-        report.problems += consistency.problems(self.built.inconsistencies, self.sources)
-        return report
+            # contradictions reasoning found are violations too, located like SHACL results
+            return validate_build(self.built, self.bundle.shapes)
 
     def export(self, fmt: str = "ttl", inferred: bool = False) -> str:
         """The graph with its VoID/DCAT description, serialised deterministically."""
