@@ -1,9 +1,10 @@
 """The W3C SHACL test suite (core and SHACL-SPARQL), run through the validator users get.
 
-Each manifest entry is one test: its data graph is loaded into the asserted graph of a store the
-way clusterkg loads a file (build.load_file), and validate_store checks it against the entry's
-shapes graph with engine "auto" (the compiled validator, falling back to pySHACL when the shapes
-use something it does not compile). The outcome is compared with the suite's own expected report
+Each manifest entry is one test: its data graph is loaded and validated against the entry's
+shapes graph by the path `clusterkg validate` takes (validation.validate_files: the build keeps
+ill-typed literals and hands validation its record of the literals as written), with engine
+"auto" (the compiled validator, falling back to pySHACL when the shapes use something it does
+not compile). The outcome is compared with the suite's own expected report
 (mf:result): sh:conforms, and the set of results as (focus node, path, value, source constraint
 component, severity), blank nodes compared by their structure. An expected sht:Failure must be a
 ClusterKGError (exit 2 in the CLI), never another exception.
@@ -29,13 +30,11 @@ from rdflib.collection import Collection
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from clusterkg.build import load_file
 from clusterkg.convert import to_rdflib_graph
 from clusterkg.engine import ASSERTED
 from clusterkg.errors import ClusterKGError
 from clusterkg.shacl_sparql import UnsupportedShapes
-from clusterkg.sources import SourceMap
-from clusterkg.validation import Report, validate_store
+from clusterkg.validation import Report, validate_files
 
 SUITE = Path(__file__).resolve().parents[2] / "shared" / "w3c" / "shacl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -63,13 +62,6 @@ DIVERGENCES = {
         "support the variable $shapesGraph MUST report a failure'). pySHACL does not support "
         "them, and the store holds the data graph alone: clusterkg reports the failure.",
         failure=True,
-    ),
-    "core/property/datatype-ill-formed": Divergence(
-        "known, not clusterkg's validator: the store does not keep derived integer datatypes "
-        '(Oxigraph 0.5 gives "300"^^xsd:byte back as "300"^^xsd:integer), so the value is '
-        "reported with the wrong datatype. The literal-fidelity work on loading (build.load_file) "
-        "is to fix it; then this test passes and this entry goes.",
-        failure=False,
     ),
 }
 
@@ -185,22 +177,13 @@ def actual(report: Report, store: ox.Store) -> Outcome:
     return Outcome(report.conforms, frozenset(results))
 
 
-def loaded(entry: Entry) -> ox.Store:
-    store = ox.Store()
-    # load_file only: build.check_loaded refuses what a data file may not hold in clusterkg
-    # (ill-typed literals, owl:imports), and some tests are about exactly those.
-    load_file(store, entry.data, GRAPH)
-    return store
-
-
 def outcome(entry: Entry, engine: str) -> Outcome | None:
-    """What validate_store gives with this engine; None for a ClusterKGError (a failure)."""
-    store = loaded(entry)
+    """What validation gives with this engine; None for a ClusterKGError (a failure)."""
     try:
-        report = validate_store(store, entry.shapes, SourceMap(), engine=engine)
+        report, built = validate_files([entry.data], entry.shapes, engine=engine)
     except ClusterKGError:
         return None
-    return actual(report, store)
+    return actual(report, built.store)
 
 
 def describe(outcome: Outcome | None) -> str:

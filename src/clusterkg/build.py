@@ -10,6 +10,7 @@ may be slow; the normal path must not be).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from clusterkg.description import DATASET, HAS_PART
 from clusterkg.engine import ASSERTED, DESCRIPTION, INFERRED
 from clusterkg.errors import ClusterKGError, InputError
 from clusterkg.fidelity import Fidelity, Scan
-from clusterkg.literals import LEXICAL_FORMS
+from clusterkg.literals import invalid_reason
 from clusterkg.namespaces import shorten
 from clusterkg.sources import SourceMap
 
@@ -78,13 +79,15 @@ def build_store(
     progress: Callable[[float, float], object] | None = None,
     keep_ill_typed: bool = False,
     vocabulary: int = 0,
+    refuse_imports: bool = True,
 ) -> Build:
     """Load `files` into the asserted graph of `store` and materialise the inferred graph.
     `progress(done, total)` is told how far loading is (reasoning counts as the last 30 %).
     Ill-typed literals are refused (InputError) unless `keep_ill_typed`: then they are loaded
     and listed in the build's fidelity record, for validate to report with everything else.
     `vocabulary`: how many of the first files are the always-loaded vocabulary, whose blank-node
-    structures a data file (an export read back) must not add a second time."""
+    structures a data file (an export read back) must not add a second time.
+    `refuse_imports` False: owl:imports statements are loaded as triples, never followed."""
     from clusterkg.blank_nodes import blank_nodes  # building only: not on a cached run's path
 
     asserted = ox.NamedNode(ASSERTED)
@@ -103,7 +106,7 @@ def build_store(
     fidelity = scan.result()
     if vocabulary_blanks and fidelity.blank_files & {str(f) for f in files[vocabulary:]}:
         notes += _drop_repeated_vocabulary(store, asserted, vocabulary_blanks)
-    check_loaded(store, files, asserted, None if keep_ill_typed else fidelity)
+    check_loaded(store, files, asserted, None if keep_ill_typed else fidelity, refuse_imports)
     asserted_count = count(store, asserted)
     used, inconsistencies = reason(store, profile, reasoner)
     inferred_count = count(store, ox.NamedNode(INFERRED))
@@ -243,14 +246,18 @@ def _load_with_rdflib(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
 
 
 def check_loaded(
-    store: ox.Store, files: list[Path], graph: ox.NamedNode, fidelity: Fidelity | None
+    store: ox.Store,
+    files: list[Path],
+    graph: ox.NamedNode,
+    fidelity: Fidelity | None,
+    refuse_imports: bool = True,
 ) -> None:
     """Refuse what Oxigraph accepts but clusterkg does not: owl:imports and, given the scan's
     `fidelity` record, ill-typed literals (None: they are kept, for validate to report).
 
     Detection is a query on the store; the message comes from the reference loader re-reading
     the files that contain the culprit, so it names the file and line."""
-    if store.query(f"ASK {{ ?s <{OWL_IMPORTS}> ?o }}", default_graph=graph):
+    if refuse_imports and store.query(f"ASK {{ ?s <{OWL_IMPORTS}> ?o }}", default_graph=graph):
         _explain(files, lambda text: "imports" in text, "owl:imports is not followed")
     if fidelity is None:
         return
@@ -259,12 +266,10 @@ def check_loaded(
         raise InputError(first.file, first.refusal(), first.line)
     bad = _ill_typed_literal(store, graph)  # what the scan could not read (rdflib-only input)
     if bad is not None:
-        lexical, datatype = bad
-        _explain(
-            files,
-            lambda text: lexical in text,
-            f"literal {lexical!r} is not a valid xsd:{datatype.rsplit('#', 1)[-1]}",
-        )
+        lexical, reason = bad
+        # The literal's text is searched for, never re-parsed with rdflib: a file holding a
+        # 10 MB literal took rdflib a minute to read again.
+        _locate(files, lexical, f"literal {reason}")
 
 
 def _ill_typed_literal(store: ox.Store, graph: ox.NamedNode) -> tuple[str, str] | None:
@@ -279,11 +284,25 @@ def _ill_typed_literal(store: ox.Store, graph: ox.NamedNode) -> tuple[str, str] 
     for row in rows:
         literal = row[0]
         assert isinstance(literal, ox.Literal)
-        datatype = literal.datatype.value
-        pattern = LEXICAL_FORMS.get(datatype)
-        if pattern is not None and not pattern.fullmatch(literal.value):
-            return literal.value, datatype
+        reason = invalid_reason(literal.value, literal.datatype.value)
+        if reason is not None:
+            return literal.value, reason
     return None
+
+
+def _locate(files: Iterable[Path], lexical: str, reason: str) -> None:
+    """Raise `reason` at the first file and line where `lexical` is written as a value (quoted,
+    or between tags); the first file holding it at all if no line is found."""
+    from clusterkg.loading import read_text
+
+    quoted = re.compile(rf"[\"'>]{re.escape(lexical)}[\"'<]")
+    holding = [path for path in files if lexical in read_text(path)]
+    for path in holding:
+        text = read_text(path)
+        match = quoted.search(text)
+        if match is not None:
+            raise InputError(path, reason, text.count("\n", 0, match.start()) + 1)
+    raise InputError(holding[0] if holding else next(iter(files)), reason)
 
 
 def _explain(files: Iterable[Path], suspect: Callable[[str], bool], fallback: str) -> None:

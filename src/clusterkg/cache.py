@@ -40,8 +40,9 @@ import pyoxigraph as ox
 
 from clusterkg import __version__
 
-# bump when the layout of a cached build changes (3: stamp out of the store, files listed)
-FORMAT = 3
+# bump when the layout of a cached build changes (3: stamp out of the store, files listed), or
+# what a build accepts (4: value ranges checked: a build of 3 may hold "99999999999"^^xsd:int)
+FORMAT = 4
 STAMP_FILE = "stamp"
 KEEP = 6  # builds kept; older ones are removed when a new one is published
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from clusterkg.literals import LEXICAL_FORMS
+from clusterkg.literals import invalid_reason
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = ox.NamedNode(XSD + "string")
@@ -54,17 +54,6 @@ _UPPER_TAG_MARKUP = re.compile(rb"""@language"\s*:\s*"[^"]*[A-Z]|xml:lang=["'][^
 _TAG = re.compile(
     r"""(?:(?<=["'])@|"@language"\s*:\s*"|xml:lang=["'])([A-Za-z]+(?:-[A-Za-z0-9]+)*)"""
 )
-_HINTS = {
-    "boolean": "write true or false",
-    "gYear": 'write a year such as "2018"',
-    "gYearMonth": 'write a year and month such as "2016-07"',
-    "gMonth": 'write a month such as "--05"',
-    "date": 'write a date such as "2010-05-04"',
-    "dateTime": 'write a date and time such as "2010-05-04T10:30:00"',
-    "integer": "write digits only",
-    "decimal": 'write a number such as "1403744.26"',
-    "duration": 'write an ISO 8601 duration such as "P2Y"',
-}
 
 
 @dataclass(frozen=True)
@@ -107,9 +96,8 @@ def _short(literal: str) -> str:
 
 def ill_typed_message(written: str) -> str:
     literal = _literal(written)
-    name = literal.datatype.value.rsplit("#", 1)[-1]
-    hint = _HINTS.get(name, f"see the lexical form of xsd:{name}")
-    return f"literal {literal.value!r} is not a valid xsd:{name}: {hint}"
+    reason = invalid_reason(literal.value, literal.datatype.value)
+    return f"literal {reason}" if reason else f"literal {_short(written)} is ill-typed"
 
 
 @dataclass
@@ -124,6 +112,12 @@ class Fidelity:
     def rewritten(self) -> list[Change]:
         return [c for c in self.changes if c.kind == "rewritten"]
 
+    @property
+    def stored_otherwise(self) -> list[Change]:
+        """Literals the store holds in another form, well-typed or not: what sh:datatype must
+        judge, and the report show, as written."""
+        return [c for c in self.changes if c.kind != "written-as-stored" and c.stored != c.written]
+
     def notes(self) -> list[str]:
         return [c.note() for c in self.rewritten]
 
@@ -135,7 +129,7 @@ class Fidelity:
         """Stored literal → the literals written in the files that the store holds as it (the
         stored form itself included when it is also written as such): what sh:datatype judges."""
         forms: dict[ox.Literal, list[ox.Literal]] = defaultdict(list)
-        for change in self.rewritten:
+        for change in self.stored_otherwise:
             stored, written = _literal(change.stored), _literal(change.written)
             if written.language is None and written not in forms[stored]:
                 forms[stored].append(written)
@@ -149,7 +143,7 @@ class Fidelity:
         """(subject, predicate, stored literal) → the literals written in that triple, for
         triples whose subject is an IRI (a blank node's label in the store is not the file's)."""
         triples: dict[tuple[str, str, ox.Literal], list[ox.Literal]] = defaultdict(list)
-        for change in self.rewritten:
+        for change in self.stored_otherwise:
             written = _literal(change.written)
             if change.subject.startswith("<") and written.language is None:
                 key = (change.subject, change.predicate, _literal(change.stored))
@@ -205,13 +199,19 @@ def scan_file(path: Path) -> tuple[list[Change], bool]:
     try:
         literals, blank = _distinct_typed_literals(path, fmt)
         upper_tags = _has_upper_case_tag(path)
-    except (SyntaxError, OSError, ValueError):
-        return [], True  # the loader reports an unreadable file
-    ill_typed = {lit: lit for lit in literals if _is_ill_typed(lit)}
-    rewritten = _store_rewrites(lit for lit in literals if lit not in ill_typed)
+    except (SyntaxError, OSError, ValueError, MemoryError):
+        # The loader reports an unreadable file; a JSON-LD document beyond the parser's 16 MB
+        # buffer (MemoryError) is left to the build's check on the store.
+        return [], True
+    stored = _store_rewrites(literals)
+    # An ill-typed literal keeps the form the store gives it ("300"^^xsd:byte is held as
+    # "300"^^xsd:integer), so that validate can report it as written.
+    ill_typed = {lit: stored.get(lit, lit) for lit in literals if _is_ill_typed(lit)}
+    rewritten = {lit: form for lit, form in stored.items() if lit not in ill_typed}
     if not (ill_typed or rewritten or upper_tags):
         return [], blank
-    also_as_stored = [s for s in set(rewritten.values()) if s in literals]
+    held = set(rewritten.values()) | set(ill_typed.values())
+    also_as_stored = [s for s in held if s in literals and s not in ill_typed]
     changes = _occurrences(path, fmt, ill_typed, rewritten, upper_tags)
     # One line-less record per stored form that the file also writes as such: sh:datatype then
     # knows the store's datatype was written too.
@@ -242,8 +242,7 @@ def _distinct_typed_literals(path: Path, fmt: ox.RdfFormat) -> tuple[set[ox.Lite
 
 
 def _is_ill_typed(literal: ox.Literal) -> bool:
-    pattern = LEXICAL_FORMS.get(literal.datatype.value)
-    return pattern is not None and not pattern.fullmatch(literal.value)
+    return invalid_reason(literal.value, literal.datatype.value) is not None
 
 
 def _store_rewrites(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Literal]:
@@ -294,8 +293,9 @@ def _occurrences(
         subject, predicate = str(quad.subject), str(quad.predicate)
         if term in ill_typed:
             line = lines.next_line(term)
+            stored = str(ill_typed[term])
             changes.append(
-                Change("ill-typed", str(path), line, subject, predicate, str(term), str(term))
+                Change("ill-typed", str(path), line, subject, predicate, str(term), stored)
             )
         elif term in rewritten:
             line = lines.next_line(term)

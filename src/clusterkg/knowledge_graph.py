@@ -38,7 +38,7 @@ from clusterkg.fidelity import Fidelity
 from clusterkg.limits import NO_LIMITS, Limits, run_limited
 from clusterkg.progress import step
 from clusterkg.resolve import Resolver
-from clusterkg.resources import Bundle, bundled, expand_paths, unique_files
+from clusterkg.resources import Bundle, Selection, bundled, select_files, unique_files
 from clusterkg.serialise import DATASET_FORMATS, Quad, atomic_output, serialise
 from clusterkg.sources import SourceMap
 
@@ -90,6 +90,8 @@ class KnowledgeGraph:
     bundle: Bundle
     files: list[Path]
     built: building.Build
+    # what the folders given held that was not read (hidden files, .json …), said on stderr
+    skipped: list[str] = field(default_factory=list)
     _resolver: Resolver | None = field(default=None, repr=False)
 
     @classmethod
@@ -106,7 +108,8 @@ class KnowledgeGraph:
         reason. With `cache`, a build of the same inputs is reused instead of redone.
         `keep_ill_typed`: load ill-typed literals (for validate to list) instead of refusing."""
         bundle = bundle or bundled()
-        facts = expand_paths([Path(p) for p in data]) if data else bundle.data
+        selection = select_files([Path(p) for p in data]) if data else Selection(bundle.data, [])
+        facts = selection.files
         vocabulary = unique_files(bundle.vocabulary())
         files = unique_files([*vocabulary, *facts])
         if profile not in PROFILES:
@@ -124,7 +127,7 @@ class KnowledgeGraph:
                 )
         else:
             built = _cached_build(cache, files, profile, reasoner, len(vocabulary))
-        return cls(bundle, files, built)
+        return cls(bundle, files, built, selection.notes)
 
     # -- the store -------------------------------------------------------------------------
 
@@ -140,7 +143,7 @@ class KnowledgeGraph:
     def notes(self) -> list[str]:
         """What loading changed and says so: literals the store keeps in another form, named
         graphs merged (the CLI prints them on stderr, for cached builds too)."""
-        return self.built.notes
+        return [*self.skipped, *self.built.notes]
 
     @cached_property
     def engine(self) -> Engine:
@@ -226,15 +229,11 @@ class KnowledgeGraph:
 
     def validate(self) -> Report:
         """SHACL-validate the asserted graph (vocabulary + facts)."""
-        from clusterkg.validation import validate_store
+        from clusterkg.validation import validate_build
 
         with step("Validating (SHACL)"):
-            report = validate_store(
-                self.store, self.bundle.shapes, self.sources, fidelity=self.built.fidelity
-            )
-        # contradictions reasoning found are violations too, located like SHACL results
-        report.problems += consistency.problems(self.built.inconsistencies, self.sources)
-        return report
+            # contradictions reasoning found are violations too, located like SHACL results
+            return validate_build(self.built, self.bundle.shapes)
 
     def export(self, fmt: str = "ttl", inferred: bool = False) -> str:
         """The graph with its VoID/DCAT description, serialised deterministically."""

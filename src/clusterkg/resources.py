@@ -6,10 +6,12 @@ tests) they are read from the repository root, so there is one copy to edit.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from clusterkg.errors import ClusterKGError
+from clusterkg.errors import ClusterKGError, InputError
 
 RDF_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl")
 
@@ -57,22 +59,116 @@ def bundled() -> Bundle:
     )
 
 
+@dataclass
+class Selection:
+    """The files a list of paths names, and notes on what its folders held that is not read."""
+
+    files: list[Path]
+    notes: list[str]
+
+
+# In a folder, a file is read if its suffix (any case: X.TTL) is one of RDF_SUFFIXES. Hidden
+# entries (a name starting with ".": editor backups, .git) are skipped, and a note says how many;
+# so are files of the suffixes that are RDF only sometimes (.json, .xml: configuration files as
+# often as data), which are read when named. Other files (README.md, notes.txt) are skipped
+# without a note: a data folder is expected to hold them, and a note on every run would be noise.
+SOMETIMES_RDF = (".json", ".xml", ".turtle")
+# A JSON-LD keyword used as a key: what makes a JSON document JSON-LD (searched as bytes).
+_JSON_LD_KEY = re.compile(rb'"@(context|id|graph|type|value|list|set|reverse|included)"\s*:')
+
+
 def expand_paths(paths: list[Path]) -> list[Path]:
     """Files as given, folders as their RDF files (sorted, recursively)."""
+    return select_files(paths).files
+
+
+def select_files(paths: list[Path]) -> Selection:
+    """Files as given (whatever their name: a file named is always read), folders as their RDF
+    files, sorted, recursively; notes on the files of the folders left out, and why."""
     files: list[Path] = []
+    notes: list[str] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES and p.is_file())
+            found, hidden, sometimes = _folder_files(path)
             if not found:
                 raise ClusterKGError(
                     f"{path}: folder holds no RDF files ({', '.join(RDF_SUFFIXES)})"
                 )
+            for file in found:
+                _refuse_plain_json(file)
             files.extend(found)
+            notes += _skipped_notes(path, hidden, sometimes)
         elif path.is_file():
+            _refuse_plain_json(path)
             files.append(path)
         else:
             raise ClusterKGError(f"{path}: no such file or folder")
-    return files
+    return Selection(files, notes)
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """The RDF files of a folder; the hidden entries (files and folders, not looked into) and
+    the files of SOMETIMES_RDF suffixes, left out."""
+    found: list[Path] = []
+    hidden: list[Path] = []
+    sometimes: list[Path] = []
+    seen: set[Path] = set()
+    for root, folders, names in os.walk(folder, followlinks=True):
+        here = Path(root)
+        if here.resolve() in seen:  # a link back up the tree
+            folders[:] = []
+            continue
+        seen.add(here.resolve())
+        hidden += [here / name for name in folders if name.startswith(".")]
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in names:
+            path = here / name
+            suffix = path.suffix.lower()
+            if name.startswith("."):
+                hidden.append(path)
+            elif suffix in RDF_SUFFIXES:
+                found.append(path)
+            elif suffix in SOMETIMES_RDF:
+                sometimes.append(path)
+    return sorted(p for p in found if p.is_file()), sorted(hidden), sorted(sometimes)
+
+
+def _skipped_notes(folder: Path, hidden: list[Path], sometimes: list[Path]) -> list[str]:
+    notes = []
+    if hidden:
+        notes.append(
+            f"{folder}: {len(hidden)} hidden file(s) or folder(s) skipped ({_some(hidden)}): "
+            "names starting with '.' are not read from folders; name a file to read it"
+        )
+    if sometimes:
+        notes.append(
+            f"{folder}: {len(sometimes)} file(s) skipped ({_some(sometimes)}): "
+            f"{', '.join(SOMETIMES_RDF)} files are not read from folders (often not RDF); "
+            "name a file to read it, or rename JSON-LD to .jsonld"
+        )
+    return notes
+
+
+def _some(paths: list[Path]) -> str:
+    shown = ", ".join(path.name for path in paths[:3])
+    return shown + (", …" if len(paths) > 3 else "")
+
+
+def _refuse_plain_json(path: Path) -> None:
+    """A .json or .jsonld file with no JSON-LD keyword as a key is plain JSON (a configuration
+    file given by mistake): read as JSON-LD it would give no triples, and no error."""
+    if path.suffix.lower() not in (".json", ".jsonld"):
+        return
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return  # the loader says why it cannot be read
+    if _JSON_LD_KEY.search(data) is None:
+        raise InputError(
+            path,
+            "plain JSON, not JSON-LD: no @context, @id, @graph or other JSON-LD key; "
+            "give JSON-LD or leave the file out",
+        )
 
 
 def unique_files(paths: list[Path]) -> list[Path]:

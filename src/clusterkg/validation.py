@@ -7,7 +7,7 @@ about a new cluster may point at ESCA, the tiers and the sectors without repeati
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from clusterkg.namespaces import shorten
 from clusterkg.sources import SourceMap
 
 if TYPE_CHECKING:
+    from clusterkg.build import Build
     from clusterkg.fidelity import Change, Fidelity
     from clusterkg.shacl_sparql import CompiledShapes
 
@@ -136,6 +137,29 @@ def validate_store(
     return report
 
 
+def validate_files(data: list[Path], shapes: Path, engine: str = "auto") -> tuple[Report, Build]:
+    """Validate data files against a shapes file as `clusterkg validate` does, but without the
+    bundled vocabulary (the W3C SHACL suite's harness uses it): the build loads the files keeping
+    ill-typed literals, and validation is handed its record of the literals as written.
+    A shapes file given as data too may hold owl:imports, as a shapes graph may (read_shapes):
+    they are loaded as triples, never followed."""
+    from clusterkg.build import build_store
+
+    shapes_as_data = shapes.resolve() in {path.resolve() for path in data}
+    built = build_store(ox.Store(), data, keep_ill_typed=True, refuse_imports=not shapes_as_data)
+    return validate_build(built, shapes, engine), built
+
+
+def validate_build(built: Build, shapes: Path, engine: str = "auto") -> Report:
+    """The validation of a build: SHACL results, the literals the files wrote ill-typed (or the
+    store rewrote), and the contradictions reasoning found, each located at its file and line."""
+    from clusterkg import consistency
+
+    report = validate_store(built.store, shapes, built.sources, engine, built.fidelity)
+    report.problems += consistency.problems(built.inconsistencies, built.sources)
+    return report
+
+
 def _validate_store(
     store: ox.Store, shapes: Path, sources: SourceMap, engine: str, fidelity: Fidelity | None
 ) -> Report:
@@ -157,12 +181,27 @@ def _validate_store(
                 written_forms=fidelity.written_forms() if fidelity else None,
                 written_triples=fidelity.written_triples() if fidelity else None,
             )
-            return _report_of(results, sources)
+            return _report_of(_values_as_written(results, fidelity), sources)
     with _quiet_rdflib():  # ill-typed literals are reported, not logged with a traceback
         data = to_rdflib_graph(store, ox.NamedNode(ASSERTED))
         report = validate(data, read_shapes(shapes), sources)
     report.engine = "pyshacl"
     return report
+
+
+def _values_as_written(results: list[Any], fidelity: Fidelity | None) -> list[Any]:
+    """Each result's value as the file wrote it where the store holds it otherwise (a result on
+    "300"^^xsd:byte names that literal, not the store's "300"^^xsd:integer); kept as stored
+    when one triple was written in several forms the store made one."""
+    triples = fidelity.written_triples() if fidelity else {}
+    if not triples:
+        return results
+    shown = []
+    for result in results:
+        key = (str(result.focus), str(result.path), result.value)
+        forms = set(triples.get(key, ())) if isinstance(result.value, ox.Literal) else set()
+        shown.append(replace(result, value=forms.pop()) if len(forms) == 1 else result)
+    return shown
 
 
 def read_shapes(shapes: Path) -> Graph:
