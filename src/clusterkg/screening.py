@@ -179,24 +179,25 @@ def json_depth_line(text: str, limit: int) -> int | None:
 
 
 def unstorable(path: Path, triple: Any, error: ValueError) -> InputError:
-    """A term rdflib read that the store cannot hold, located by how the file may write it."""
+    """A term rdflib read that the store cannot hold, located by how the file may write it: the
+    culprit's own spelling (an escape, a language tag) first, any value of the triple after."""
     from clusterkg.sources import SourceFile
 
-    spellings = []
-    for term in triple:
-        value = str(term)
-        spellings += [f"\\u{ord(c):04x}" for c in value if 0xD800 <= ord(c) <= 0xDFFF]
-        language = getattr(term, "language", None)
-        if language:
-            spellings.append(str(language))
-        if value.isprintable():
-            spellings.append(value)
-    lines = SourceFile(path).lines
+    surrogates = [
+        f"\\u{ord(c):04x}" for term in triple for c in str(term) if 0xD800 <= ord(c) <= 0xDFFF
+    ]
+    languages = [str(t.language) for t in triple if getattr(t, "language", None)]
+    values = [str(t) for t in triple if str(t).isprintable()]
+    lines = [text.lower() for text in SourceFile(path).lines]
     line = next(
-        (n for n, text in enumerate(lines, 1) for s in spellings if s.lower() in text.lower()),
+        (
+            number
+            for spelling in [*surrogates, *languages, *values[::-1]]
+            for number, text in enumerate(lines, 1)
+            if spelling.lower() in text
+        ),
         None,
     )
-    surrogates = [s for s in spellings if s.startswith("\\u")]
     reason = (
         f"{surrogates[0]} is a lone surrogate, not a Unicode character"
         if surrogates
