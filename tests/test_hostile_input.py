@@ -36,6 +36,8 @@ EXPECTED: dict[str, tuple[int, int | None, list[str]]] = {
     "long-language-subtag.ttl": (2, 3, ["subtag"]),
     "long-language-subtag.jsonld": (2, 3, ["subtag"]),
     "missing-dot.ttl": (2, 3, ["line 3", "not ended by '.'", "line 7"]),
+    "missing-dot.trig": (2, 4, ["line 4", "not ended by '.'", "line 7"]),
+    "surrogate-reference.rdf": (2, 4, ["invalid character"]),
     "bad-line-2.nt": (2, 2, ["N-Triples"]),
     "escaped-imports.ttl": (2, 3, ["owl:imports", "http://example.org/elsewhere.ttl"]),
     "escaped-prefix-imports.ttl": (2, 4, ["owl:imports", "http://example.org/elsewhere.ttl"]),

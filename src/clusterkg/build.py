@@ -10,6 +10,7 @@ may be slow; the normal path must not be).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,11 +202,15 @@ def _load_dataset(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.Name
     return _dataset_notes(path, merged, left_out)
 
 
+# Oxigraph's words for a statement (or a TriG graph block) not ended where the next one starts
+_UNENDED = re.compile(r"(?:dot|'\.') is expected at the end")
+
+
 def _dataset_refusal(path: Path, error: Exception) -> InputError:
     """Oxigraph's message, located; a missing '.' named at the statement it should end."""
     refusal = oxigraph_refusal(path, error)
     offset = getattr(error, "offset", None)
-    if refusal.line and isinstance(offset, int) and "dot is expected" in refusal.reason:
+    if refusal.line and isinstance(offset, int) and _UNENDED.search(refusal.reason):
         from clusterkg.loading import read_text
 
         text = read_text(path)

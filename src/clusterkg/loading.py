@@ -244,8 +244,11 @@ def _first_line(error: Exception) -> str:
 
 
 def _line_hint(error: Exception) -> int | None:
-    match = re.search(r"line (\d+)", str(error))
-    return int(match.group(1)) if match else None
+    # "… at line 3 …" (rdflib), "<unknown>:3:56: …" (expat, under RDF/XML)
+    match = re.search(r"line (\d+)|^<[^>]*>:(\d+):\d+:", str(error))
+    if match:
+        return int(match.group(1) or match.group(2))
+    return None
 
 
 def _refuse_remote_contexts(path: Path, text: str, document: Any) -> None:
