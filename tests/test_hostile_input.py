@@ -199,3 +199,39 @@ def test_the_fidelity_scan_uses_the_fixed_base(tmp_path: Path) -> None:
 )
 def test_statement_start(text: str, line: int) -> None:
     assert statement_start(text, text.rindex("ex:t")) == line
+
+
+def test_utf16_rdfxml_cannot_hide_a_dtd(tmp_path: Path) -> None:
+    path = tmp_path / "utf-16.rdf"
+    text = '<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE x [<!ENTITY a "b">]>\n<x/>\n'
+    path.write_bytes(text.encode("utf-16"))
+    assert_outcome(path, 2, 1, ["UTF-8"], statistics(path))
+
+
+# --- whatever a parser raises ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raised",
+    [
+        RecursionError(),
+        MemoryError(),
+        UnicodeDecodeError("utf-8", b"\xff", 0, 1, "bad"),
+        KeyError("x"),
+    ],
+    ids=["RecursionError", "MemoryError", "UnicodeError", "KeyError"],
+)
+@pytest.mark.parametrize("name", ["relative.jsonld", "relative.rdf", "missing-dot.ttl"])
+def test_anything_a_parser_raises_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, name: str, raised: BaseException
+) -> None:
+    """rdflib (the loader of JSON-LD and RDF/XML, the explainer of Turtle) fails in a way no
+    one foresaw: the user still gets one line naming the file, exit 2."""
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setattr("rdflib.Graph.parse", fail)
+    path = HOSTILE / name
+    line = 3 if name == "missing-dot.ttl" else None  # Oxigraph's refusal names the line
+    assert_outcome(path, 2, line, [], statistics(path))

@@ -165,15 +165,14 @@ def _explain_refusal(path: Path, error: Exception, fmt: ox.RdfFormat) -> None:
     store cannot hold), the store's own message, which names the line, is given instead."""
     from clusterkg.loading import parse_files
 
-    what = fmt.name
-    with guarded(path, error, what):
-        try:
-            parse_files([path], check_literals=False)
-        except InputError as explained:
-            if explained.line is None and getattr(error, "lineno", None) is not None:
-                raise oxigraph_refusal(path, error, what) from None
+    try:
+        parse_files([path], check_literals=False)
+    except InputError as explained:
+        if explained.line is not None or getattr(error, "lineno", None) is None:
             raise
-    raise oxigraph_refusal(path, error, what)
+    except Exception:  # the explainer's own failure (RecursionError, …): the store's message
+        pass
+    raise _located_refusal(path, error, fmt.name) from None
 
 
 def _load_dataset(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode) -> list[str]:
@@ -198,7 +197,7 @@ def _load_dataset(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.Name
     try:
         store.extend(quads())
     except (SyntaxError, OSError, ValueError) as error:
-        raise _dataset_refusal(path, error) from None
+        raise _located_refusal(path, error) from None
     return _dataset_notes(path, merged, left_out)
 
 
@@ -206,9 +205,9 @@ def _load_dataset(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.Name
 _UNENDED = re.compile(r"(?:dot|'\.') is expected at the end")
 
 
-def _dataset_refusal(path: Path, error: Exception) -> InputError:
+def _located_refusal(path: Path, error: Exception, what: str = "") -> InputError:
     """Oxigraph's message, located; a missing '.' named at the statement it should end."""
-    refusal = oxigraph_refusal(path, error)
+    refusal = oxigraph_refusal(path, error, what)
     offset = getattr(error, "offset", None)
     if refusal.line and isinstance(offset, int) and _UNENDED.search(refusal.reason):
         from clusterkg.loading import read_text

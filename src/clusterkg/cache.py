@@ -4,7 +4,8 @@ A build is keyed by the content of every input file (vocabulary, shapes, data), 
 read from, the reasoning profile and the versions of clusterkg and the engines. Relative IRIs no
 longer depend on the path (they resolve against a fixed base, screening.RELATIVE_BASE); the path
 stays in the key because a cached build keeps its notes and fidelity record, which name the files
-by path: the same bytes read from elsewhere must say where they are now. Any change gives another key, so a stale build can never be served.
+by path: the same bytes read from elsewhere must say where they are now. Any change gives
+another key, so a stale build can never be served.
 
 Concurrency: a build is written into a private temporary folder and published by one atomic
 rename; a reader only ever opens a published folder, read-only. Two processes building the same

@@ -99,16 +99,13 @@ def unexpected(path: Path, error: BaseException, line: int | None = None) -> Inp
 
 
 @contextmanager
-def guarded(path: Path, refused: Exception | None = None, what: str = "") -> Iterator[None]:
-    """Any exception but a ClusterKGError becomes one InputError for `path`: Oxigraph's
-    refusal (`refused`) when there is one, which says the line, else a description of it."""
+def guarded(path: Path) -> Iterator[None]:
+    """Any exception but a ClusterKGError becomes one InputError for `path`."""
     try:
         yield
     except ClusterKGError:
         raise
     except Exception as error:  # a parser's failure, whatever its type: the user sees one line
-        if refused is not None:
-            raise oxigraph_refusal(path, refused, what) from None
         raise unexpected(path, error) from None
 
 
