@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -25,6 +26,15 @@ from clusterkg.errors import ClusterKGError, InputError
 from clusterkg.fidelity import Fidelity, Scan
 from clusterkg.literals import invalid_reason
 from clusterkg.namespaces import shorten
+from clusterkg.screening import (
+    RELATIVE_BASE,
+    guarded,
+    oxigraph_refusal,
+    oxigraph_source,
+    screen,
+    unended_statement,
+    unstorable,
+)
 from clusterkg.sources import SourceMap
 
 # Formats Oxigraph parses for us; anything else (JSON-LD, RDF/XML) goes through rdflib, whose
@@ -48,6 +58,7 @@ NOT_LOADED_GRAPHS = {
 }
 REASONERS = ("auto", "rules", "owlrl")
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+IMPORTS_REFUSED = "owl:imports is not followed: clusterkg loads only the files it is given"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -93,6 +104,8 @@ def build_store(
     asserted = ox.NamedNode(ASSERTED)
     sizes = [_size(path) for path in files]
     total = sum(sizes) / 0.7
+    for path in files:
+        screen(path)  # before any parser, the scan's included, sees a hostile file
     scan = Scan(files).start()  # parses beside the store's load, which runs without the GIL
     notes: list[str] = []
     vocabulary_blanks: set[ox.BlankNode] = set()
@@ -136,15 +149,33 @@ def load_file(store: ox.Store, path: Path, graph: ox.NamedNode) -> list[str]:
     fmt = FAST_FORMATS.get(path.suffix.lower())
     if fmt is not None:
         try:
-            store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=graph)
+            store.load(**oxigraph_source(path), format=fmt, base_iri=RELATIVE_BASE, to_graph=graph)
             return []
-        except (SyntaxError, OSError, ValueError):
-            pass  # explained below, by the reference loader, exactly as before
+        except (SyntaxError, OSError, ValueError) as error:
+            _explain_refusal(path, error, fmt)
     dataset_format = DATASET_FORMATS.get(path.suffix.lower())
     if dataset_format is not None:
         return _load_dataset(store, path, dataset_format, graph)
-    _load_with_rdflib(store, path, graph)
+    with guarded(path):
+        _load_with_rdflib(store, path, graph)
     return []
+
+
+def _explain_refusal(path: Path, error: Exception, fmt: ox.RdfFormat) -> None:
+    """The store refused the file: the reference loader re-reads it for its message, exactly as
+    before. Where it fails itself (a RecursionError on deep nesting) or gives no line, or even
+    accepts the file (a lone surrogate, a language subtag over 8 characters: rdflib's terms the
+    store cannot hold), the store's own message, which names the line, is given instead."""
+    from clusterkg.loading import parse_files
+
+    try:
+        parse_files([path], check_literals=False)
+    except InputError as explained:
+        if explained.line is not None or getattr(error, "lineno", None) is None:
+            raise
+    except Exception:  # the explainer's own failure (RecursionError, …): the store's message
+        pass
+    raise _located_refusal(path, error, fmt.name) from None
 
 
 def _load_dataset(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode) -> list[str]:
@@ -155,7 +186,7 @@ def _load_dataset(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.Name
 
     def quads() -> Iterator[ox.Quad]:
         parsed = ox.parse(
-            path=str(path), format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
+            **oxigraph_source(path), format=fmt, base_iri=RELATIVE_BASE, rename_blank_nodes=True
         )
         for quad in parsed:
             name = quad.graph_name
@@ -168,17 +199,27 @@ def _load_dataset(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.Name
 
     try:
         store.extend(quads())
-    except (SyntaxError, OSError) as error:
-        _explain_dataset_error(path, error)
+    except (SyntaxError, OSError, ValueError) as error:
+        raise _located_refusal(path, error) from None
     return _dataset_notes(path, merged, left_out)
 
 
-def _explain_dataset_error(path: Path, error: Exception) -> None:
-    line = getattr(error, "lineno", None)
-    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-    if isinstance(error, OSError):
-        reason = f"cannot read: {error.strerror or error}"
-    raise InputError(path, reason, line if isinstance(line, int) else None) from None
+# Oxigraph's words for a statement (or a TriG graph block) not ended where the next one starts
+_UNENDED = re.compile(r"(?:dot|'\.') is expected at the end")
+
+
+def _located_refusal(path: Path, error: Exception, what: str = "") -> InputError:
+    """Oxigraph's message, located; a missing '.' named at the statement it should end."""
+    refusal = oxigraph_refusal(path, error, what)
+    offset = getattr(error, "offset", None)
+    if refusal.line and isinstance(offset, int) and _UNENDED.search(refusal.reason):
+        from clusterkg.loading import read_text
+
+        text = read_text(path)
+        lines = text.split("\n")
+        position = sum(len(line) + 1 for line in lines[: refusal.line - 1]) + max(offset - 1, 0)
+        return unended_statement(path, text, refusal.line, position, refusal.reason)
+    return refusal
 
 
 def _dataset_notes(path: Path, merged: dict[str, int], left_out: dict[str, int]) -> list[str]:
@@ -233,16 +274,25 @@ def _drop_export_description(store: ox.Store, graph: ox.NamedNode) -> list[str]:
 
 def _load_with_rdflib(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
     """The reference loader: raises its InputError for a bad file, else adds the file's triples."""
-    from clusterkg.convert import to_oxigraph
     from clusterkg.loading import parse_files
 
     # Literals are checked by the scan (fidelity.py), which lists them for validate instead of
     # stopping at the first; for the other commands check_loaded refuses them.
     parsed, _ = parse_files([path], check_literals=False)
-    store.extend(
-        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
-        for s, p, o in parsed
-    )
+    store.extend(_stored(path, parsed, graph))
+
+
+def _stored(path: Path, parsed: Iterable[Any], graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    """rdflib's triples as the store's; a term the store cannot hold (a lone surrogate, a
+    language subtag over 8 characters, which rdflib accepts) is refused at its line."""
+    from clusterkg.convert import to_oxigraph
+
+    for triple in parsed:
+        try:
+            s, p, o = (to_oxigraph(term) for term in triple)
+        except ValueError as error:
+            raise unstorable(path, triple, error) from None
+        yield ox.Quad(s, p, o, graph)  # type: ignore[arg-type]
 
 
 def check_loaded(
@@ -258,7 +308,7 @@ def check_loaded(
     Detection is a query on the store; the message comes from the reference loader re-reading
     the files that contain the culprit, so it names the file and line."""
     if refuse_imports and store.query(f"ASK {{ ?s <{OWL_IMPORTS}> ?o }}", default_graph=graph):
-        _explain(files, lambda text: "imports" in text, "owl:imports is not followed")
+        _explain_imports(files)
     if fidelity is None:
         return
     if fidelity.ill_typed:
@@ -305,15 +355,33 @@ def _locate(files: Iterable[Path], lexical: str, reason: str) -> None:
     raise InputError(holding[0] if holding else next(iter(files)), reason)
 
 
-def _explain(files: Iterable[Path], suspect: Callable[[str], bool], fallback: str) -> None:
-    """Re-read the suspect files with the reference loader, which raises the precise error."""
-    from clusterkg.loading import parse_files, read_text
+def _explain_imports(files: list[Path]) -> None:
+    """Name the file that holds owl:imports, however it is spelt (`\\u0069mports`, a prefix
+    declared with escapes): the file is found by parsing, not by its text."""
+    from clusterkg.loading import parse_files
 
-    candidates = [f for f in files if suspect(read_text(f))]
-    for path in candidates:
-        parse_files([path])
-    first = candidates[0] if candidates else next(iter(files))
-    raise InputError(first, fallback)
+    for path in files:
+        parsed_by_oxigraph = _oxigraph_format(path) is not None
+        if parsed_by_oxigraph and not _has_imports(path):
+            continue
+        parse_files([path])  # raises the reference loader's message, with the line
+        if parsed_by_oxigraph:
+            raise InputError(
+                path, "owl:imports is not followed: clusterkg loads only the files given"
+            )
+    raise ClusterKGError("owl:imports is not followed: clusterkg loads only the files given")
+
+
+def _oxigraph_format(path: Path) -> ox.RdfFormat | None:
+    return FAST_FORMATS.get(path.suffix.lower()) or DATASET_FORMATS.get(path.suffix.lower())
+
+
+def _has_imports(path: Path) -> bool:
+    fmt = _oxigraph_format(path)
+    assert fmt is not None
+    imports = ox.NamedNode(OWL_IMPORTS)
+    parsed = ox.parse(**oxigraph_source(path), format=fmt, base_iri=RELATIVE_BASE)
+    return any(quad.predicate == imports for quad in parsed)
 
 
 def reason(

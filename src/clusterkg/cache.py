@@ -1,8 +1,11 @@
 """The build cache: parsed + reasoned graphs kept on disk as read-only Oxigraph stores.
 
 A build is keyed by the content of every input file (vocabulary, shapes, data), where it was
-read from (relative IRIs resolve against it), the reasoning profile and the versions of clusterkg
-and the engines. Any change gives another key, so a stale build can never be served.
+read from, the reasoning profile and the versions of clusterkg and the engines. Relative IRIs no
+longer depend on the path (they resolve against a fixed base, screening.RELATIVE_BASE); the path
+stays in the key because a cached build keeps its notes and fidelity record, which name the files
+by path: the same bytes read from elsewhere must say where they are now. Any change gives
+another key, so a stale build can never be served.
 
 Concurrency: a build is written into a private temporary folder and published by one atomic
 rename; a reader only ever opens a published folder, read-only. Two processes building the same
@@ -57,7 +60,8 @@ def default_root() -> Path:
 
 
 def build_key(files: list[Path], extra: dict[str, str]) -> str:
-    """A digest of the inputs' bytes and paths, `extra` settings and the engine versions."""
+    """A digest of the inputs' bytes and paths (the build's notes name them), `extra` settings
+    and the engine versions."""
     digest = hashlib.sha256()
     settings = {"format": str(FORMAT), **_versions(), **extra}
     digest.update(json.dumps(settings, sort_keys=True).encode())

@@ -29,6 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from clusterkg.literals import invalid_reason
+from clusterkg.screening import RELATIVE_BASE, oxigraph_source
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = ox.NamedNode(XSD + "string")
@@ -199,9 +200,7 @@ def scan_file(path: Path) -> tuple[list[Change], bool]:
     try:
         literals, blank = _distinct_typed_literals(path, fmt)
         upper_tags = _has_upper_case_tag(path)
-    except (SyntaxError, OSError, ValueError, MemoryError):
-        # The loader reports an unreadable file; a JSON-LD document beyond the parser's 16 MB
-        # buffer (MemoryError) is left to the build's check on the store.
+    except Exception:  # whatever the parser raises, the loader reports the file itself
         return [], True
     stored = _store_rewrites(literals)
     # An ill-typed literal keeps the form the store gives it ("300"^^xsd:byte is held as
@@ -224,12 +223,11 @@ def scan_file(path: Path) -> tuple[list[Change], bool]:
 def _distinct_typed_literals(path: Path, fmt: ox.RdfFormat) -> tuple[set[ox.Literal], bool]:
     """The distinct typed literals of the file (plain strings left out), and whether it has
     blank nodes: one pass in Python over the parsed triples, kept to the fewest operations."""
-    base = path.resolve().as_uri()
     literals: set[ox.Literal] = set()
     add = literals.add
     literal_type, blank_type = ox.Literal, ox.BlankNode
     blank = False
-    for quad in ox.parse(path=str(path), format=fmt, base_iri=base):
+    for quad in ox.parse(**oxigraph_source(path), format=fmt, base_iri=RELATIVE_BASE):
         term = quad.object
         if type(term) is literal_type:
             add(term)
@@ -286,7 +284,7 @@ def _occurrences(
     lines = _LineFinder(text, turtle_like=fmt in _TURTLE_LIKE)
     tags = _written_tags(text) if upper_tags else {}
     changes: list[Change] = []
-    for quad in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
+    for quad in ox.parse(**oxigraph_source(path), format=fmt, base_iri=RELATIVE_BASE):
         term = quad.object
         if not isinstance(term, ox.Literal):
             continue

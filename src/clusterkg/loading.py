@@ -22,6 +22,15 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from clusterkg.errors import InputError
 from clusterkg.literals import ill_typed_reason, invalid_reason
+from clusterkg.screening import (
+    RELATIVE_BASE,
+    guarded,
+    json_depth_line,
+    screen,
+    unended_statement,
+    unexpected,
+    without_bom,
+)
 from clusterkg.sources import PREFIX_DECL, SourceFile, SourceMap
 
 FORMAT_BY_SUFFIX = {
@@ -39,6 +48,9 @@ FORMAT_BY_SUFFIX = {
 
 _TYPED_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"\^\^(<[^>\s]*>|[\w\-.]*:[\w\-.]*)')
 _BAD_IRI_CHARS = re.compile(r'[\s<>"{}|\\^`]')
+# Nesting beyond which a JSON-LD document is said to be too deep when Python's stack runs out
+# (json and rdflib's JSON-LD recurse once per level; the line named is where it passes this).
+JSON_DEPTH = 500
 
 
 def rdf_format(path: Path) -> str:
@@ -56,7 +68,7 @@ def read_text(path: Path) -> str:
     except OSError as error:
         raise InputError(path, f"cannot read: {error.strerror or error}") from None
     try:
-        return raw.decode("utf-8")
+        return without_bom(raw.decode("utf-8"))  # a byte-order mark says UTF-8: nothing to keep
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise InputError(
@@ -68,25 +80,63 @@ def parse_file(path: Path, into: Graph, sources: SourceMap, check_literals: bool
     """Parse one RDF file into `into`, recording it in `sources`; InputError if unusable.
     `check_literals`: refuse ill-typed literals (the fast path lists them itself instead)."""
     fmt = rdf_format(path)
+    screen(path)
     text = read_text(path)
+    with guarded(path):
+        graph = _parse(path, text, fmt)
+        source = SourceFile(path, text, dict(PREFIX_DECL.findall(text)))
+        _refuse_imports(source, graph)
+        _check_terms(source, graph, check_literals)
+    into += graph
+    sources.add(source)
+
+
+def _parse(path: Path, text: str, fmt: str) -> Graph:
+    """rdflib's graph of the text; InputError naming the line where rdflib knows it."""
+    try:
+        return _parse_text(path, text, fmt)
+    except RecursionError:  # json, rdflib and our JSON walks recurse once per level
+        raise unexpected(path, RecursionError(), _deepest_line(text, fmt)) from None
+
+
+def _parse_text(path: Path, text: str, fmt: str) -> Graph:
     if fmt == "json-ld":
-        _refuse_remote_contexts(path, text)
-        _refuse_ids_that_are_not_iris(path, text)
+        document = _json(path, text)
+        _refuse_remote_contexts(path, text, document)
+        _refuse_ids_that_are_not_iris(path, text, document)
     graph = Graph()
     try:
         with _quiet_rdflib():
-            graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+            graph.parse(data=text, format=fmt, publicID=RELATIVE_BASE)
     except BadSyntax as error:
-        raise InputError(path, _bad_syntax_reason(error), error.lines + 1) from None
+        raise _bad_syntax(path, text, error) from None
+    except RecursionError:
+        raise
     except Exception as error:  # rdflib's parsers raise many types; all mean the same to a user
         raise InputError(
             path, f"cannot parse as {fmt}: {_first_line(error)}", _line_hint(error)
         ) from None
-    source = SourceFile(path, text, dict(PREFIX_DECL.findall(text)))
-    _refuse_imports(source, graph)
-    _check_terms(source, graph, check_literals)
-    into += graph
-    sources.add(source)
+    return graph
+
+
+def _json(path: Path, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"not valid JSON: {error.msg}", error.lineno) from None
+
+
+def _deepest_line(text: str, fmt: str) -> int | None:
+    """Where nesting outgrows Python's stack (JSON only: other formats' nesting is not counted)."""
+    return json_depth_line(text, JSON_DEPTH) if fmt == "json-ld" else None
+
+
+def _bad_syntax(path: Path, text: str, error: BadSyntax) -> InputError:
+    reason, line = _bad_syntax_reason(error), error.lines + 1
+    position = getattr(error, "_i", None)
+    if "at end of statement" in reason and isinstance(position, int):
+        return unended_statement(path, text, line, position, reason)
+    return InputError(path, reason, line)
 
 
 def parse_files(
@@ -175,16 +225,15 @@ def _first_line(error: Exception) -> str:
 
 
 def _line_hint(error: Exception) -> int | None:
-    match = re.search(r"line (\d+)", str(error))
-    return int(match.group(1)) if match else None
+    # "… at line 3 …" (rdflib), "<unknown>:3:56: …" (expat, under RDF/XML)
+    match = re.search(r"line (\d+)|^<[^>]*>:(\d+):\d+:", str(error))
+    if match:
+        return int(match.group(1) or match.group(2))
+    return None
 
 
-def _refuse_remote_contexts(path: Path, text: str) -> None:
+def _refuse_remote_contexts(path: Path, text: str, document: Any) -> None:
     """JSON-LD may only use inline contexts: a context by reference would be fetched."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(path, f"not valid JSON: {error.msg}", error.lineno) from None
     for context in _contexts(document):
         raise InputError(
             path,
@@ -194,10 +243,10 @@ def _refuse_remote_contexts(path: Path, text: str) -> None:
         )
 
 
-def _refuse_ids_that_are_not_iris(path: Path, text: str) -> None:
+def _refuse_ids_that_are_not_iris(path: Path, text: str, document: Any) -> None:
     """A JSON-LD node whose @id (or @type) is not an IRI is dropped by the JSON-LD algorithms,
     silently; Turtle refuses the same IRI, and so does clusterkg, naming the line."""
-    for value in _identifiers(json.loads(text)):
+    for value in _identifiers(document):
         if not value.startswith("_:") and _BAD_IRI_CHARS.search(value):
             raise InputError(
                 path,

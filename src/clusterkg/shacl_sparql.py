@@ -83,6 +83,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from clusterkg.screening import RELATIVE_BASE, without_bom
+
 if TYPE_CHECKING:
     from rdflib import Graph
 
@@ -270,7 +272,7 @@ def compile_shapes(shapes: Path | str | Graph) -> CompiledShapes:
     keep a file's prefixes).
     """
     if isinstance(shapes, Path):
-        text, base = shapes.read_text("utf-8"), shapes.resolve().as_uri()
+        text, base = without_bom(shapes.read_text("utf-8")), RELATIVE_BASE
         triples, namespaces, identifier = _parse_turtle(text, base), None, None
     elif isinstance(shapes, str):
         triples, namespaces, identifier = _parse_turtle(shapes), None, None
@@ -401,7 +403,7 @@ def _with_instances(sparql: str, subclasses: Mapping[str, list[Term]]) -> str:
 
 
 def _parse_turtle(text: str, base: str | None = None) -> list[ox.Triple]:
-    """The triples of Turtle text; relative IRIs resolved against `base` (a file's URI, as when
+    """The triples of Turtle text; relative IRIs resolved against `base` (RELATIVE_BASE, as when
     clusterkg loads a file), without a base they are an error."""
     try:
         return [_triple(q) for q in ox.parse(text, ox.RdfFormat.TURTLE, base_iri=base)]

@@ -34,7 +34,7 @@ class SourceFile:
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = self.path.read_text(encoding="utf-8", errors="replace")
+            self._text = self.path.read_text(encoding="utf-8-sig", errors="replace")
         return self._text
 
     @property

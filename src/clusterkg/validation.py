@@ -20,6 +20,7 @@ from rdflib.term import Node
 from clusterkg.engine import ASSERTED
 from clusterkg.errors import InputError, ShapesError
 from clusterkg.namespaces import shorten
+from clusterkg.screening import RELATIVE_BASE, screen
 from clusterkg.sources import SourceMap
 
 if TYPE_CHECKING:
@@ -216,8 +217,9 @@ def read_shapes(shapes: Path) -> Graph:
     fmt = ox.RdfFormat.from_extension(shapes.suffix.lstrip(".").lower())
     if fmt is None or fmt == ox.RdfFormat.JSON_LD:
         return parse_files([shapes])[0]  # the data loader, which refuses remote JSON-LD contexts
+    screen(shapes)  # an RDF/XML DTD is refused before Oxigraph reads the file
     try:
-        parsed = list(ox.parse(read_text(shapes), fmt, base_iri=shapes.resolve().as_uri()))
+        parsed = list(ox.parse(read_text(shapes), fmt, base_iri=RELATIVE_BASE))
     except SyntaxError as error:
         raise InputError(shapes, f"cannot parse the shapes: {error}") from None
     graph = Graph()
