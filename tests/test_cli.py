@@ -698,3 +698,22 @@ def test_commands_run_one_after_another_in_one_process() -> None:
     """
     ok(invoke("--data", str(NEW_CLUSTER), "reason"))
     ok(invoke("export", "--format", "nt"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["no-such-query"], "no stored query named 'no-such-query'"),
+        (["next-label", "-p", "clustr", "FETEK"], "next-label has no parameter clustr"),
+        (["next-label"], "next-label needs cluster"),
+    ],
+)
+def test_a_wrong_query_name_or_parameter_is_said_before_anything_is_built(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    """The data file cannot even be parsed: only a check made before building gets to speak."""
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("this is not Turtle\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--no-cache", "--data", str(broken), "query", *args])
+    assert result.exit_code == 2
+    assert message in result.output and "broken.ttl" not in result.output

@@ -12,12 +12,12 @@ The header keeps the file valid SPARQL, so the same files run on any SPARQL 1.1 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 
-from clusterkg.errors import QueryError
+from clusterkg.errors import ParameterError, QueryError
 
 PARAMETER_KINDS = (
     "organisation",
@@ -53,6 +53,23 @@ class StoredQuery:
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
+
+    def check_parameters(self, given: Iterable[str]) -> None:
+        """ParameterError for a parameter this query does not have, or a required one missing:
+        both are known from the query alone, before any graph is built."""
+        names = set(given)
+        unknown = sorted(names - {p.name for p in self.parameters})
+        if unknown:
+            known = ", ".join(p.name for p in self.parameters) or "none"
+            raise ParameterError(
+                f"{self.name} has no parameter {', '.join(unknown)} (its parameters: {known})"
+            )
+        missing = [p.name for p in self.parameters if p.required and p.name not in names]
+        if missing:
+            raise ParameterError(
+                f"{self.name} needs {', '.join(missing)}: add -p {missing[0]} VALUE"
+                + (f" (example: {self.examples[0]})" if self.examples else "")
+            )
 
 
 def parse_header(name: str, path: Path, text: str) -> StoredQuery:

@@ -251,8 +251,9 @@ def query(
     repeated = sorted({k for k, _ in params if sum(1 for k2, _ in params if k2 == k) > 1})
     if repeated:
         raise ClusterKGError(f"parameter {', '.join(repeated)} given more than once")
+    # An unknown query or parameter is known from the query alone: say so before building.
+    Catalogue(bundled().queries).get(name).check_parameters(k for k, _ in params)
     kg = _graph(ctx)
-    kg.catalogue.get(name)  # an unknown name fails before any reasoning is done
     limits = Limits(timeout, max_rows)
     _print_answer(kg.query_stream(name, dict(params), limits), fmt, limits)
 

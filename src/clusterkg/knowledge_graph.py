@@ -33,7 +33,7 @@ from clusterkg.engine import (
     Term,
     Triples,
 )
-from clusterkg.errors import ClusterKGError, ParameterError
+from clusterkg.errors import ClusterKGError
 from clusterkg.fidelity import Fidelity
 from clusterkg.limits import NO_LIMITS, Limits, run_limited
 from clusterkg.progress import step
@@ -193,18 +193,7 @@ class KnowledgeGraph:
         return run_limited(self.engine, stored.text, self.bind(stored, params or {}), limits)
 
     def bind(self, stored: StoredQuery, params: Mapping[str, str]) -> dict[str, Term]:
-        unknown = sorted(set(params) - {p.name for p in stored.parameters})
-        if unknown:
-            known = ", ".join(p.name for p in stored.parameters) or "none"
-            raise ParameterError(
-                f"{stored.name} has no parameter {', '.join(unknown)} (its parameters: {known})"
-            )
-        missing = [p.name for p in stored.parameters if p.required and p.name not in params]
-        if missing:
-            raise ParameterError(
-                f"{stored.name} needs {', '.join(missing)}: add -p {missing[0]} VALUE"
-                + (f" (example: {stored.examples[0]})" if stored.examples else "")
-            )
+        stored.check_parameters(params)
         resolver = self._resolver or Resolver(self.engine)
         self._resolver = resolver
         return {
