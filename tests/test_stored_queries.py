@@ -1,6 +1,6 @@
 """Golden tests for every stored query in queries/*.rq.
 
-The expected results are written BY HAND from the source texts in /work/shared/sources/ — text 1
+The expected results are written BY HAND from the source texts in sources/ — text 1
 (mita-8-more-clusters-bronze-label.txt), text 2 (mita-international-recognition-bronze-labels.txt)
 and public-facts.md — never copied from the program's output. Each expectation carries a comment
 citing the sentence or the public-facts line it comes from; the IRIs are the ones docs/model.md

@@ -6,7 +6,7 @@ The header keeps the file valid SPARQL, so the same files run on any SPARQL 1.1 
     #+ description: ...
     #+ param: company organisation required  The company, by name, acronym, IRI or CURIE
     #+ param: sector sector optional  Only clusters of this sector
-    #+ example: company=Rūta sector=food
+    #+ example: company=Rūta;sector=food
 """
 
 from __future__ import annotations
