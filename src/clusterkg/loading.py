@@ -8,11 +8,8 @@ whose @context is fetched from elsewhere. Nothing here opens a network connectio
 from __future__ import annotations
 
 import json
-import logging
 import re
-import warnings
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from clusterkg.errors import InputError
 from clusterkg.literals import ill_typed_reason, invalid_reason
+from clusterkg.quiet import quiet_rdflib
 from clusterkg.screening import (
     RELATIVE_BASE,
     guarded,
@@ -106,7 +104,7 @@ def _parse_text(path: Path, text: str, fmt: str) -> Graph:
         _refuse_ids_that_are_not_iris(path, text, document)
     graph = Graph()
     try:
-        with _quiet_rdflib():
+        with quiet_rdflib():
             graph.parse(data=text, format=fmt, publicID=RELATIVE_BASE)
     except BadSyntax as error:
         raise _bad_syntax(path, text, error) from None
@@ -282,20 +280,6 @@ def _contexts(node: Any) -> Iterator[str]:
     elif isinstance(node, list):
         for item in node:
             yield from _contexts(item)
-
-
-@contextmanager
-def _quiet_rdflib() -> Iterator[None]:
-    """rdflib logs and warns about the very problems this module reports itself."""
-    logger = logging.getLogger("rdflib")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        logger.setLevel(level)
 
 
 __all__ = ["SourceFile", "SourceMap", "parse_file", "parse_files", "rdf_format", "read_text"]

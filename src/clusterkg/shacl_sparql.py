@@ -71,11 +71,9 @@ shapes read from Turtle never touches them.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -83,6 +81,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from clusterkg.quiet import quiet_rdflib
 from clusterkg.screening import RELATIVE_BASE, without_bom
 
 if TYPE_CHECKING:
@@ -320,7 +319,7 @@ class CompiledShapes:
         run = _Run(store, graph, data_namespaces, self._messages)
         subclasses = _subclasses(store, graph, self._queries)
         results: list[ShaclResult] = []
-        with _quiet_rdflib():
+        with quiet_rdflib():
             for query in self._queries:
                 sparql = _with_written(
                     _with_instances(query.sparql, subclasses), tuple(written_forms or ())
@@ -1193,17 +1192,6 @@ class _ValueTests:
 
 
 # --- pySHACL's checks, exactly, in Python (called for the values the SPARQL tests leave open) ---
-
-
-@contextmanager
-def _quiet_rdflib() -> Iterator[None]:
-    """rdflib logs a traceback for every ill-typed literal it is given; pySHACL's parse did too."""
-    logger = logging.getLogger("rdflib.term")
-    disabled, logger.disabled = logger.disabled, True
-    try:
-        yield
-    finally:
-        logger.disabled = disabled
 
 
 def _rdflib(term: Term) -> Any:

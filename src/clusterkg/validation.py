@@ -165,7 +165,7 @@ def _validate_store(
     store: ox.Store, shapes: Path, sources: SourceMap, engine: str, fidelity: Fidelity | None
 ) -> Report:
     from clusterkg.convert import to_rdflib_graph
-    from clusterkg.shacl_sparql import _quiet_rdflib
+    from clusterkg.quiet import quiet_rdflib
 
     if engine != "pyshacl":
         from clusterkg.shacl_sparql import UnsupportedShapes
@@ -183,7 +183,7 @@ def _validate_store(
                 written_triples=fidelity.written_triples() if fidelity else None,
             )
             return _report_of(_values_as_written(results, fidelity), sources)
-    with _quiet_rdflib():  # ill-typed literals are reported, not logged with a traceback
+    with quiet_rdflib():  # ill-typed literals are reported, not logged with a traceback
         data = to_rdflib_graph(store, ox.NamedNode(ASSERTED))
         report = validate(data, read_shapes(shapes), sources)
     report.engine = "pyshacl"
