@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test test-quick lint clean
 
 $(BIN)/clusterkg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ demo: $(BIN)/clusterkg
 
 test: $(BIN)/clusterkg lint
 	$(BIN)/python -m pytest -q
+
+test-quick: $(BIN)/clusterkg
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(BIN)/clusterkg
 	$(BIN)/ruff check src tests benchmarks

@@ -395,6 +395,7 @@ def big_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_an_export_interrupted_while_writing_leaves_the_old_file_and_no_temporary(
     signum: int, big_data: Path, previous: Path

@@ -43,7 +43,7 @@ def _files(data: Path | None) -> list[Path]:
     return [*bundle.vocabulary(), *(expand_paths([data]) if data else bundle.data)]
 
 
-@pytest.mark.parametrize("which", ["bundled", "generated"])
+@pytest.mark.parametrize("which", ["bundled", pytest.param("generated", marks=pytest.mark.slow)])
 def test_rules_infer_exactly_what_owlrl_infers(which: str, generated: Path) -> None:
     files = _files(None if which == "bundled" else generated)
     used, fast = _inferred(files, "rules")
@@ -87,7 +87,7 @@ def _bindings(kg: KnowledgeGraph) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("which", ["bundled", "generated"])
+@pytest.mark.parametrize("which", ["bundled", pytest.param("generated", marks=pytest.mark.slow)])
 def test_every_stored_query_gives_the_same_rows_whichever_reasoner_built_the_graph(
     which: str, generated: Path
 ) -> None:
@@ -212,6 +212,7 @@ def test_the_asserted_graph_holds_every_generated_triple(generated: Path) -> Non
     assert building.count(kg.store, ox.NamedNode(ASSERTED)) == kg.asserted_count
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["ttl", "nt"])
 def test_a_streamed_export_holds_the_same_triples_and_is_byte_stable(
     fmt: str, generated: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
@@ -237,6 +238,7 @@ def test_a_streamed_export_holds_the_same_triples_and_is_byte_stable(
     assert cached.export(fmt) == streamed == reopened.export(fmt)
 
 
+@pytest.mark.slow
 def test_compiled_shapes_report_what_pyshacl_reports_on_a_generated_graph(generated: Path) -> None:
     from clusterkg.validation import validate_store
 

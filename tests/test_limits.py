@@ -119,6 +119,7 @@ def test_a_cartesian_product_stops_within_a_second_of_its_timeout_with_exit_3() 
     assert run["lines"] > 1, run  # rows were printed before the deadline
 
 
+@pytest.mark.slow
 def test_a_runaway_query_runs_in_bounded_memory() -> None:
     """Rows are not piled up (the old code grew by 20 MB a second here, to 8 GB in 2 minutes):
     the peak stays that of a small query, give or take the pages in flight."""

@@ -85,6 +85,7 @@ def test_the_readme_has_console_and_python_examples() -> None:
     assert len(CONSOLE) >= 3 and blocks("python")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("number", range(len(CONSOLE)))
 def test_console_example(number: int, tmp_path: Path) -> None:
     shutil.copytree(ROOT / "data", tmp_path / "data")

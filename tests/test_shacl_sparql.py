@@ -229,6 +229,7 @@ def test_the_batches_hold_every_fixture() -> None:
     assert len(fixture_batches()) < 20
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("batch", fixture_batches(), ids=batch_name)
 def test_shape_fixtures_give_pyshacls_results(batch: list[Path]) -> None:
     store = store_of()
@@ -390,6 +391,7 @@ def test_the_bundled_data_needs_no_python_check() -> None:
     assert calls == []
 
 
+@pytest.mark.slow
 def test_generated_data_with_planted_violations_gives_pyshacls_results(tmp_path: Path) -> None:
     from clusterkg.generate import generate
 
