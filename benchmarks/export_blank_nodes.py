@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from clusterkg.serialise import Quad, canonical_blank_nodes, serialise
+from clusterkg.output.serialise import Quad, canonical_blank_nodes, serialise
 
 PREFIX = "@prefix ex: <http://example.org/> .\n"
 

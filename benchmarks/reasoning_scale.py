@@ -42,7 +42,7 @@ def measure(kind: str, n: int, reasoner: str) -> str:
     import pyoxigraph as ox
 
     from clusterkg import build as building
-    from clusterkg.engine import ASSERTED, INFERRED
+    from clusterkg.engine.local import ASSERTED, INFERRED
     from clusterkg.errors import ClusterKGError
 
     store = ox.Store()

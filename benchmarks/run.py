@@ -46,9 +46,9 @@ HERE = Path(__file__).resolve().parent
 
 
 def project_worker(data: Path, runs: int) -> dict[str, Any]:
-    from clusterkg.cache import BuildCache
+    from clusterkg.inputs.bundle import bundled, expand_paths
+    from clusterkg.inputs.cache import BuildCache
     from clusterkg.knowledge_graph import KnowledgeGraph
-    from clusterkg.resources import bundled, expand_paths
 
     out: dict[str, Any] = {"steps": {}, "queries": {}}
     files = [*bundled().vocabulary(), *expand_paths([data])]
@@ -105,8 +105,8 @@ def _load_then_reason(files: list[Path]) -> tuple[float, float]:
     import pyoxigraph as ox
 
     from clusterkg import build as building
-    from clusterkg.engine import ASSERTED
-    from clusterkg.fidelity import Scan
+    from clusterkg.engine.local import ASSERTED
+    from clusterkg.inputs.fidelity import Scan
 
     store = ox.Store()
     asserted = ox.NamedNode(ASSERTED)
@@ -127,9 +127,9 @@ def baseline_worker(data: Path, runs: int, budgets: dict[str, float]) -> dict[st
     from rdflib import Dataset, Graph, URIRef
     from rdflib.util import guess_format
 
-    from clusterkg.catalogue import Catalogue
-    from clusterkg.engine import ASSERTED, INFERRED
-    from clusterkg.resources import bundled, expand_paths
+    from clusterkg.engine.local import ASSERTED, INFERRED
+    from clusterkg.inputs.bundle import bundled, expand_paths
+    from clusterkg.queries.catalogue import Catalogue
 
     out: dict[str, Any] = {"steps": {}, "queries": {}}
     bundle = bundled()

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 import rdflib.term
 
+from clusterkg.inputs.bundle import bundled, expand_paths
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.resources import bundled, expand_paths
-from clusterkg.validation import Report
+from clusterkg.validation.validate import Report
 
 
 @pytest.fixture(autouse=True)

@@ -29,12 +29,12 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH
 
 import clusterkg.knowledge_graph
-import clusterkg.serialise
+import clusterkg.output.serialise
 from clusterkg import __version__
 from clusterkg.cli import cli
-from clusterkg.convert import to_oxigraph, to_rdflib
-from clusterkg.description import describe
-from clusterkg.engine import ASSERTED, DESCRIPTION, INFERRED
+from clusterkg.engine.convert import to_oxigraph, to_rdflib
+from clusterkg.engine.local import ASSERTED, DESCRIPTION, INFERRED
+from clusterkg.output.description import describe
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -633,7 +633,7 @@ def test_export_failing_serialisation_leaves_the_file_untouched(
     def fail(*args: object, **kwargs: object) -> str:
         raise RuntimeError("serialisation failed half-way")
 
-    monkeypatch.setattr(clusterkg.serialise, "serialise", fail)
+    monkeypatch.setattr(clusterkg.output.serialise, "serialise", fail)
     monkeypatch.setattr(clusterkg.knowledge_graph, "serialise", fail)  # the name it imported
     result = invoke("export", "-o", str(previous_export))
     assert result.exit_code != 0
@@ -645,7 +645,7 @@ def test_export_failing_write_leaves_the_file_untouched(
     def disk_full(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "fsync", disk_full)  # as clusterkg.serialise.write_atomic calls it
+    monkeypatch.setattr(os, "fsync", disk_full)  # as write_atomic calls it
     stderr = usage_error(invoke("export", "-o", str(previous_export)))
     assert "No space left on device" in stderr
 

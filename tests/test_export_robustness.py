@@ -24,11 +24,11 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-import clusterkg.serialise as serialise_module
-from clusterkg.engine import ASSERTED
+import clusterkg.output.serialise as serialise_module
+from clusterkg.engine.local import ASSERTED
 from clusterkg.generate import generate
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.serialise import (
+from clusterkg.output.serialise import (
     EXPORT_FORMATS,
     Quad,
     Terminated,
@@ -158,7 +158,7 @@ def test_labels_are_the_same_under_other_hash_seeds(tmp_path: Path) -> None:
     source.write_text(same_items_list(30) + nesting(30) + lollipop(30), encoding="utf-8")
     program = (
         "import sys, pyoxigraph as ox\n"
-        "from clusterkg.serialise import serialise\n"
+        "from clusterkg.output.serialise import serialise\n"
         "ts = ox.parse(open(sys.argv[1], encoding='utf-8').read(), format=ox.RdfFormat.TURTLE)\n"
         "print(serialise([(t.subject, t.predicate, t.object, None) for t in ts], 'ttl'))\n"
     )

@@ -14,11 +14,11 @@ import pyoxigraph as ox
 import pytest
 
 from clusterkg import build as building
-from clusterkg.cache import BuildCache
-from clusterkg.engine import ASSERTED, INFERRED, Table, Triples
+from clusterkg.engine.local import ASSERTED, INFERRED, Table, Triples
 from clusterkg.generate import clusters_for_triples, generate
+from clusterkg.inputs.bundle import bundled, expand_paths
+from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.resources import bundled, expand_paths
 
 RUTA_FOOD = ["query", "clusters-of-company", "-p", "company", "Rūta", "-p", "sector", "food"]
 
@@ -240,7 +240,7 @@ def test_a_streamed_export_holds_the_same_triples_and_is_byte_stable(
 
 @pytest.mark.slow
 def test_compiled_shapes_report_what_pyshacl_reports_on_a_generated_graph(generated: Path) -> None:
-    from clusterkg.validation import validate_store
+    from clusterkg.validation.validate import validate_store
 
     kg = KnowledgeGraph.load([generated])
     shapes = kg.bundle.shapes

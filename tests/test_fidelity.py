@@ -14,15 +14,15 @@ from click.testing import CliRunner, Result
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from clusterkg import shacl_sparql
-from clusterkg.cache import BuildCache
 from clusterkg.cli import cli
-from clusterkg.convert import to_rdflib_graph
-from clusterkg.engine import ASSERTED, INFERRED, Table
+from clusterkg.engine.convert import to_rdflib_graph
+from clusterkg.engine.local import ASSERTED, INFERRED, Table
+from clusterkg.inputs.cache import BuildCache
+from clusterkg.inputs.reading import parse_files
+from clusterkg.inputs.sources import SourceMap
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.loading import parse_files
-from clusterkg.sources import SourceMap
-from clusterkg.validation import Report, validate, validate_store
+from clusterkg.validation import compiled as shacl_sparql
+from clusterkg.validation.validate import Report, validate, validate_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIDELITY = ROOT / "tests" / "fixtures" / "fidelity"

@@ -24,7 +24,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from clusterkg.cli import cli
-from clusterkg.engine import Table
+from clusterkg.engine.local import Table
 from clusterkg.generate import (
     DEFAULT_VIOLATIONS,
     KINDS,
@@ -38,8 +38,8 @@ from clusterkg.generate import (
     text,
 )
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.namespaces import PREFIXES
-from clusterkg.validation import Report
+from clusterkg.validation.validate import Report
+from clusterkg.vocabulary import PREFIXES
 
 CK = Namespace("https://w3id.org/clusterkg/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")

@@ -20,8 +20,8 @@ from click.testing import CliRunner, Result
 from clusterkg.build import load_file
 from clusterkg.cli import cli
 from clusterkg.errors import InputError
-from clusterkg.fidelity import scan_file
-from clusterkg.screening import RELATIVE_BASE, statement_start
+from clusterkg.inputs.fidelity import scan_file
+from clusterkg.inputs.screening import RELATIVE_BASE, statement_start
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 GRAPH = ox.NamedNode("urn:x-test:graph")

@@ -1,5 +1,5 @@
-"""Queries under limits (clusterkg.limits): a timeout that stops a runaway query, a row cap that
-truncates with a note, rows that stream as they come, and results unchanged otherwise.
+"""Queries under limits (clusterkg.engine.limits): a timeout that stops a runaway query, a row
+cap that truncates with a note, rows that stream as they come, and results unchanged otherwise.
 
 The runaway query is a cartesian product of the graph with itself three times (about 10^10
 rows): it never ends by itself. The bounds on time and memory are generous functional bounds
@@ -26,13 +26,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from clusterkg.cache import BuildCache
 from clusterkg.cli import cli
-from clusterkg.engine import Table, Term, Triples
+from clusterkg.engine.limits import Limits
+from clusterkg.engine.local import Table, Term, Triples
 from clusterkg.errors import EXIT_TIMEOUT, ClusterKGError, QueryError, QueryTimeout
-from clusterkg.formats import GRAPH_FORMATS, TABLE_FORMATS, plain, render_triples
+from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.limits import Limits
+from clusterkg.output.tables import GRAPH_FORMATS, TABLE_FORMATS, plain, render_triples
 
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 # An ASK and a CONSTRUCT that must look at the whole cartesian product before answering.

@@ -15,9 +15,9 @@ from click.testing import CliRunner, Result
 
 from clusterkg.cli import cli
 from clusterkg.errors import InputError
-from clusterkg.literals import INTEGER_RANGES, XSD_NS, invalid_reason
-from clusterkg.loading import parse_files
-from clusterkg.validation import validate_files
+from clusterkg.inputs.literals import INTEGER_RANGES, XSD_NS, invalid_reason
+from clusterkg.inputs.reading import parse_files
+from clusterkg.validation.validate import validate_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES = ROOT / "ontology" / "shapes.ttl"

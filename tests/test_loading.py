@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from clusterkg import InputError, KnowledgeGraph
-from clusterkg.loading import parse_files
+from clusterkg.inputs.reading import parse_files
 
 GMONTH = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 <http://example.org/a> <http://example.org/month> "--05"^^xsd:gMonth .

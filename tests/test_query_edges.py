@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from clusterkg import KnowledgeGraph
-from clusterkg.engine import Table
+from clusterkg.engine.local import Table
 from clusterkg.generate import generate
-from clusterkg.resources import bundled
+from clusterkg.inputs.bundle import bundled
 
 EDGES = Path(__file__).parent / "fixtures" / "queries" / "label-edges.ttl"
 CKID = "https://w3id.org/clusterkg/id/"

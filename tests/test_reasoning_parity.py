@@ -17,12 +17,13 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from clusterkg import reasoning, rules
-from clusterkg.cache import BuildCache
 from clusterkg.cli import cli
-from clusterkg.convert import to_oxigraph, to_rdflib_graph
-from clusterkg.engine import ASSERTED, INFERRED
+from clusterkg.engine.convert import to_oxigraph, to_rdflib_graph
+from clusterkg.engine.local import ASSERTED, INFERRED
+from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.reasoning import owlrl_reasoner as reasoning
+from clusterkg.reasoning import rules
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reasoning"
 PREFIXES = {

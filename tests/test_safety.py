@@ -17,9 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pyoxigraph as ox
 import pytest
 
-from clusterkg.engine import Engine, Table
+from clusterkg.engine.local import Engine, Table
+from clusterkg.engine.safety import refuse_unsafe
 from clusterkg.errors import QueryError
-from clusterkg.safety import refuse_unsafe
 
 EMPTY_RESULT = b'{"head":{"vars":[]},"results":{"bindings":[{}]}}'
 
@@ -182,7 +182,7 @@ def test_text_that_is_no_sparql_is_refused_with_its_place() -> None:
 ISOLATED = """
 import socket, sys
 import pyoxigraph as ox
-from clusterkg.safety import isolate_from_network
+from clusterkg.engine.safety import isolate_from_network
 if not isolate_from_network():
     print("not isolated"); sys.exit(3)
 try:

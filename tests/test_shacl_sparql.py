@@ -1,7 +1,8 @@
-"""The compiled SHACL validator (clusterkg.shacl_sparql) gives pySHACL's results.
+"""The compiled SHACL validator (clusterkg.validation.compiled) gives pySHACL's results.
 
 Each test loads triples into a store's asserted graph, runs the reference path of
-clusterkg.validation (validate_store with engine "pyshacl": the store's graph as an rdflib Graph,
+clusterkg.validation.validate (validate_store with engine "pyshacl": the store's graph as an
+rdflib Graph,
 pySHACL with the options clusterkg uses) and the compiled queries on the same store, and compares
 the two multisets of results: focus node, path, value, constraint component, severity, messages,
 and the shape and SPARQL constraint they come from. Blank nodes are compared by what they are: a
@@ -27,10 +28,11 @@ import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.term import Node
 
-from clusterkg.convert import to_oxigraph
-from clusterkg.engine import ASSERTED
-from clusterkg.resources import bundled
-from clusterkg.shacl_sparql import (
+from clusterkg.engine.convert import to_oxigraph
+from clusterkg.engine.local import ASSERTED
+from clusterkg.inputs.bundle import bundled
+from clusterkg.inputs.sources import SourceMap
+from clusterkg.validation.compiled import (
     _DURATION_START,
     RDFLIB_CONVERTED,
     SURELY_WELL_TYPED,
@@ -40,8 +42,7 @@ from clusterkg.shacl_sparql import (
     _rust_subset,
     compile_shapes,
 )
-from clusterkg.sources import SourceMap
-from clusterkg.validation import validate_store
+from clusterkg.validation.validate import validate_store
 
 BUNDLE = bundled()
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shapes"

@@ -11,12 +11,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from clusterkg.engine import ASSERTED
+from clusterkg.engine.local import ASSERTED
 from clusterkg.errors import ClusterKGError, ShapesError
-from clusterkg.screening import RELATIVE_BASE
-from clusterkg.shacl_sparql import UnsupportedShapes, compile_shapes
-from clusterkg.sources import SourceMap
-from clusterkg.validation import Report, validate_store
+from clusterkg.inputs.screening import RELATIVE_BASE
+from clusterkg.inputs.sources import SourceMap
+from clusterkg.validation.compiled import UnsupportedShapes, compile_shapes
+from clusterkg.validation.validate import Report, validate_store
 
 PREFIXES = """\
 @prefix sh: <http://www.w3.org/ns/shacl#> .

@@ -9,7 +9,7 @@ The Python API mirrors the CLI::
     kg.export("out.ttl", fmt="ttl")                 # deterministic, atomic
 """
 
-__version__ = "0.2.0"  # before the imports: clusterkg.cache reads it while they run
+__version__ = "0.2.0"  # before the imports: clusterkg.inputs.cache reads it while they run
 
 from clusterkg.errors import ClusterKGError, InputError, ParameterError, QueryError
 from clusterkg.knowledge_graph import KnowledgeGraph

@@ -18,15 +18,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from clusterkg import consistency
-from clusterkg.consistency import Inconsistency
-from clusterkg.description import DATASET, HAS_PART
-from clusterkg.engine import ASSERTED, DESCRIPTION, INFERRED
+from clusterkg.engine.local import ASSERTED, DESCRIPTION, INFERRED
 from clusterkg.errors import ClusterKGError, InputError
-from clusterkg.fidelity import Fidelity, Scan
-from clusterkg.literals import invalid_reason
-from clusterkg.namespaces import shorten
-from clusterkg.screening import (
+from clusterkg.inputs.fidelity import Fidelity, Scan
+from clusterkg.inputs.literals import invalid_reason
+from clusterkg.inputs.screening import (
     RELATIVE_BASE,
     guarded,
     oxigraph_refusal,
@@ -35,7 +31,11 @@ from clusterkg.screening import (
     unended_statement,
     unstorable,
 )
-from clusterkg.sources import SourceMap
+from clusterkg.inputs.sources import SourceMap
+from clusterkg.output.description import DATASET, HAS_PART
+from clusterkg.reasoning import consistency
+from clusterkg.reasoning.consistency import Inconsistency
+from clusterkg.vocabulary import shorten
 
 # Formats Oxigraph parses for us; anything else (JSON-LD, RDF/XML) goes through rdflib, whose
 # JSON-LD handling is the one we have made refuse remote contexts.
@@ -99,7 +99,9 @@ def build_store(
     `vocabulary`: how many of the first files are the always-loaded vocabulary, whose blank-node
     structures a data file (an export read back) must not add a second time.
     `refuse_imports` False: owl:imports statements are loaded as triples, never followed."""
-    from clusterkg.blank_nodes import blank_nodes  # building only: not on a cached run's path
+    from clusterkg.inputs.blank_nodes import (
+        blank_nodes,  # building only: not on a cached run's path
+    )
 
     asserted = ox.NamedNode(ASSERTED)
     sizes = [_size(path) for path in files]
@@ -166,7 +168,7 @@ def _explain_refusal(path: Path, error: Exception, fmt: ox.RdfFormat) -> None:
     before. Where it fails itself (a RecursionError on deep nesting) or gives no line, or even
     accepts the file (a lone surrogate, a language subtag over 8 characters: rdflib's terms the
     store cannot hold), the store's own message, which names the line, is given instead."""
-    from clusterkg.loading import parse_files
+    from clusterkg.inputs.reading import parse_files
 
     try:
         parse_files([path], check_literals=False)
@@ -213,7 +215,7 @@ def _located_refusal(path: Path, error: Exception, what: str = "") -> InputError
     refusal = oxigraph_refusal(path, error, what)
     offset = getattr(error, "offset", None)
     if refusal.line and isinstance(offset, int) and _UNENDED.search(refusal.reason):
-        from clusterkg.loading import read_text
+        from clusterkg.inputs.reading import read_text
 
         text = read_text(path)
         lines = text.split("\n")
@@ -240,7 +242,7 @@ def _dataset_notes(path: Path, merged: dict[str, int], left_out: dict[str, int])
 def _drop_repeated_vocabulary(
     store: ox.Store, graph: ox.NamedNode, vocabulary: set[ox.BlankNode]
 ) -> list[str]:
-    from clusterkg.blank_nodes import drop_repeated_vocabulary
+    from clusterkg.inputs.blank_nodes import drop_repeated_vocabulary
 
     removed = drop_repeated_vocabulary(store, graph, vocabulary)
     if not removed:
@@ -274,7 +276,7 @@ def _drop_export_description(store: ox.Store, graph: ox.NamedNode) -> list[str]:
 
 def _load_with_rdflib(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
     """The reference loader: raises its InputError for a bad file, else adds the file's triples."""
-    from clusterkg.loading import parse_files
+    from clusterkg.inputs.reading import parse_files
 
     # Literals are checked by the scan (fidelity.py), which lists them for validate instead of
     # stopping at the first; for the other commands check_loaded refuses them.
@@ -285,7 +287,7 @@ def _load_with_rdflib(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
 def _stored(path: Path, parsed: Iterable[Any], graph: ox.NamedNode) -> Iterator[ox.Quad]:
     """rdflib's triples as the store's; a term the store cannot hold (a lone surrogate, a
     language subtag over 8 characters, which rdflib accepts) is refused at its line."""
-    from clusterkg.convert import to_oxigraph
+    from clusterkg.engine.convert import to_oxigraph
 
     for triple in parsed:
         try:
@@ -343,7 +345,7 @@ def _ill_typed_literal(store: ox.Store, graph: ox.NamedNode) -> tuple[str, str] 
 def _locate(files: Iterable[Path], lexical: str, reason: str) -> None:
     """Raise `reason` at the first file and line where `lexical` is written as a value (quoted,
     or between tags); the first file holding it at all if no line is found."""
-    from clusterkg.loading import read_text
+    from clusterkg.inputs.reading import read_text
 
     quoted = re.compile(rf"[\"'>]{re.escape(lexical)}[\"'<]")
     holding = [path for path in files if lexical in read_text(path)]
@@ -358,7 +360,7 @@ def _locate(files: Iterable[Path], lexical: str, reason: str) -> None:
 def _explain_imports(files: list[Path]) -> None:
     """Name the file that holds owl:imports, however it is spelt (`\\u0069mports`, a prefix
     declared with escapes): the file is found by parsing, not by its text."""
-    from clusterkg.loading import parse_files
+    from clusterkg.inputs.reading import parse_files
 
     for path in files:
         parsed_by_oxigraph = _oxigraph_format(path) is not None
@@ -390,7 +392,7 @@ def reason(
     """Fill the inferred graph; returns the reasoner used ("rules" or "owlrl") and the
     contradictions it found. The rules decide on the closure they compute whether they cover
     the graph (a term counts for what it is after reasoning); if not, owlrl reasons instead."""
-    from clusterkg import rules
+    from clusterkg.reasoning import rules
 
     asserted, inferred = ox.NamedNode(ASSERTED), ox.NamedNode(INFERRED)
     refused = ["the rdfs profile"] if profile != "owlrl" else []
@@ -412,8 +414,8 @@ def reason(
 def _reason_with_owlrl(
     store: ox.Store, profile: str, asserted: ox.NamedNode, inferred: ox.NamedNode
 ) -> list[Inconsistency]:
-    from clusterkg import reasoning
-    from clusterkg.convert import to_oxigraph, to_rdflib_graph
+    from clusterkg.engine.convert import to_oxigraph, to_rdflib_graph
+    from clusterkg.reasoning import owlrl_reasoner as reasoning
 
     result = reasoning.infer(to_rdflib_graph(store, asserted), profile)
     store.extend(
@@ -426,6 +428,6 @@ def _reason_with_owlrl(
 def count(store: ox.Store, graph: ox.NamedNode) -> int:
     """The number of triples in one named graph (rules.count: one definition). The rules
     module is imported when reasoning runs, not by every command that opens a cached build."""
-    from clusterkg import rules
+    from clusterkg.reasoning import rules
 
     return rules.count(store, graph)

@@ -12,17 +12,17 @@ import click
 
 from clusterkg import __version__
 from clusterkg.build import REASONERS
-from clusterkg.cache import BuildCache
-from clusterkg.catalogue import Catalogue
-from clusterkg.engine import Answer
+from clusterkg.engine.limits import Limits
+from clusterkg.engine.local import Answer
+from clusterkg.engine.safety import isolate_from_network
 from clusterkg.errors import EXIT_OK, EXIT_USAGE, EXIT_VIOLATIONS, ClusterKGError
-from clusterkg.formats import GRAPH_FORMATS, TABLE_FORMATS, stream_table, stream_triples
+from clusterkg.inputs.bundle import bundled
+from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import PROFILES, KnowledgeGraph
-from clusterkg.limits import Limits
-from clusterkg.namespaces import shorten
-from clusterkg.resources import bundled
-from clusterkg.safety import isolate_from_network
-from clusterkg.serialise import EXPORT_FORMATS
+from clusterkg.output.serialise import EXPORT_FORMATS
+from clusterkg.output.tables import GRAPH_FORMATS, TABLE_FORMATS, stream_table, stream_triples
+from clusterkg.queries.catalogue import Catalogue
+from clusterkg.vocabulary import shorten
 
 F = TypeVar("F", bound=Callable[..., Any])
 # clusterkg.generate is imported by its command only (60 ms of every start otherwise); its
@@ -352,7 +352,7 @@ def reason(ctx: click.Context, profile: str, show: bool) -> None:
         click.echo(f"  {count:6d}  {shorten(predicate)}")
     click.echo(f"reasoner: {inference.reasoner}")
     if show:
-        from clusterkg.serialise import serialise
+        from clusterkg.output.serialise import serialise
 
         click.echo(serialise(inference.quads(), "ttl"), nl=False)
     _report_inconsistencies(kg)

@@ -45,6 +45,6 @@ class ShapesError(ClusterKGError):
 
 
 class QueryTimeout(QueryError):
-    """A query stopped because it ran past its deadline (clusterkg.limits)."""
+    """A query stopped because it ran past its deadline (clusterkg.engine.limits)."""
 
     exit_code = EXIT_TIMEOUT

@@ -20,10 +20,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from clusterkg import build as building
-from clusterkg import consistency, description
-from clusterkg.cache import BuildCache, build_key
-from clusterkg.catalogue import Catalogue, StoredQuery
-from clusterkg.engine import (
+from clusterkg.engine.limits import NO_LIMITS, Limits, run_limited
+from clusterkg.engine.local import (
     ASSERTED,
     DESCRIPTION,
     INFERRED,
@@ -34,18 +32,21 @@ from clusterkg.engine import (
     Triples,
 )
 from clusterkg.errors import ClusterKGError
-from clusterkg.fidelity import Fidelity
-from clusterkg.limits import NO_LIMITS, Limits, run_limited
+from clusterkg.inputs.bundle import Bundle, Selection, bundled, select_files, unique_files
+from clusterkg.inputs.cache import BuildCache, build_key
+from clusterkg.inputs.fidelity import Fidelity
+from clusterkg.inputs.sources import SourceMap
+from clusterkg.output import description
+from clusterkg.output.serialise import DATASET_FORMATS, Quad, atomic_output, serialise
 from clusterkg.progress import step
-from clusterkg.resolve import Resolver
-from clusterkg.resources import Bundle, Selection, bundled, select_files, unique_files
-from clusterkg.serialise import DATASET_FORMATS, Quad, atomic_output, serialise
-from clusterkg.sources import SourceMap
+from clusterkg.queries.catalogue import Catalogue, StoredQuery
+from clusterkg.queries.resolve import Resolver
+from clusterkg.reasoning import consistency
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from clusterkg.validation import Report
+    from clusterkg.validation.validate import Report
 
 PROFILES = ("owlrl", "rdfs")
 # Exports up to this many triples are sorted and pretty-printed in Python (diff-friendly, with
@@ -160,7 +161,7 @@ class KnowledgeGraph:
     @cached_property
     def asserted(self) -> Graph:
         """The asserted graph as an rdflib Graph, for the reference paths (pySHACL, owlrl)."""
-        from clusterkg.convert import to_rdflib_graph
+        from clusterkg.engine.convert import to_rdflib_graph
 
         return to_rdflib_graph(self.store, ox.NamedNode(ASSERTED))
 
@@ -188,7 +189,7 @@ class KnowledgeGraph:
     ) -> Answer:
         """Start a stored query in a worker process; read its rows page by page as they come.
         Past `limits.timeout` the worker is killed and QueryTimeout raised; past
-        `limits.max_rows` the rows stop and `truncated` is set (see clusterkg.limits)."""
+        `limits.max_rows` the rows stop and `truncated` is set (see clusterkg.engine.limits)."""
         stored = self.catalogue.get(name)
         return run_limited(self.engine, stored.text, self.bind(stored, params or {}), limits)
 
@@ -218,7 +219,7 @@ class KnowledgeGraph:
 
     def validate(self) -> Report:
         """SHACL-validate the asserted graph (vocabulary + facts)."""
-        from clusterkg.validation import validate_build
+        from clusterkg.validation.validate import validate_build
 
         with step("Validating (SHACL)"):
             # contradictions reasoning found are violations too, located like SHACL results

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from clusterkg.literals import invalid_reason
-from clusterkg.screening import RELATIVE_BASE, oxigraph_source
+from clusterkg.inputs.literals import invalid_reason
+from clusterkg.inputs.screening import RELATIVE_BASE, oxigraph_source
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = ox.NamedNode(XSD + "string")

@@ -14,10 +14,10 @@ from difflib import get_close_matches
 
 import pyoxigraph as ox
 
-from clusterkg.catalogue import Parameter
-from clusterkg.engine import Engine, Table, Term
+from clusterkg.engine.local import Engine, Table, Term
 from clusterkg.errors import ParameterError
-from clusterkg.namespaces import CK, expand_curie
+from clusterkg.queries.catalogue import Parameter
+from clusterkg.vocabulary import CK, expand_curie
 
 ORG = "http://www.w3.org/ns/org#"
 CLASSES_BY_KIND: dict[str, list[str]] = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from clusterkg.engine import INFERRED
-from clusterkg.namespaces import CK, CKID, PREFIXES
+from clusterkg.engine.local import INFERRED
+from clusterkg.vocabulary import CK, CKID, PREFIXES
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DCTERMS = "http://purl.org/dc/terms/"

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from clusterkg.engine import Answer, Row, Table, Term, Triples
-from clusterkg.namespaces import shorten
-from clusterkg.serialise import serialise_triples
+from clusterkg.engine.local import Answer, Row, Table, Term, Triples
+from clusterkg.output.serialise import serialise_triples
+from clusterkg.vocabulary import shorten
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "md")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")

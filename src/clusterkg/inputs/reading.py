@@ -18,9 +18,8 @@ from rdflib.namespace import OWL
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from clusterkg.errors import InputError
-from clusterkg.literals import ill_typed_reason, invalid_reason
-from clusterkg.quiet import quiet_rdflib
-from clusterkg.screening import (
+from clusterkg.inputs.literals import ill_typed_reason, invalid_reason
+from clusterkg.inputs.screening import (
     RELATIVE_BASE,
     guarded,
     json_depth_line,
@@ -29,7 +28,8 @@ from clusterkg.screening import (
     unexpected,
     without_bom,
 )
-from clusterkg.sources import PREFIX_DECL, SourceFile, SourceMap
+from clusterkg.inputs.sources import PREFIX_DECL, SourceFile, SourceMap
+from clusterkg.quiet import quiet_rdflib
 
 FORMAT_BY_SUFFIX = {
     ".ttl": "turtle",

@@ -81,8 +81,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from clusterkg.inputs.screening import RELATIVE_BASE, without_bom
 from clusterkg.quiet import quiet_rdflib
-from clusterkg.screening import RELATIVE_BASE, without_bom
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -415,7 +415,7 @@ def _triple(statement: ox.Quad | ox.Triple) -> ox.Triple:
 
 
 def _from_rdflib(graph: Graph) -> tuple[list[ox.Triple], list[tuple[str, str]], Term | None]:
-    from clusterkg.convert import to_oxigraph
+    from clusterkg.engine.convert import to_oxigraph
 
     triples = [
         ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
@@ -1196,7 +1196,7 @@ class _ValueTests:
 
 def _rdflib(term: Term) -> Any:
     """The term as pySHACL sees it: an rdflib term, typed literals normalised by rdflib."""
-    from clusterkg.convert import to_rdflib
+    from clusterkg.engine.convert import to_rdflib
 
     return to_rdflib(term)
 
@@ -1794,7 +1794,7 @@ def _data_graph(run: _Run, nodes: Iterable[Term | None]) -> Any:
 # --- sh:datatype on literals as written, where the store changed their datatype -----------------
 # Oxigraph stores "5"^^xsd:int as "5"^^xsd:integer (and "007"^^xsd:integer as "7"); pySHACL, on
 # the file as written, finds "5"^^xsd:int to be an xsd:int and not an xsd:integer. The loader
-# records which stored literals were written otherwise (clusterkg.fidelity) and validate() is
+# records which stored literals were written otherwise (clusterkg.inputs.fidelity) and validate() is
 # given that record: a recorded value is judged on its written forms, with pySHACL's own check.
 # Without a record the test is the constant false, which Oxigraph folds away: no cost.
 

@@ -49,12 +49,13 @@ class Bundle:
 
 def bundled() -> Bundle:
     """The bundle shipped with the package (wheel) or the repository (source checkout)."""
-    here = Path(__file__).resolve().parent
-    for root in (here / "bundled", here.parents[1]):
+    package = Path(__file__).resolve().parents[1]  # src/clusterkg (this file is in inputs/)
+    here, checkout = package, package.parents[1]
+    for root in (here / "bundled", checkout):
         if (root / "ontology" / "clusterkg.ttl").is_file():
             return Bundle(root)
     raise ClusterKGError(
-        f"the bundled ontology is missing (looked in {here / 'bundled'} and {here.parents[1]}); "
+        f"the bundled ontology is missing (looked in {here / 'bundled'} and {checkout}); "
         "reinstall clusterkg"
     )
 

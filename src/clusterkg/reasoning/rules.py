@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from clusterkg.consistency import Inconsistency, named
+from clusterkg.reasoning.consistency import Inconsistency, named
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

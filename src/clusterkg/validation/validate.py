@@ -17,16 +17,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from clusterkg.engine import ASSERTED
+from clusterkg.engine.local import ASSERTED
 from clusterkg.errors import InputError, ShapesError
-from clusterkg.namespaces import shorten
-from clusterkg.screening import RELATIVE_BASE, screen
-from clusterkg.sources import SourceMap
+from clusterkg.inputs.screening import RELATIVE_BASE, screen
+from clusterkg.inputs.sources import SourceMap
+from clusterkg.vocabulary import shorten
 
 if TYPE_CHECKING:
     from clusterkg.build import Build
-    from clusterkg.fidelity import Change, Fidelity
-    from clusterkg.shacl_sparql import CompiledShapes
+    from clusterkg.inputs.fidelity import Change, Fidelity
+    from clusterkg.validation.compiled import CompiledShapes
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -154,7 +154,7 @@ def validate_files(data: list[Path], shapes: Path, engine: str = "auto") -> tupl
 def validate_build(built: Build, shapes: Path, engine: str = "auto") -> Report:
     """The validation of a build: SHACL results, the literals the files wrote ill-typed (or the
     store rewrote), and the contradictions reasoning found, each located at its file and line."""
-    from clusterkg import consistency
+    from clusterkg.reasoning import consistency
 
     report = validate_store(built.store, shapes, built.sources, engine, built.fidelity)
     report.problems += consistency.problems(built.inconsistencies, built.sources)
@@ -164,11 +164,11 @@ def validate_build(built: Build, shapes: Path, engine: str = "auto") -> Report:
 def _validate_store(
     store: ox.Store, shapes: Path, sources: SourceMap, engine: str, fidelity: Fidelity | None
 ) -> Report:
-    from clusterkg.convert import to_rdflib_graph
+    from clusterkg.engine.convert import to_rdflib_graph
     from clusterkg.quiet import quiet_rdflib
 
     if engine != "pyshacl":
-        from clusterkg.shacl_sparql import UnsupportedShapes
+        from clusterkg.validation.compiled import UnsupportedShapes
 
         try:
             compiled = _compiled(shapes, shapes.stat().st_mtime_ns)
@@ -211,8 +211,8 @@ def read_shapes(shapes: Path) -> Graph:
     Unlike a data file, it is not refused for owl:imports (pySHACL is told not to follow them
     either: clusterkg reads only the files it is given) nor for ill-typed literals (a shapes file
     may also hold data, as the W3C tests do; sh:datatype is what reports them)."""
-    from clusterkg.convert import to_rdflib
-    from clusterkg.loading import parse_files, read_text
+    from clusterkg.engine.convert import to_rdflib
+    from clusterkg.inputs.reading import parse_files, read_text
 
     fmt = ox.RdfFormat.from_extension(shapes.suffix.lstrip(".").lower())
     if fmt is None or fmt == ox.RdfFormat.JSON_LD:
@@ -232,7 +232,7 @@ def read_shapes(shapes: Path) -> Graph:
 def _compiled(shapes: Path, _modified: int) -> CompiledShapes:
     """The shapes file compiled once per process and version of the file (read by Oxigraph:
     no rdflib needed)."""
-    from clusterkg.shacl_sparql import compile_shapes
+    from clusterkg.validation.compiled import compile_shapes
 
     return compile_shapes(shapes)
 
@@ -353,7 +353,7 @@ def _report_graph(results: list[Any], conforms: bool) -> Graph:
     """A sh:ValidationReport graph with one sh:ValidationResult per compiled result."""
     from rdflib import BNode
 
-    from clusterkg.convert import to_rdflib
+    from clusterkg.engine.convert import to_rdflib
 
     graph = Graph()
     graph.bind("sh", SH)
@@ -380,7 +380,7 @@ def _report_graph(results: list[Any], conforms: bool) -> Graph:
     return graph
 
 
-# --- what the loader found in the literals as written (clusterkg.fidelity) -----------------------
+# --- what the loader found in the literals as written (clusterkg.inputs.fidelity) ---------
 # An ill-typed literal is a Violation: the value means nothing, whatever the shapes say. A literal
 # the store keeps in another form ("007"^^xsd:integer as "7") is Info, not a Warning: it is the
 # same value (RDF's datatype semantics) and sh:datatype is judged on it as written, so the data

@@ -178,7 +178,7 @@ def json_depth_line(text: str, limit: int) -> int | None:
 def unstorable(path: Path, triple: Any, error: ValueError) -> InputError:
     """A term rdflib read that the store cannot hold, located by how the file may write it: the
     culprit's own spelling (an escape, a language tag) first, any value of the triple after."""
-    from clusterkg.sources import SourceFile
+    from clusterkg.inputs.sources import SourceFile
 
     surrogates = [
         f"\\u{ord(c):04x}" for term in triple for c in str(term) if 0xD800 <= ord(c) <= 0xDFFF

@@ -18,8 +18,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from clusterkg.engine.safety import refuse_unsafe
 from clusterkg.errors import QueryError
-from clusterkg.safety import refuse_unsafe
 
 ASSERTED = "https://w3id.org/clusterkg/graph/asserted"
 INFERRED = "https://w3id.org/clusterkg/graph/inferred"
@@ -39,7 +39,7 @@ PAGE_SECONDS = 0.05
 @dataclass
 class Table:
     """Rows of a SELECT (or one boolean row of an ASK): variable names and RDF terms.
-    `truncated`: a row cap stopped the rows before the end (see clusterkg.limits)."""
+    `truncated`: a row cap stopped the rows before the end (see clusterkg.engine.limits)."""
 
     variables: list[str]
     rows: list[list[Term | None]]
@@ -66,7 +66,7 @@ class Answer:
     boolean: bool | None = None
     graph: bool = False
     truncated: bool = False
-    # What stops the computing of the pages (a worker process, in clusterkg.limits).
+    # What stops the computing of the pages (a worker process, in clusterkg.engine.limits).
     on_close: Callable[[], object] | None = field(default=None, repr=False)
 
     def close(self) -> None:

@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from clusterkg.namespaces import shorten
+from clusterkg.vocabulary import shorten
 
 if TYPE_CHECKING:
-    from clusterkg.sources import SourceMap
-    from clusterkg.validation import Problem
+    from clusterkg.inputs.sources import SourceMap
+    from clusterkg.validation.validate import Problem
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def _focus_first(rule: str, groups: tuple[str, ...]) -> tuple[str, ...]:
 
 def problems(found: list[Inconsistency], sources: SourceMap) -> list[Problem]:
     """One Violation per inconsistency, at the file and line where its first node is written."""
-    from clusterkg.validation import Problem
+    from clusterkg.validation.validate import Problem
 
     result = []
     for inconsistency in found:
