@@ -124,17 +124,15 @@ def shared_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
         cache: Any = None,
         reasoner: str = "auto",
         keep_ill_typed: bool = False,
+        reads_every_triple: bool = False,
     ) -> KnowledgeGraph:
         key = _content_key(data, profile) if bundle is None else None
+        args = (cls, data, profile, bundle, cache, reasoner, keep_ill_typed, reads_every_triple)
         if key is None:
-            return _ORIGINAL_LOAD(  # type: ignore[no-any-return]
-                cls, data, profile, bundle, cache, reasoner, keep_ill_typed
-            )
+            return _ORIGINAL_LOAD(*args)  # type: ignore[no-any-return]
         key = (*key, reasoner, keep_ill_typed)
         if key not in _GRAPHS:
-            _GRAPHS[key] = _ORIGINAL_LOAD(
-                cls, data, profile, bundle, cache, reasoner, keep_ill_typed
-            )
+            _GRAPHS[key] = _ORIGINAL_LOAD(*args)
         return _GRAPHS[key]
 
     def validate(self: KnowledgeGraph) -> Report:

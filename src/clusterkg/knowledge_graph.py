@@ -104,10 +104,17 @@ class KnowledgeGraph:
         cache: BuildCache | None = None,
         reasoner: str = "auto",
         keep_ill_typed: bool = False,
+        reads_every_triple: bool = False,
     ) -> KnowledgeGraph:
         """Load the vocabulary plus `data` (files or folders; default: the bundled facts) and
         reason. With `cache`, a build of the same inputs is reused instead of redone.
-        `keep_ill_typed`: load ill-typed literals (for validate to list) instead of refusing."""
+        `keep_ill_typed`: load ill-typed literals (for validate to list) instead of refusing.
+        `reads_every_triple`: the caller scans the whole graph (validate, export), so the build is
+        made in memory and the cache left aside: Oxigraph's on-disk store, which the cache opens
+        in 0.2 s, scans four times slower (2 M triples: validation 137 s on disk, 36 s in
+        memory)."""
+        if reads_every_triple:
+            cache = None
         bundle = bundle or bundled()
         selection = select_files([Path(p) for p in data]) if data else Selection(bundle.data, [])
         facts = selection.files
