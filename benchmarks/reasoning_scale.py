@@ -42,8 +42,8 @@ def measure(kind: str, n: int, reasoner: str) -> str:
     import pyoxigraph as ox
 
     from clusterkg import build as building
-    from clusterkg.engine.local import ASSERTED, INFERRED
     from clusterkg.errors import ClusterKGError
+    from clusterkg.vocabulary import ASSERTED, INFERRED
 
     store = ox.Store()
     asserted = ox.NamedNode(ASSERTED)

@@ -105,8 +105,8 @@ def _load_then_reason(files: list[Path]) -> tuple[float, float]:
     import pyoxigraph as ox
 
     from clusterkg import build as building
-    from clusterkg.engine.local import ASSERTED
     from clusterkg.inputs.fidelity import Scan
+    from clusterkg.vocabulary import ASSERTED
 
     store = ox.Store()
     asserted = ox.NamedNode(ASSERTED)
@@ -127,9 +127,9 @@ def baseline_worker(data: Path, runs: int, budgets: dict[str, float]) -> dict[st
     from rdflib import Dataset, Graph, URIRef
     from rdflib.util import guess_format
 
-    from clusterkg.engine.local import ASSERTED, INFERRED
     from clusterkg.inputs.bundle import bundled, expand_paths
     from clusterkg.queries.catalogue import Catalogue
+    from clusterkg.vocabulary import ASSERTED, INFERRED
 
     out: dict[str, Any] = {"steps": {}, "queries": {}}
     bundle = bundled()

@@ -28,13 +28,14 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH
 
-import clusterkg.knowledge_graph
+import clusterkg.output.export
 import clusterkg.output.serialise
 from clusterkg import __version__
 from clusterkg.cli import cli
+from clusterkg.engine import LocalEngine, LocalStore
 from clusterkg.engine.convert import to_oxigraph, to_rdflib
-from clusterkg.engine.local import ASSERTED, DESCRIPTION, INFERRED
 from clusterkg.output.description import describe
+from clusterkg.vocabulary import ASSERTED, DESCRIPTION, INFERRED
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -524,14 +525,14 @@ def test_reason_unknown_profile() -> None:
 
 def _description(asserted: Graph) -> Graph:
     """The VoID/DCAT description describe() gives for `asserted`, as an rdflib Graph."""
-    store = ox.Store()
+    store = LocalStore()
     graph = ox.NamedNode(ASSERTED)
     store.extend(
         ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
         for s, p, o in asserted
     )
     out = Graph()
-    for s, p, o in describe(store, graph, len(asserted)):
+    for s, p, o in describe(LocalEngine(store), len(asserted)):
         out.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
     return out
 
@@ -634,7 +635,7 @@ def test_export_failing_serialisation_leaves_the_file_untouched(
         raise RuntimeError("serialisation failed half-way")
 
     monkeypatch.setattr(clusterkg.output.serialise, "serialise", fail)
-    monkeypatch.setattr(clusterkg.knowledge_graph, "serialise", fail)  # the name it imported
+    monkeypatch.setattr(clusterkg.output.export, "serialise", fail)  # the name it imported
     result = invoke("export", "-o", str(previous_export))
     assert result.exit_code != 0
 

@@ -25,7 +25,6 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 import clusterkg.output.serialise as serialise_module
-from clusterkg.engine.local import ASSERTED
 from clusterkg.generate import generate
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.output.serialise import (
@@ -36,6 +35,7 @@ from clusterkg.output.serialise import (
     canonical_blank_nodes,
     serialise,
 )
+from clusterkg.vocabulary import ASSERTED
 
 EX = "http://example.org/"
 PREFIX = f"@prefix ex: <{EX}> .\n"
@@ -300,7 +300,7 @@ def test_a_5000_deep_nesting_and_a_4000_item_list_export_in_every_format(
     rdf_format = {"ttl": "TURTLE", "nt": "N_TRIPLES", "nq": "N_QUADS", "trig": "TRIG"}
     if fmt in rdf_format:
         written = list(ox.parse(path=out, format=getattr(ox.RdfFormat, rdf_format[fmt])))
-        in_store = kg.store.quads_for_pattern(None, None, None, ox.NamedNode(ASSERTED))
+        in_store = kg.built.store.quads_for_pattern(None, None, None, ox.NamedNode(ASSERTED))
         blank = [q for q in in_store if isinstance(q.subject, ox.BlankNode)]
         assert len(blank) >= 5000 + 8000
         assert len([q for q in written if isinstance(q.subject, ox.BlankNode)]) == len(blank)

@@ -14,11 +14,12 @@ import pyoxigraph as ox
 import pytest
 
 from clusterkg import build as building
-from clusterkg.engine.local import ASSERTED, INFERRED, Table, Triples
+from clusterkg.engine import LocalStore, Table, Triples
 from clusterkg.generate import clusters_for_triples, generate
 from clusterkg.inputs.bundle import bundled, expand_paths
 from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.vocabulary import ASSERTED, INFERRED
 
 RUTA_FOOD = ["query", "clusters-of-company", "-p", "company", "Rūta", "-p", "sector", "food"]
 
@@ -32,7 +33,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _inferred(files: list[Path], reasoner: str) -> tuple[str, set[tuple[object, ...]]]:
-    store = ox.Store()
+    store = LocalStore()
     built = building.build_store(store, files, "owlrl", reasoner)
     quads = store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED))
     return built.reasoner, {(q.subject, q.predicate, q.object) for q in quads}
@@ -205,11 +206,11 @@ def test_no_cache_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_the_asserted_graph_holds_every_generated_triple(generated: Path) -> None:
-    vocabulary = building.build_store(ox.Store(), bundled().vocabulary()).asserted
+    vocabulary = building.build_store(LocalStore(), bundled().vocabulary()).asserted
     manifest = json.loads((generated / "MANIFEST.json").read_text())
     kg = KnowledgeGraph.load([generated])
     assert kg.asserted_count == vocabulary + manifest["triples"]
-    assert building.count(kg.store, ox.NamedNode(ASSERTED)) == kg.asserted_count
+    assert building.count(kg.built.store, ox.NamedNode(ASSERTED)) == kg.asserted_count
 
 
 @pytest.mark.slow
@@ -220,7 +221,7 @@ def test_a_streamed_export_holds_the_same_triples_and_is_byte_stable(
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    import clusterkg.knowledge_graph as module
+    import clusterkg.output.export as module
 
     kg = KnowledgeGraph.load([generated])
     canonical = kg.export(fmt)
@@ -244,8 +245,8 @@ def test_compiled_shapes_report_what_pyshacl_reports_on_a_generated_graph(genera
 
     kg = KnowledgeGraph.load([generated])
     shapes = kg.bundle.shapes
-    compiled = validate_store(kg.store, shapes, kg.sources, engine="sparql")
-    reference = validate_store(kg.store, shapes, kg.sources, engine="pyshacl")
+    compiled = validate_store(kg.built.store, shapes, kg.sources, engine="sparql")
+    reference = validate_store(kg.built.store, shapes, kg.sources, engine="pyshacl")
     assert (compiled.engine, reference.engine) == ("sparql", "pyshacl")
     manifest = json.loads((generated / "MANIFEST.json").read_text())
     assert len(reference.problems) == len(manifest["planted_violations"]) > 0

@@ -15,14 +15,15 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from clusterkg.cli import cli
+from clusterkg.engine import Table
 from clusterkg.engine.convert import to_rdflib_graph
-from clusterkg.engine.local import ASSERTED, INFERRED, Table
 from clusterkg.inputs.cache import BuildCache
 from clusterkg.inputs.reading import parse_files
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.validation import compiled as shacl_sparql
 from clusterkg.validation.validate import Report, validate, validate_store
+from clusterkg.vocabulary import ASSERTED, INFERRED
 
 ROOT = Path(__file__).resolve().parents[1]
 FIDELITY = ROOT / "tests" / "fixtures" / "fidelity"
@@ -136,7 +137,7 @@ def test_sh_datatype_judges_literals_as_written_like_pyshacl(
     data, shapes = FIDELITY / "datatype-data.ttl", FIDELITY / "datatype-shapes.ttl"
     kg = KnowledgeGraph.load([data])
     compiled = validate_store(
-        kg.store, shapes, kg.sources, engine="sparql", fidelity=kg.built.fidelity
+        kg.built.store, shapes, kg.sources, engine="sparql", fidelity=kg.built.fidelity
     )
     as_written, _ = parse_files([data])
     shapes_graph, _ = parse_files([shapes])
@@ -157,7 +158,7 @@ def original() -> KnowledgeGraph:
 
 
 def _graph(kg: KnowledgeGraph, name: str) -> Graph:
-    return to_rdflib_graph(kg.store, ox.NamedNode(name))
+    return to_rdflib_graph(kg.built.store, ox.NamedNode(name))
 
 
 @pytest.mark.parametrize("inferred", [False, True], ids=["asserted", "inferred"])

@@ -24,7 +24,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from clusterkg.cli import cli
-from clusterkg.engine.local import Table
+from clusterkg.engine import Table
 from clusterkg.generate import (
     DEFAULT_VIOLATIONS,
     KINDS,

@@ -27,8 +27,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from clusterkg.cli import cli
+from clusterkg.engine import Table, Term, Triples
 from clusterkg.engine.limits import Limits
-from clusterkg.engine.local import Table, Term, Triples
 from clusterkg.errors import EXIT_TIMEOUT, ClusterKGError, QueryError, QueryTimeout
 from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from clusterkg import KnowledgeGraph
-from clusterkg.engine.local import Table
+from clusterkg.engine import Table
 from clusterkg.generate import generate
 from clusterkg.inputs.bundle import bundled
 

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pyoxigraph as ox
 import pytest
 
-from clusterkg.engine.local import Engine, Table
+from clusterkg.engine import LocalEngine, Table
 from clusterkg.engine.safety import refuse_unsafe
 from clusterkg.errors import QueryError
 
@@ -114,7 +114,7 @@ def test_the_attempt_is_live_on_raw_pyoxigraph(query: str, endpoint: Endpoint) -
 def test_the_attempt_is_refused_and_nothing_is_sent(query: str, endpoint: Endpoint) -> None:
     before = endpoint.requests
     with pytest.raises(QueryError, match=r"not allowed|syntax error"):
-        Engine(ox.Store()).run(fill(query, endpoint))
+        LocalEngine().run(fill(query, endpoint))
     assert endpoint.requests == before
 
 
@@ -156,7 +156,7 @@ HARMLESS = {
 
 @pytest.mark.parametrize("query", list(HARMLESS.values()), ids=list(HARMLESS))
 def test_harmless_queries_run(query: str) -> None:
-    result = Engine(ox.Store()).run(query)
+    result = LocalEngine().run(query)
     assert isinstance(result, Table) and len(result.rows) == 1
 
 

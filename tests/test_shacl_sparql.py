@@ -28,8 +28,8 @@ import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.term import Node
 
+from clusterkg.engine import LocalStore
 from clusterkg.engine.convert import to_oxigraph
-from clusterkg.engine.local import ASSERTED
 from clusterkg.inputs.bundle import bundled
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.compiled import (
@@ -43,6 +43,7 @@ from clusterkg.validation.compiled import (
     compile_shapes,
 )
 from clusterkg.validation.validate import validate_store
+from clusterkg.vocabulary import ASSERTED
 
 BUNDLE = bundled()
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shapes"
@@ -66,7 +67,7 @@ def compiled_bundle() -> CompiledShapes:
 def store_of(files: Iterable[Path] = (), turtle: str = "") -> ox.Store:
     """A store whose asserted graph holds the vocabulary, the files and the Turtle text, loaded
     the way clusterkg loads them (Oxigraph's parser)."""
-    store = ox.Store()
+    store = LocalStore()
     for path in [*BUNDLE.vocabulary(), *files]:
         store.load(
             path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.as_uri(), to_graph=GRAPH

@@ -22,7 +22,7 @@ from typing import TypeVar
 import pytest
 
 from clusterkg import KnowledgeGraph, ParameterError
-from clusterkg.engine.local import Table
+from clusterkg.engine import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"

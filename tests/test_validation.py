@@ -11,12 +11,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from clusterkg.engine.local import ASSERTED
+from clusterkg.engine import LocalStore
 from clusterkg.errors import ClusterKGError, ShapesError
 from clusterkg.inputs.screening import RELATIVE_BASE
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.compiled import UnsupportedShapes, compile_shapes
 from clusterkg.validation.validate import Report, validate_store
+from clusterkg.vocabulary import ASSERTED
 
 PREFIXES = """\
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -29,7 +30,7 @@ PREFIXES = """\
 def run(tmp_path: Path, shapes: str, data: str, engine: str = "auto") -> Report:
     path = tmp_path / "shapes.ttl"
     path.write_text(PREFIXES + shapes, encoding="utf-8")
-    store = ox.Store()
+    store = LocalStore()
     store.load((PREFIXES + data).encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ASSERTED))
     return validate_store(store, path, SourceMap(), engine=engine)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from clusterkg import KnowledgeGraph
-from clusterkg.engine.local import Table
+from clusterkg.engine import Table
 from clusterkg.inputs.bundle import bundled
 
 VIOLATION_QUERIES = sorted(p.stem for p in bundled().queries.glob("*-violation.rq"))

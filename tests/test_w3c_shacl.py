@@ -31,10 +31,10 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from clusterkg.engine.convert import to_rdflib_graph
-from clusterkg.engine.local import ASSERTED
 from clusterkg.errors import ClusterKGError
 from clusterkg.validation.compiled import UnsupportedShapes
 from clusterkg.validation.validate import Report, validate_files
+from clusterkg.vocabulary import ASSERTED
 
 # The suite beside the repository (../shared/w3c, where it is kept up to date), else the
 # byte-identical copy in tests/w3c (test_the_copy_is_the_shared_suite checks that they agree).

@@ -6,13 +6,12 @@ The Python API mirrors the CLI::
     kg = KnowledgeGraph.load()                      # bundled ontology, reference data and facts
     table = kg.query("clusters-of-company", {"company": "Rūta", "sector": "food"})
     report = kg.validate()                          # SHACL report with file:line per problem
-    kg.export("out.ttl", fmt="ttl")                 # deterministic, atomic
+    kg.write_export(Path("out.ttl"), fmt="ttl")     # deterministic, atomic
 """
-
-__version__ = "0.2.0"  # before the imports: clusterkg.inputs.cache reads it while they run
 
 from clusterkg.errors import ClusterKGError, InputError, ParameterError, QueryError
 from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.version import __version__
 
 __all__ = [
     "ClusterKGError",

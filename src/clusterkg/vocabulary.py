@@ -5,6 +5,12 @@ from __future__ import annotations
 CK = "https://w3id.org/clusterkg/ontology#"
 CKID = "https://w3id.org/clusterkg/id/"
 
+# The store's named graphs: what the files assert, what reasoning added, and (in exports only)
+# the VoID/DCAT description of the dataset. Queries see the union of the first two.
+ASSERTED = "https://w3id.org/clusterkg/graph/asserted"
+INFERRED = "https://w3id.org/clusterkg/graph/inferred"
+DESCRIPTION = "https://w3id.org/clusterkg/graph/description"
+
 PREFIXES: dict[str, str] = {
     "ck": CK,
     "ckid": CKID,

@@ -7,6 +7,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from clusterkg.engine.local import LocalStore
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
@@ -39,7 +41,7 @@ def to_rdflib(term: object) -> Node:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def to_rdflib_graph(store: ox.Store, graph: ox.NamedNode) -> Graph:
+def to_rdflib_graph(store: LocalStore, graph: ox.NamedNode) -> Graph:
     """One named graph of the store as an rdflib Graph."""
     out = Graph()
     for quad in store.quads_for_pattern(None, None, None, graph):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe
 from typing import Any
 
-from clusterkg.engine.local import Answer, Engine, Row, Term
+from clusterkg.engine import Answer, Engine, Row, Term
 from clusterkg.errors import ClusterKGError, QueryError, QueryTimeout
 
 _PR_SET_PDEATHSIG = 1  # prctl option, from <linux/prctl.h>

@@ -17,10 +17,12 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
+from clusterkg.engine import LocalStore
+
 Signature = tuple[tuple[str, object], ...]
 
 
-def blank_nodes(store: ox.Store, graph: ox.NamedNode) -> set[ox.BlankNode]:
+def blank_nodes(store: LocalStore, graph: ox.NamedNode) -> set[ox.BlankNode]:
     """The blank nodes written as subjects in `graph` (the vocabulary: a few)."""
     rows = store.query(
         "SELECT DISTINCT ?b WHERE { ?b ?p ?o FILTER(isBlank(?b)) }", default_graph=graph
@@ -30,7 +32,7 @@ def blank_nodes(store: ox.Store, graph: ox.NamedNode) -> set[ox.BlankNode]:
 
 
 def drop_repeated_vocabulary(
-    store: ox.Store, graph: ox.NamedNode, vocabulary: set[ox.BlankNode]
+    store: LocalStore, graph: ox.NamedNode, vocabulary: set[ox.BlankNode]
 ) -> int:
     """Remove the data's copies of the vocabulary's blank-node trees; returns triples removed."""
     if not vocabulary:
@@ -52,7 +54,7 @@ def drop_repeated_vocabulary(
 class _Trees:
     """The triples of `graph` that touch a blank node, by blank node."""
 
-    def __init__(self, store: ox.Store, graph: ox.NamedNode) -> None:
+    def __init__(self, store: LocalStore, graph: ox.NamedNode) -> None:
         self.store, self.graph = store, graph
         self.outgoing: dict[ox.BlankNode, list[ox.Quad]] = defaultdict(list)
         self.incoming: dict[ox.BlankNode, list[ox.Quad]] = defaultdict(list)

@@ -39,9 +39,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-import pyoxigraph as ox
-
-from clusterkg import __version__
+from clusterkg.engine import LocalStore
+from clusterkg.version import __version__
 
 # bump when the layout of a cached build changes (3: stamp out of the store, files listed), or
 # what a build accepts (4: value ranges checked: a build of 3 may hold "99999999999"^^xsd:int)
@@ -85,7 +84,7 @@ def _versions() -> dict[str, str]:
 
 @dataclass
 class CachedBuild:
-    store: ox.Store
+    store: LocalStore
     meta: dict[str, object]
     path: Path
 
@@ -124,7 +123,7 @@ class BuildCache:
             os.utime(folder)  # most recently used: pruned last
         return found
 
-    def publish(self, key: str, built: ox.Store, meta: dict[str, object]) -> bool:
+    def publish(self, key: str, built: LocalStore, meta: dict[str, object]) -> bool:
         """Copy the in-memory store `built` to disk under `key`, atomically. False if the cache
         folder is not usable (read-only file system, no space): nothing is cached then.
 
@@ -136,13 +135,7 @@ class BuildCache:
         except OSError:
             return False
         try:
-            dump = private / "dump.nq"
-            built.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-            store = ox.Store(str(private / "store"))
-            store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-            dump.unlink()
-            store.flush()
-            del store  # closes the database before the folder moves
+            built.copy_to_disk(private / "store", scratch=private / "dump.nq")
             built_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             files = _fingerprints(private / "store")
             meta = {"key": key, "built": built_at, "files": files, **meta}
@@ -193,7 +186,7 @@ def _open_entry(folder: Path, key: str) -> CachedBuild:
         raise DamagedEntry("its stamp does not match its key")
     _check_files(folder / "store", files)
     try:
-        store = ox.Store.read_only(str(folder / "store"))
+        store = LocalStore.read_only(folder / "store")
     except (OSError, RuntimeError, ValueError) as error:
         # RocksDB reports a damaged database as RuntimeError ("Corruption: ...")
         raise DamagedEntry(str(error).splitlines()[0][:200]) from None

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from clusterkg.engine import LocalStore
 from clusterkg.inputs.literals import invalid_reason
 from clusterkg.inputs.screening import RELATIVE_BASE, oxigraph_source
 
@@ -247,7 +248,7 @@ def _store_rewrites(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Liter
     """Written literal → the form a store holds it in, for the literals the store changes: each
     is inserted into a scratch store under a subject that numbers it, and read back."""
     written = list(literals)
-    scratch = ox.Store()
+    scratch = LocalStore()
     predicate = ox.NamedNode("urn:x-clusterkg:written")
     scratch.extend(
         ox.Quad(ox.NamedNode(f"urn:x-clusterkg:{n}"), predicate, lit, ox.DefaultGraph())
@@ -255,6 +256,7 @@ def _store_rewrites(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Liter
     )
     changed: dict[ox.Literal, ox.Literal] = {}
     for quad in scratch:
+        assert isinstance(quad.subject, ox.NamedNode), "numbered above"
         original = written[int(quad.subject.value.rsplit(":", 1)[1])]
         if quad.object != original:
             assert isinstance(quad.object, ox.Literal)

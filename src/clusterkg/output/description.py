@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from clusterkg.engine.local import INFERRED
-from clusterkg.vocabulary import CK, CKID, PREFIXES
+from clusterkg.engine import Engine, Table
+from clusterkg.vocabulary import ASSERTED, CK, CKID, INFERRED, PREFIXES
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DCTERMS = "http://purl.org/dc/terms/"
@@ -28,11 +28,10 @@ ABSTRACT = (
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
 
 
-def describe(
-    store: ox.Store, asserted: ox.NamedNode, triple_count: int, inferred: bool = False
-) -> list[Triple]:
-    """A VoID + DCAT description of the dataset in graph `asserted` (no timestamps: exports
-    must be byte-identical for identical input); `inferred`: the export holds inferred triples."""
+def describe(engine: Engine, triple_count: int, inferred: bool = False) -> list[Triple]:
+    """A VoID + DCAT description of the dataset in the engine's asserted graph (no timestamps:
+    exports must be byte-identical for identical input); `inferred`: the export holds inferred
+    triples."""
     out: list[Triple] = [
         (DATASET, RDF_TYPE, ox.NamedNode(VOID + "Dataset")),
         (DATASET, RDF_TYPE, ox.NamedNode(DCAT + "Dataset")),
@@ -54,7 +53,9 @@ def describe(
     if inferred:
         out.append((DATASET, HAS_PART, INFERRED_GRAPH))
     for kind in ("SourceDocument", "WebSource"):
-        for quad in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(CK + kind), asserted):
-            if isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
-                out.append((DATASET, ox.NamedNode(DCTERMS + "source"), quad.subject))
+        found = engine.run(f"SELECT ?source WHERE {{ ?source a <{CK}{kind}> }}", graphs=[ASSERTED])
+        assert isinstance(found, Table)
+        for (source,) in found.rows:
+            if isinstance(source, ox.NamedNode | ox.BlankNode):
+                out.append((DATASET, ox.NamedNode(DCTERMS + "source"), source))
     return out

@@ -27,7 +27,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from clusterkg.engine.local import Term
+from clusterkg.engine import Term
 from clusterkg.vocabulary import PREFIXES
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

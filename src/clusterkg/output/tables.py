@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from clusterkg.engine.local import Answer, Row, Table, Term, Triples
+from clusterkg.engine import Answer, Row, Table, Term, Triples
 from clusterkg.output.serialise import serialise_triples
 from clusterkg.vocabulary import shorten
 

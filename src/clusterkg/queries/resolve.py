@@ -14,7 +14,7 @@ from difflib import get_close_matches
 
 import pyoxigraph as ox
 
-from clusterkg.engine.local import Engine, Table, Term
+from clusterkg.engine import Engine, Table, Term
 from clusterkg.errors import ParameterError
 from clusterkg.queries.catalogue import Parameter
 from clusterkg.vocabulary import CK, expand_curie

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from clusterkg.engine import LocalStore
 from clusterkg.reasoning.consistency import Inconsistency, named
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -216,7 +217,7 @@ class Outcome:
     inconsistencies: list[Inconsistency] = field(default_factory=list)
 
 
-def unsupported_constructs(store: ox.Store, graph: ox.NamedNode | list[GraphName]) -> list[str]:
+def unsupported_constructs(store: LocalStore, graph: ox.NamedNode | list[GraphName]) -> list[str]:
     """The OWL terms used in `graph` that these rules do not implement (none: the rules may
     run; materialise checks the closure again)."""
     predicates = " ".join(f"owl:{name}" for name in UNSUPPORTED_PREDICATES)
@@ -283,7 +284,7 @@ class Graphs:
 
 
 def materialise(
-    store: ox.Store,
+    store: LocalStore,
     asserted: ox.NamedNode,
     inferred: ox.NamedNode,
     report: Callable[[str], None] | None = None,
@@ -310,7 +311,7 @@ def materialise(
 
 
 def _close_under_equality(
-    store: ox.Store, g: Graphs, partition: Partition, report: Callable[[str], None] | None
+    store: LocalStore, g: Graphs, partition: Partition, report: Callable[[str], None] | None
 ) -> tuple[Graphs, list[str]]:
     """Reason until no new equality is found, merging the nodes found equal after each round
     (the first merge switches the base to a canonical copy of the asserted graph). Returns the
@@ -333,17 +334,17 @@ def _close_under_equality(
         _canonicalise(store, g.read(), partition.mapping())
 
 
-def _drop(store: ox.Store, graphs: list[str]) -> None:
+def _drop(store: LocalStore, graphs: list[str]) -> None:
     for graph in graphs:
         _run(store, f"DROP SILENT GRAPH <{graph}>")
 
 
-def _refuse(store: ox.Store, g: Graphs, why: list[str]) -> Outcome:
+def _refuse(store: LocalStore, g: Graphs, why: list[str]) -> Outcome:
     _run(store, f"DROP SILENT GRAPH <{g.inferred}>")
     return Outcome(0, why, [])
 
 
-def _close(store: ox.Store, g: Graphs, report: Callable[[str], None] | None) -> None:
+def _close(store: LocalStore, g: Graphs, report: Callable[[str], None] | None) -> None:
     """Schema rules, then property and type rules, again while the latter derive schema."""
     rounds = 0
     while True:
@@ -388,7 +389,7 @@ TOP_DATATYPES[RDF + "PlainLiteral"] = RDF + "PlainLiteral"
 
 
 def _add_datatype_disjointness(
-    store: ox.Store, asserted: ox.NamedNode, inferred: ox.NamedNode
+    store: LocalStore, asserted: ox.NamedNode, inferred: ox.NamedNode
 ) -> None:
     """owlrl's dt-diff axioms for the top datatypes the asserted literals use (rarely two)."""
     rows = store.query(
@@ -433,7 +434,7 @@ def _rule(rule: tuple[str, ...], graphs: Graphs) -> Rule:
     return Rule(name, update)
 
 
-def _fact_rules(store: ox.Store, g: Graphs) -> list[FactRule]:
+def _fact_rules(store: LocalStore, g: Graphs) -> list[FactRule]:
     """The fixed property and type rules plus one rule per owl:propertyChainAxiom (prp-spo2)."""
     rules = list(PROPERTY_RULES)
     for number, (prop, chain) in enumerate(_chains(store, g)):
@@ -445,7 +446,7 @@ def _fact_rules(store: ox.Store, g: Graphs) -> list[FactRule]:
     return rules
 
 
-def _seminaive(store: ox.Store, rules: list[FactRule], transitive: list[str], g: Graphs) -> None:
+def _seminaive(store: LocalStore, rules: list[FactRule], transitive: list[str], g: Graphs) -> None:
     """Apply the fact rules until nothing new is derived, semi-naively: after the first pass,
     each rule joins with the triples the previous pass derived (the delta) for one of its fact
     patterns, so a pass costs what it derives, not the size of the graph."""
@@ -504,7 +505,7 @@ def _variants(rule: FactRule, g: Graphs, first: bool, types_read: bool = True) -
     return updates
 
 
-def _transitive(store: ox.Store, g: Graphs) -> list[str]:
+def _transitive(store: LocalStore, g: Graphs) -> list[str]:
     rows = store.query(
         f"{PREFIXES}SELECT DISTINCT ?p WHERE {{ ?p a owl:TransitiveProperty FILTER(isIRI(?p)) }}",
         default_graph=g.read(),
@@ -513,7 +514,7 @@ def _transitive(store: ox.Store, g: Graphs) -> list[str]:
     return sorted(str(row["p"].value) for row in rows)
 
 
-def _transitive_closures(store: ox.Store, properties: list[str], g: Graphs, first: bool) -> None:
+def _transitive_closures(store: LocalStore, properties: list[str], g: Graphs, first: bool) -> None:
     """prp-trp for each transitive property at once: a search from every node over the
     property's edges, the missing pairs written like a rule's. Done on the first pass,
     and again only when the rules derived new edges of the property, so its cost is that of
@@ -552,7 +553,7 @@ ASK {{
 }}"""
 
 
-def _read_by_rules(store: ox.Store, g: Graphs, prop: str) -> bool:
+def _read_by_rules(store: LocalStore, g: Graphs, prop: str) -> bool:
     return bool(store.query(READ_BY_RULES.replace("?prop", f"<{prop}>"), default_graph=g.read()))
 
 
@@ -567,7 +568,7 @@ def _reachable(successors: dict[Term, set[Term]], start: Term) -> set[Term]:
     return seen
 
 
-def _chains(store: ox.Store, g: Graphs) -> list[tuple[str, list[tuple[str, bool]]]]:
+def _chains(store: LocalStore, g: Graphs) -> list[tuple[str, list[tuple[str, bool]]]]:
     """Each property chain axiom: the property and its steps (property, inverse?)."""
     rows = store.query(
         f"{PREFIXES}SELECT ?p ?list WHERE {{ ?p owl:propertyChainAxiom ?list FILTER(isIRI(?p)) }}",
@@ -582,7 +583,7 @@ def _chains(store: ox.Store, g: Graphs) -> list[tuple[str, list[tuple[str, bool]
     return [(p, list(steps)) for p, steps in sorted(chains)]
 
 
-def _chain_steps(store: ox.Store, g: Graphs, head: Term) -> list[tuple[str, bool]] | None:
+def _chain_steps(store: LocalStore, g: Graphs, head: Term) -> list[tuple[str, bool]] | None:
     """The steps of a chain's list; None if a step is neither a property (other than
     owl:sameAs) nor `[ owl:inverseOf p ]` (_unsupported refuses such chains)."""
     steps: list[tuple[str, bool]] = []
@@ -598,7 +599,7 @@ def _chain_steps(store: ox.Store, g: Graphs, head: Term) -> list[tuple[str, bool
     return steps or None
 
 
-def _inverse_step(store: ox.Store, g: Graphs, node: Term) -> str | None:
+def _inverse_step(store: LocalStore, g: Graphs, node: Term) -> str | None:
     """p, if `node` is a blank node whose only triple is `node owl:inverseOf p`."""
     if not isinstance(node, ox.BlankNode):
         return None
@@ -612,7 +613,7 @@ def _inverse_step(store: ox.Store, g: Graphs, node: Term) -> str | None:
     return None
 
 
-def _list_members(store: ox.Store, g: Graphs, head: Term) -> list[Term] | None:
+def _list_members(store: LocalStore, g: Graphs, head: Term) -> list[Term] | None:
     members: list[Term] = []
     node: Term = head
     first, rest, nil = (ox.NamedNode(RDF + name) for name in ("first", "rest", "nil"))
@@ -626,7 +627,7 @@ def _list_members(store: ox.Store, g: Graphs, head: Term) -> list[Term] | None:
     return members
 
 
-def _objects(store: ox.Store, g: Graphs, subject: Term, predicate: ox.NamedNode) -> list[Term]:
+def _objects(store: LocalStore, g: Graphs, subject: Term, predicate: ox.NamedNode) -> list[Term]:
     if isinstance(subject, ox.Literal):
         return []
     found = {
@@ -638,7 +639,7 @@ def _objects(store: ox.Store, g: Graphs, subject: Term, predicate: ox.NamedNode)
     return sorted(found, key=str)
 
 
-def _fixpoint(store: ox.Store, rules: list[Rule], inferred: ox.NamedNode) -> None:
+def _fixpoint(store: LocalStore, rules: list[Rule], inferred: ox.NamedNode) -> None:
     while True:
         before = count(store, inferred)
         for rule in rules:
@@ -647,7 +648,7 @@ def _fixpoint(store: ox.Store, rules: list[Rule], inferred: ox.NamedNode) -> Non
             return
 
 
-def _schema_count(store: ox.Store, g: Graphs) -> int:
+def _schema_count(store: LocalStore, g: Graphs) -> int:
     """How many inferred triples say something the schema rules or the rule set read."""
     query = f"""{PREFIXES}
 SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g.inferred}> {{
@@ -704,7 +705,7 @@ def _rank(node: Term) -> tuple[bool, str]:
     return (not isinstance(node, ox.NamedNode), str(node))
 
 
-def _same_as_pairs(store: ox.Store, g: Graphs) -> list[tuple[Term, Term]]:
+def _same_as_pairs(store: LocalStore, g: Graphs) -> list[tuple[Term, Term]]:
     """The owl:sameAs triples between two different nodes (after earlier merges: new equalities)."""
     rows = store.query(
         f"{PREFIXES}SELECT DISTINCT ?x ?y WHERE {{ ?x owl:sameAs ?y FILTER(?x != ?y) }}",
@@ -727,11 +728,11 @@ ASK {{
 }}"""
 
 
-def _reflexive_equality_matters(store: ox.Store, g: Graphs) -> bool:
+def _reflexive_equality_matters(store: LocalStore, g: Graphs) -> bool:
     return bool(store.query(SAME_AS_IN_RULES, default_graph=g.read()))
 
 
-def _add_reflexive_same_as(store: ox.Store, g: Graphs) -> bool:
+def _add_reflexive_same_as(store: LocalStore, g: Graphs) -> bool:
     """eq-ref for every node of the closure (literals cannot be subjects); True if any was new."""
     before = count(store, ox.NamedNode(g.inferred))
     _run(
@@ -756,7 +757,7 @@ def _unmergeable(pairs: Iterable[tuple[Term, Term]]) -> str | None:
     return None
 
 
-def _canonicalise(store: ox.Store, graphs: list[GraphName], mapping: dict[Term, Term]) -> None:
+def _canonicalise(store: LocalStore, graphs: list[GraphName], mapping: dict[Term, Term]) -> None:
     """Rewrite every triple that mentions a merged node in terms of representatives."""
 
     def canonical(term: Term) -> Term:
@@ -765,7 +766,7 @@ def _canonicalise(store: ox.Store, graphs: list[GraphName], mapping: dict[Term, 
     for graph in graphs:
         touched: set[ox.Quad] = set()
         for node in mapping:
-            touched.update(store.quads_for_pattern(node, None, None, graph))  # type: ignore[arg-type]
+            touched.update(store.quads_for_pattern(node, None, None, graph))
             touched.update(store.quads_for_pattern(None, None, node, graph))
             if isinstance(node, ox.NamedNode):
                 touched.update(store.quads_for_pattern(None, node, None, graph))
@@ -777,7 +778,7 @@ def _canonicalise(store: ox.Store, graphs: list[GraphName], mapping: dict[Term, 
         )
 
 
-def _expand(store: ox.Store, g: Graphs, partition: Partition, asserted: ox.NamedNode) -> None:
+def _expand(store: LocalStore, g: Graphs, partition: Partition, asserted: ox.NamedNode) -> None:
     """Write each triple about a representative for every member of its class (eq-rep-s/p/o),
     and every pair of members of a class as owl:sameAs (eq-sym, eq-trans): the closure owlrl
     reaches, in time proportional to its size. Asserted triples are left out (the rules' own
@@ -806,13 +807,13 @@ def _expand(store: ox.Store, g: Graphs, partition: Partition, asserted: ox.Named
 
 
 def _mentioning(
-    store: ox.Store, graphs: list[GraphName], nodes: list[Term]
+    store: LocalStore, graphs: list[GraphName], nodes: list[Term]
 ) -> set[tuple[Term, Term, Term]]:
     """The triples of `graphs` that have one of `nodes` as subject, predicate or object."""
     found: set[tuple[Term, Term, Term]] = set()
     for graph in graphs:
         for node in nodes:
-            quads = [*store.quads_for_pattern(node, None, None, graph)]  # type: ignore[arg-type]
+            quads = [*store.quads_for_pattern(node, None, None, graph)]
             quads += store.quads_for_pattern(None, None, node, graph)
             if isinstance(node, ox.NamedNode):
                 quads += store.quads_for_pattern(None, node, None, graph)
@@ -860,7 +861,7 @@ CHECKS = [
 ]
 
 
-def _inconsistencies(store: ox.Store, g: Graphs, partition: Partition) -> list[Inconsistency]:
+def _inconsistencies(store: LocalStore, g: Graphs, partition: Partition) -> list[Inconsistency]:
     """Each contradiction in the closure, its nodes given by their own names (all the members of
     a merged class, for a node that stands for several)."""
     found: dict[tuple[str, frozenset[str]], Inconsistency] = {}
@@ -901,7 +902,7 @@ RESOURCE_DATATYPES = (
 )
 
 
-def _unsupported(store: ox.Store, g: Graphs, asserted: ox.NamedNode) -> list[str]:
+def _unsupported(store: LocalStore, g: Graphs, asserted: ox.NamedNode) -> list[str]:
     """What in the closure the rules do not implement: OWL terms, complex chain steps, blank
     node properties; and resources typed with a datatype in the asserted graph (owlrl reads
     those from the asserted triples only)."""
@@ -922,7 +923,7 @@ def _unsupported(store: ox.Store, g: Graphs, asserted: ox.NamedNode) -> list[str
     return found
 
 
-def count(store: ox.Store, graph: ox.NamedNode) -> int:
+def count(store: LocalStore, graph: ox.NamedNode) -> int:
     """The number of triples in one named graph of the store."""
     rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
     assert isinstance(rows, ox.QuerySolutions)
@@ -931,5 +932,5 @@ def count(store: ox.Store, graph: ox.NamedNode) -> int:
     return int(value.value)
 
 
-def _run(store: ox.Store, update: str) -> None:
+def _run(store: LocalStore, update: str) -> None:
     store.update(update)

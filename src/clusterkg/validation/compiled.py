@@ -81,6 +81,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from clusterkg.engine import LocalStore
 from clusterkg.inputs.screening import RELATIVE_BASE, without_bom
 from clusterkg.quiet import quiet_rdflib
 
@@ -297,7 +298,7 @@ class CompiledShapes:
 
     def validate(
         self,
-        store: ox.Store,
+        store: LocalStore,
         graph: ox.NamedNode | None = None,
         *,
         data_namespaces: Mapping[str, str] | None = None,
@@ -330,7 +331,7 @@ class CompiledShapes:
 
 
 def _select(
-    store: ox.Store,
+    store: LocalStore,
     sparql: str,
     graph: ox.NamedNode | None,
     functions: Mapping[ox.NamedNode, Callable[..., ox.Literal]],
@@ -359,7 +360,7 @@ def _instances(var: str, classes: Sequence[ox.NamedNode], use: str) -> str:
 
 
 def _subclasses(
-    store: ox.Store, graph: ox.NamedNode | None, queries: Iterable[_Query]
+    store: LocalStore, graph: ox.NamedNode | None, queries: Iterable[_Query]
 ) -> dict[str, list[Term]]:
     """Every class a query mentions, with its subclasses in the data graph (itself included)."""
     classes = sorted(
@@ -660,7 +661,7 @@ class _Compiler:
 
     def check_syntax(self) -> None:
         """Run every query once on an empty store: a query Oxigraph refuses is not compiled."""
-        empty = ox.Store()
+        empty = LocalStore()
         for query in self.queries:
             try:
                 sparql = _with_written(_with_instances(query.sparql, {}), (ox.Literal(""),))
@@ -893,7 +894,7 @@ def _rewritten_by_oxigraph(term: Term) -> bool:
     """Whether a literal written into a query comes out as another term (a canonical form)."""
     if not isinstance(term, ox.Literal):
         return False
-    rows = ox.Store().query(f"SELECT ?t WHERE {{ VALUES ?t {{ {_sparql(term)} }} }}")
+    rows = LocalStore().query(f"SELECT ?t WHERE {{ VALUES ?t {{ {_sparql(term)} }} }}")
     assert isinstance(rows, ox.QuerySolutions)
     return [row[0] for row in rows] != [term]
 
@@ -1637,7 +1638,7 @@ def _declaration(g: _ShapesGraph, declaration: Term) -> tuple[str, str]:
 class _Run:
     """One validation run: what rows need to become results."""
 
-    store: ox.Store
+    store: LocalStore
     graph: ox.NamedNode | None
     data_namespaces: Mapping[str, str] | None
     messages: _Messages

@@ -17,11 +17,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from clusterkg.engine.local import ASSERTED
+from clusterkg.engine import LocalStore
 from clusterkg.errors import InputError, ShapesError
 from clusterkg.inputs.screening import RELATIVE_BASE, screen
 from clusterkg.inputs.sources import SourceMap
-from clusterkg.vocabulary import shorten
+from clusterkg.vocabulary import ASSERTED, shorten
 
 if TYPE_CHECKING:
     from clusterkg.build import Build
@@ -115,7 +115,7 @@ class Report:
 
 
 def validate_store(
-    store: ox.Store,
+    store: LocalStore,
     shapes: Path,
     sources: SourceMap,
     engine: str = "auto",
@@ -147,7 +147,7 @@ def validate_files(data: list[Path], shapes: Path, engine: str = "auto") -> tupl
     from clusterkg.build import build_store
 
     shapes_as_data = shapes.resolve() in {path.resolve() for path in data}
-    built = build_store(ox.Store(), data, keep_ill_typed=True, refuse_imports=not shapes_as_data)
+    built = build_store(LocalStore(), data, keep_ill_typed=True, refuse_imports=not shapes_as_data)
     return validate_build(built, shapes, engine), built
 
 
@@ -162,7 +162,7 @@ def validate_build(built: Build, shapes: Path, engine: str = "auto") -> Report:
 
 
 def _validate_store(
-    store: ox.Store, shapes: Path, sources: SourceMap, engine: str, fidelity: Fidelity | None
+    store: LocalStore, shapes: Path, sources: SourceMap, engine: str, fidelity: Fidelity | None
 ) -> Report:
     from clusterkg.engine.convert import to_rdflib_graph
     from clusterkg.quiet import quiet_rdflib

@@ -1,0 +1,50 @@
+"""The engine port: everything a command needs of a store that holds the graph.
+
+Querying, name resolution, validation, description and export reach the graph only through this
+protocol, so the same code runs on the local Oxigraph store (clusterkg.engine.local) and, later,
+on a remote SPARQL 1.1 server or behind an HTTP endpoint. Each method maps onto the SPARQL 1.1
+Protocol: `graphs` is the protocol's default-graph-uri (the union of the asserted and inferred
+graphs when not given), bindings are RDF terms the engine binds where it plans the query, never
+text spliced into it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from clusterkg.engine.answers import Answer, Table, Term, Triples
+
+Bindings = Mapping[str, Term]
+
+
+class Engine(Protocol):
+    """A read-only view of a graph made of named graphs (asserted, inferred)."""
+
+    def evaluate(
+        self, query: str, bindings: Bindings | None = None, graphs: Sequence[str] | None = None
+    ) -> Answer:
+        """Start a read-only SPARQL query over `graphs` (default: asserted + inferred); rows are
+        computed as the answer's pages are read. Queries that would reach outside the graph
+        (SERVICE, LOAD, FROM …) or change it are refused with a QueryError."""
+        ...
+
+    def run(
+        self, query: str, bindings: Bindings | None = None, graphs: Sequence[str] | None = None
+    ) -> Table | Triples:
+        """evaluate(), every row in memory."""
+        ...
+
+    def triples(self, graph: str) -> Iterator[ox.Triple]:
+        """Every triple of one named graph, in no particular order."""
+        ...
+
+    def count(self, graph: str) -> int:
+        """How many triples one named graph holds."""
+        ...
+
+    def ntriples(self, graph: str) -> bytes:
+        """One named graph as N-Triples (for exports too big to sort term by term in Python)."""
+        ...

@@ -1,0 +1,78 @@
+"""The layout holds: the graph is reached through the engine port, modules stay small.
+
+Read as text, not imported: what a module names is what it depends on. Each rule below says
+why; a module that breaks one fails here with the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "clusterkg"
+
+# pyoxigraph's Store, however it is imported or named
+STORE = re.compile(r"\b(?:ox|pyoxigraph)\.Store\b|from pyoxigraph import[^\n]*\bStore\b")
+# the local store, or a store pulled out of a build or a graph
+LOCAL_STORE = re.compile(r"\bLocalStore\b|\.store\b|\bbuilt\.store\b")
+
+# Modules that answer users by reading the graph: they see only the engine port, so the same
+# code runs on any engine (a remote SPARQL server, an HTTP endpoint).
+READERS = [
+    "queries",
+    "output",
+    "reasoning/inference.py",
+    "knowledge_graph.py",
+]
+# Modules that build the store or run inside it (loading, the rules' SPARQL updates, the cache,
+# the compiled shapes, whose exact checks are Python functions the store calls): the local
+# engine's own backends, allowed the LocalStore. knowledge_graph.py makes the one it builds.
+LOCAL_BACKENDS = {
+    "knowledge_graph.py": [
+        "from clusterkg.engine import",
+        "LocalStore()",
+        "LocalEngine(self.built.store)",
+    ]
+}
+
+
+def modules(*parts: str) -> list[Path]:
+    found: list[Path] = []
+    for part in parts:
+        path = PACKAGE / part
+        found += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return found
+
+
+def hits(path: Path, pattern: re.Pattern[str], allowed: list[str]) -> list[str]:
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if pattern.search(line) and not any(a in line for a in allowed):
+            out.append(f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}")
+    return out
+
+
+def test_only_the_engine_holds_a_pyoxigraph_store() -> None:
+    outside = [p for p in modules(".") if "engine" not in p.relative_to(PACKAGE).parts]
+    found = [hit for path in outside for hit in hits(path, STORE, [])]
+    assert not found, "pyoxigraph's Store outside clusterkg/engine:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("part", READERS)
+def test_readers_reach_the_graph_through_the_engine_port(part: str) -> None:
+    found = [
+        hit
+        for path in modules(part)
+        for hit in hits(path, LOCAL_STORE, LOCAL_BACKENDS.get(str(path.relative_to(PACKAGE)), []))
+    ]
+    assert not found, "a reader of the graph goes around the engine port:\n" + "\n".join(found)
+
+
+def test_the_patterns_catch_what_they_are_for() -> None:
+    """Else the tests above would pass on anything."""
+    assert STORE.search("store = ox.Store()") and STORE.search("from pyoxigraph import Store")
+    assert not STORE.search("import pyoxigraph as ox") and not STORE.search("ox.NamedNode(x)")
+    assert LOCAL_STORE.search("kg.built.store.query('')") and LOCAL_STORE.search("LocalStore()")
+    assert not LOCAL_STORE.search("engine.run(query)")
