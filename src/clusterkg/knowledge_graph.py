@@ -201,7 +201,7 @@ class KnowledgeGraph:
         return run_limited(self.engine, stored.text, self.bind(stored, params or {}), limits)
 
     def bind(self, stored: StoredQuery, params: Mapping[str, str]) -> dict[str, Term]:
-        stored.check_parameters(params)
+        stored.check_parameters(params.items())
         resolver = self._resolver or Resolver(self.engine)
         self._resolver = resolver
         return {
