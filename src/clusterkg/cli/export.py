@@ -13,7 +13,14 @@ from clusterkg.output.serialise import EXPORT_FORMATS
 
 @click.command()
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl", show_default=True
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="ttl",
+    show_default=True,
+    help="ttl, nt, jsonld: one graph; nq, trig: the asserted triples, the inferred ones and "
+    "the description in named graphs of their own.",
 )
 @click.option("--inferred", is_flag=True, help="Include the OWL RL inferred triples.")
 @click.option(

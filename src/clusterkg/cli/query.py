@@ -61,6 +61,8 @@ def query(
 ) -> None:
     """Run a stored query and print its results.
 
+    NAME is one of the stored queries (`clusterkg queries` lists them).
+
     \b
         clusterkg query clusters-of-company -p company Rūta -p sector food
         clusterkg query labelled-clusters -p tier silver --format csv
@@ -88,6 +90,8 @@ def sparql(
     max_rows: int | None,
 ) -> None:
     """Run an ad-hoc read-only SPARQL query over the graph (asserted + inferred).
+
+    The query comes from FILE, from standard input if FILE is -, or from -e.
 
     \b
         clusterkg sparql -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'

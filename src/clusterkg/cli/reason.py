@@ -13,7 +13,13 @@ from clusterkg.vocabulary import shorten
 
 
 @click.command()
-@click.option("--profile", type=click.Choice(sorted(PROFILES)), default="owlrl", show_default=True)
+@click.option(
+    "--profile",
+    type=click.Choice(sorted(PROFILES)),
+    default="owlrl",
+    show_default=True,
+    help="owlrl: the OWL 2 RL entailments; rdfs: the RDFS entailments only (run by owlrl).",
+)
 @click.option("--show", is_flag=True, help="Print the inferred triples (Turtle) after the counts.")
 @pass_settings
 def reason(settings: Settings, profile: str, show: bool) -> None:

@@ -26,6 +26,8 @@ from clusterkg.errors import EXIT_OK, EXIT_VIOLATIONS
 def validate_command(settings: Settings, paths: tuple[Path, ...], fmt: str) -> None:
     """Validate data files or folders (default: the graph's data) against the SHACL shapes.
 
+    PATHS are validated together with the ontology and the reference vocabularies.
+
     Exit 0 if no constraint is violated (warnings and info allowed), 1 if one is, 2 if an input
     (data or shapes) is unusable.
 
