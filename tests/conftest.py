@@ -23,7 +23,6 @@ import rdflib.term
 from clusterkg.cli import cli
 from clusterkg.cli.settings import Settings
 from clusterkg.inputs.bundle import bundled, expand_paths
-from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.validation.validate import Report
 
@@ -125,33 +124,14 @@ def _content_key(data: Sequence[Path] | None, profile: str) -> tuple[Any, ...] |
     return (tuple(str(p) for p in data or ()), digests, profile)
 
 
-def _load_shared(
-    data: Sequence[Path] | None,
-    *,
-    profile: str,
-    cache: BuildCache | None,
-    reasoner: str,
-    keep_ill_typed: bool,
-    reads_every_triple: bool,
-) -> KnowledgeGraph:
+def _load_shared(data: Sequence[Path] | None, **options: Any) -> KnowledgeGraph:
     """KnowledgeGraph.load, reusing the graph loaded earlier from the same inputs."""
-
-    def load(kind: type[KnowledgeGraph]) -> KnowledgeGraph:
-        return kind.load(
-            data,
-            profile=profile,
-            cache=cache,
-            reasoner=reasoner,
-            keep_ill_typed=keep_ill_typed,
-            reads_every_triple=reads_every_triple,
-        )
-
-    key = _content_key(data, profile)
+    key = _content_key(data, options["profile"])
     if key is None:
-        return load(KnowledgeGraph)  # the real load reports the problem
-    key = (*key, reasoner, keep_ill_typed)
+        return KnowledgeGraph.load(data, **options)  # the real load reports the problem
+    key = (*key, options["reasoner"], options["keep_ill_typed"])
     if key not in _GRAPHS:
-        _GRAPHS[key] = load(_SharedGraph)
+        _GRAPHS[key] = _SharedGraph.load(data, **options)
     return _GRAPHS[key]
 
 
