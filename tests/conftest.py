@@ -13,12 +13,15 @@ import hashlib
 import os
 import socket
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pytest
 import rdflib.term
 
+from clusterkg.cli import cli
+from clusterkg.cli.settings import Settings
 from clusterkg.inputs.bundle import bundled, expand_paths
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.validation.validate import Report
@@ -95,55 +98,49 @@ def restore_rdflib_literal_conversions() -> Iterator[None]:
 
 # --- sharing loaded graphs between tests ---------------------------------------------------------
 # Reasoning (~3 s) and SHACL validation (~6 s) dominate the run time. With `shared_graphs`, a graph
-# is loaded, reasoned over and validated once per set of input files (keyed by their content).
+# is loaded, reasoned over and validated once per set of input files (keyed by their content): the
+# CLI is given a loader that keeps the graphs it loads, through its Settings.
 
 _GRAPHS: dict[tuple[Any, ...], KnowledgeGraph] = {}
-_REPORTS: dict[int, Report] = {}
-_ORIGINAL_LOAD = KnowledgeGraph.load.__func__  # type: ignore[attr-defined]
-_ORIGINAL_VALIDATE = KnowledgeGraph.validate
 
 
-def _content_key(data: Sequence[Path | str] | None, profile: str) -> tuple[Any, ...] | None:
+class _SharedGraph(KnowledgeGraph):
+    """A graph that tests share: validated once, its report reused."""
+
+    @cached_property
+    def _report(self) -> Report:
+        return super().validate()
+
+    def validate(self) -> Report:
+        return self._report
+
+
+def _content_key(data: Sequence[Path] | None, profile: str) -> tuple[Any, ...] | None:
     try:
-        files = expand_paths([Path(p) for p in data]) if data else bundled().data
+        files = expand_paths(list(data)) if data else bundled().data
     except Exception:
-        return None  # let the real load report the problem
+        return None
     digests = tuple((str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files)
     return (tuple(str(p) for p in data or ()), digests, profile)
 
 
+def _load_shared(data: Sequence[Path] | None, **options: Any) -> KnowledgeGraph:
+    """KnowledgeGraph.load, reusing the graph loaded earlier from the same inputs."""
+    key = _content_key(data, options["profile"])
+    if key is None:
+        return KnowledgeGraph.load(data, **options)  # the real load reports the problem
+    key = (*key, options["reasoner"], options["keep_ill_typed"])
+    if key not in _GRAPHS:
+        _GRAPHS[key] = _SharedGraph.load(data, **options)
+    return _GRAPHS[key]
+
+
 @pytest.fixture
 def shared_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Reuse the graph (with its reasoning and validation) loaded from the same input files."""
-
-    def load(
-        cls: type[KnowledgeGraph],
-        data: Sequence[Path | str] | None = None,
-        profile: str = "owlrl",
-        bundle: Any = None,
-        cache: Any = None,
-        reasoner: str = "auto",
-        keep_ill_typed: bool = False,
-        reads_every_triple: bool = False,
-    ) -> KnowledgeGraph:
-        key = _content_key(data, profile) if bundle is None else None
-        args = (cls, data, profile, bundle, cache, reasoner, keep_ill_typed, reads_every_triple)
-        if key is None:
-            return _ORIGINAL_LOAD(*args)  # type: ignore[no-any-return]
-        key = (*key, reasoner, keep_ill_typed)
-        if key not in _GRAPHS:
-            _GRAPHS[key] = _ORIGINAL_LOAD(*args)
-        return _GRAPHS[key]
-
-    def validate(self: KnowledgeGraph) -> Report:
-        if not any(graph is self for graph in _GRAPHS.values()):
-            return _ORIGINAL_VALIDATE(self)
-        if id(self) not in _REPORTS:
-            _REPORTS[id(self)] = _ORIGINAL_VALIDATE(self)
-        return _REPORTS[id(self)]
-
-    monkeypatch.setattr(KnowledgeGraph, "load", classmethod(load))
-    monkeypatch.setattr(KnowledgeGraph, "validate", validate)
+    """CLI commands run in process reuse the graph (with its reasoning and validation) loaded
+    from the same input files: the loader is given as click's `obj` for every invocation (a
+    default of the group's context_settings), as `CliRunner().invoke(cli, args, obj=...)` would."""
+    monkeypatch.setitem(cli.context_settings, "obj", Settings(load=_load_shared))
 
 
 # --- the W3C SHACL suite's pass count ------------------------------------------------------------

@@ -32,8 +32,10 @@ import clusterkg.output.export
 import clusterkg.output.serialise
 from clusterkg import __version__
 from clusterkg.cli import cli
+from clusterkg.cli.settings import Settings
 from clusterkg.engine import LocalEngine, LocalStore
 from clusterkg.engine.convert import to_oxigraph, to_rdflib
+from clusterkg.errors import ClusterKGError
 from clusterkg.output.description import describe
 from clusterkg.vocabulary import ASSERTED, DESCRIPTION, INFERRED
 
@@ -718,3 +720,50 @@ def test_a_wrong_query_name_or_parameter_is_said_before_anything_is_built(
     result = CliRunner().invoke(cli, ["--no-cache", "--data", str(broken), "query", *args])
     assert result.exit_code == 2
     assert message in result.output and "broken.ttl" not in result.output
+
+
+def test_a_repeated_parameter_is_said_before_the_query_name_is_looked_up(tmp_path: Path) -> None:
+    """A parameter given twice is wrong whatever the query: said first, before building."""
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("this is not Turtle\n", encoding="utf-8")
+    args = ["query", "no-such-query", "-p", "a", "1", "-p", "b", "2", "-p", "a", "3"]
+    result = CliRunner().invoke(cli, ["--no-cache", "--data", str(broken), *args])
+    assert result.exit_code == 2
+    assert result.stderr == "clusterkg: error: parameter a given more than once\n"
+
+
+def test_commands_load_the_graph_with_the_loader_of_their_settings(tmp_path: Path) -> None:
+    """Settings given as click's obj keep their loader; the options before the command decide
+    the rest, and each command says what it reads."""
+    calls: list[tuple[Any, dict[str, Any]]] = []
+
+    def load(data: Any, **options: Any) -> Any:
+        calls.append((data, options))
+        raise ClusterKGError("not loaded")
+
+    args = ["--no-cache", "--reasoner", "owlrl", "--data", str(NEW_CLUSTER)]
+    for command in (["validate", str(tmp_path)], ["reason", "--profile", "rdfs"]):
+        result = CliRunner().invoke(cli, [*args, *command], obj=Settings(load=load))
+        assert (result.exit_code, result.stderr) == (2, "clusterkg: error: not loaded\n")
+    assert calls == [
+        (
+            [tmp_path],
+            dict(
+                profile="owlrl",
+                cache=None,
+                reasoner="owlrl",
+                keep_ill_typed=True,
+                reads_every_triple=True,
+            ),
+        ),
+        (
+            [NEW_CLUSTER],
+            dict(
+                profile="rdfs",
+                cache=None,
+                reasoner="owlrl",
+                keep_ill_typed=False,
+                reads_every_triple=False,
+            ),
+        ),
+    ]

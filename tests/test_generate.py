@@ -348,8 +348,8 @@ def test_cli_refuses_a_folder_it_did_not_write(tmp_path: Path, stray: str) -> No
 
 
 def test_the_cli_defaults_are_the_generators() -> None:
-    import clusterkg.cli
+    import clusterkg.cli.generate
     import clusterkg.generate
 
-    assert clusterkg.cli.DEFAULT_SEED == clusterkg.generate.DEFAULT_SEED
-    assert clusterkg.cli.DEFAULT_VIOLATIONS == clusterkg.generate.DEFAULT_VIOLATIONS
+    assert clusterkg.cli.generate.DEFAULT_SEED == clusterkg.generate.DEFAULT_SEED
+    assert clusterkg.cli.generate.DEFAULT_VIOLATIONS == clusterkg.generate.DEFAULT_VIOLATIONS

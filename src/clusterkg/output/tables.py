@@ -20,6 +20,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from clusterkg.engine import Answer, Row, Table, Term, Triples
+from clusterkg.errors import ClusterKGError
 from clusterkg.output.serialise import serialise_triples
 from clusterkg.vocabulary import shorten
 
@@ -39,6 +40,23 @@ def render_table(table: Table, fmt: str) -> str:
 def render_triples(result: Triples, fmt: str) -> str:
     """CONSTRUCT/DESCRIBE results as Turtle, N-Triples or JSON-LD: same input, same bytes."""
     return serialise_triples(result.triples, fmt)
+
+
+def stream_answer(answer: Answer, fmt: str | None) -> Iterator[str]:
+    """Any answer as text: SELECT/ASK in a table format (default table), CONSTRUCT/DESCRIBE in a
+    graph format (default ttl). Which kind a query gives is known once it runs, so a format of
+    the other kind is refused here, with the formats that fit."""
+    if answer.graph:
+        if fmt is not None and fmt not in GRAPH_FORMATS:
+            raise ClusterKGError(
+                f"--format {fmt} is for tables; a graph result takes ttl, nt or jsonld"
+            )
+        return stream_triples(answer, fmt or "ttl")
+    if fmt is not None and fmt not in TABLE_FORMATS:
+        raise ClusterKGError(
+            f"--format {fmt} is for graphs; a table result takes table, csv, tsv, json or md"
+        )
+    return stream_table(answer, fmt or "table")
 
 
 def stream_table(answer: Answer, fmt: str) -> Iterator[str]:

@@ -12,7 +12,7 @@ The header keeps the file valid SPARQL, so the same files run on any SPARQL 1.1 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -54,11 +54,13 @@ class StoredQuery:
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
 
-    def check_parameters(self, given: Iterable[str]) -> None:
-        """ParameterError for a parameter this query does not have, or a required one missing:
-        both are known from the query alone, before any graph is built."""
-        names = set(given)
-        unknown = sorted(names - {p.name for p in self.parameters})
+    def check_parameters(self, arguments: Iterable[tuple[str, str]]) -> None:
+        """ParameterError for a parameter given twice, one this query does not have, or a
+        required one missing, from the (NAME, VALUE) pairs as given: all are known from the
+        query alone, before any graph is built."""
+        names = [name for name, _ in arguments]
+        refuse_repeats(names)
+        unknown = sorted(set(names) - {p.name for p in self.parameters})
         if unknown:
             known = ", ".join(p.name for p in self.parameters) or "none"
             raise ParameterError(
@@ -70,6 +72,24 @@ class StoredQuery:
                 f"{self.name} needs {', '.join(missing)}: add -p {missing[0]} VALUE"
                 + (f" (example: {self.examples[0]})" if self.examples else "")
             )
+
+    def example_arguments(self) -> list[list[tuple[str, str]]]:
+        """Each `#+ example:` as the (NAME, VALUE) pairs it gives:
+        `company=Rūta;sector=food` is [("company", "Rūta"), ("sector", "food")]."""
+        return [
+            [
+                (name, value)
+                for name, _, value in (part.partition("=") for part in example.split(";"))
+            ]
+            for example in self.examples
+        ]
+
+
+def refuse_repeats(names: Sequence[str]) -> None:
+    """ParameterError for a parameter named more than once: a query binds each to one value."""
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ParameterError(f"parameter {', '.join(repeated)} given more than once")
 
 
 def parse_header(name: str, path: Path, text: str) -> StoredQuery:
@@ -132,3 +152,12 @@ class Catalogue:
         near = get_close_matches(name, self.names(), n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(near)}?" if near else ""
         raise QueryError(f"no stored query named {name!r}{hint} (`clusterkg queries` lists them)")
+
+    def checked(self, name: str, arguments: Sequence[tuple[str, str]]) -> StoredQuery:
+        """The stored query `name`, once the (NAME, VALUE) pairs given for it are known to suit
+        it (see StoredQuery.check_parameters); a repeated parameter is refused first, as it is
+        wrong whatever the query."""
+        refuse_repeats([parameter for parameter, _ in arguments])
+        stored = self.get(name)
+        stored.check_parameters(arguments)
+        return stored

@@ -43,7 +43,7 @@ class QueryService:
     def bind(self, stored: StoredQuery, params: Mapping[str, str]) -> dict[str, Term]:
         """The RDF term each parameter value names (ParameterError if one names nothing, or
         several things)."""
-        stored.check_parameters(params)
+        stored.check_parameters(params.items())
         resolver = self._resolver or Resolver(self.engine)
         self._resolver = resolver
         return {

@@ -113,6 +113,10 @@ class Report:
         }
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
+    def as_turtle(self) -> str:
+        """The SHACL validation report graph as Turtle."""
+        return self.results_graph.serialize(format="turtle")
+
 
 def validate_store(
     store: LocalStore,

@@ -1,0 +1,105 @@
+"""The `clusterkg` command line: parses arguments, calls the API, prints. No logic lives here.
+
+This module holds the group (the options before the command, and errors turned into exit codes)
+and the console entry point; each command, or family of commands, has its own module.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from clusterkg.build import REASONERS
+from clusterkg.cli.export import export
+from clusterkg.cli.generate import generate_command
+from clusterkg.cli.query import list_queries, query, sparql
+from clusterkg.cli.reason import reason
+from clusterkg.cli.settings import Settings
+from clusterkg.cli.validate import validate_command
+from clusterkg.engine.safety import isolate_from_network
+from clusterkg.errors import EXIT_USAGE, ClusterKGError
+from clusterkg.inputs.cache import BuildCache
+from clusterkg.version import __version__
+
+
+class Group(click.Group):
+    """Turns every ClusterKGError into one line on stderr and exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClusterKGError as error:
+            click.echo(f"clusterkg: error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            # Caught here: click would otherwise print "Aborted!" and exit 1 before main() sees it.
+            click.echo("clusterkg: interrupted", err=True)
+            sys.exit(EXIT_USAGE)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Data file or folder to use instead of the bundled facts (repeatable). "
+    "The ontology, shapes and reference vocabularies always stay loaded.",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build the graph in memory, neither reading nor writing the build cache.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="CLUSTERKG_CACHE_DIR",
+    help="Where parsed + reasoned builds are kept "
+    "(default: $CLUSTERKG_CACHE_DIR, else $XDG_CACHE_HOME/clusterkg or ~/.cache/clusterkg).",
+)
+@click.option(
+    "--reasoner",
+    type=click.Choice(REASONERS),
+    default="auto",
+    show_default=True,
+    help="rules: OWL 2 RL rules run inside the store (fast); owlrl: the reference "
+    "implementation (slow); auto: rules unless the ontology uses OWL constructs they lack.",
+)
+@click.version_option(__version__, prog_name="clusterkg")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    data: tuple[Path, ...],
+    no_cache: bool,
+    cache_dir: Path | None,
+    reasoner: str,
+) -> None:
+    """Query, validate, reason over and export the clusterkg knowledge graph.
+
+    \b
+        clusterkg query clusters-of-company -p company Rūta -p sector food
+    """
+    # Settings given by the invoker (`obj`) keep their graph loader; the options set the rest.
+    given = ctx.ensure_object(Settings)
+    cache = None if no_cache else BuildCache(cache_dir)
+    ctx.obj = replace(given, data=data, cache=cache, reasoner=reasoner)
+
+
+for command in (list_queries, query, sparql, validate_command, reason, export, generate_command):
+    cli.add_command(command)
+
+
+def main() -> None:
+    """The console command. clusterkg never needs the network, so the process gives it up
+    before anything else runs (the second line behind the SPARQL check; see safety.py)."""
+    isolate_from_network()
+    try:
+        cli.main(prog_name="clusterkg", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("clusterkg: interrupted", err=True)
+        sys.exit(EXIT_USAGE)

@@ -1,0 +1,46 @@
+"""The `generate` command: a synthetic data set to use with --data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+# clusterkg.generate is imported by its command only (60 ms of every start otherwise); its
+# defaults are repeated here, and tests/test_generate.py checks they agree.
+DEFAULT_SEED = 1
+DEFAULT_VIOLATIONS = 12
+
+
+@click.command("generate")
+@click.option(
+    "--clusters",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Number of cluster organisations; about 1,400 triples each (1,500 ≈ 2 million).",
+)
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Random seed.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder to write (new, empty, or written by an earlier generate).",
+)
+@click.option(
+    "--violations",
+    type=click.IntRange(min=0),
+    default=DEFAULT_VIOLATIONS,
+    show_default=True,
+    help="Number of SHACL violations to plant (listed in MANIFEST.json).",
+)
+def generate_command(clusters: int, seed: int, output: Path, violations: int) -> None:
+    """Write a synthetic European-scale data set (same seed, same bytes) to use with --data.
+
+    \b
+        clusterkg generate --clusters 75 --seed 1 -o synthetic/ --violations 0
+        clusterkg --data synthetic/ query statistics
+    """
+    from clusterkg.generate import generate
+
+    click.echo(generate(output, clusters, seed, violations).summary())

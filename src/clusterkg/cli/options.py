@@ -1,0 +1,44 @@
+"""Options more than one command takes, as decorators: the result format and the query limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from clusterkg.output.tables import GRAPH_FORMATS, TABLE_FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_options(function: F) -> F:
+    """-f/--format: any table or graph format; which fits is known once the query has run."""
+    choices = click.Choice(sorted(set(TABLE_FORMATS) | set(GRAPH_FORMATS)))
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=choices,
+        default=None,
+        help="table|csv|tsv|json|md for SELECT/ASK (default table); "
+        "ttl|nt|jsonld for CONSTRUCT/DESCRIBE (default ttl).",
+    )(function)
+
+
+def limit_options(function: F) -> F:
+    """--timeout and --max-rows, for clusterkg.engine.limits.Limits."""
+    function = click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        metavar="SECONDS",
+        help="Stop the query after SECONDS of wall-clock time (exit 3); rows printed by then "
+        "stay printed. Default: no timeout.",
+    )(function)
+    return click.option(
+        "--max-rows",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Print at most N rows (triples for CONSTRUCT/DESCRIBE); a note on stderr says "
+        "when more were left out (exit 0). Default: no cap.",
+    )(function)

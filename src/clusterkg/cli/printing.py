@@ -1,0 +1,54 @@
+"""What the commands print besides their own lines: query answers on stdout, notes on stderr."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from clusterkg.engine import Answer
+from clusterkg.engine.limits import Limits
+from clusterkg.errors import EXIT_OK
+from clusterkg.output.tables import stream_answer
+
+NOTES_SHOWN = 20  # on stderr; validate's report lists them all
+
+
+def print_notes(notes: list[str]) -> None:
+    """What loading changed, on stderr: the first NOTES_SHOWN, then how many more."""
+    for note in notes[:NOTES_SHOWN]:
+        click.echo(f"clusterkg: note: {note}", err=True)
+    if len(notes) > NOTES_SHOWN:
+        click.echo(
+            f"clusterkg: note: … and {len(notes) - NOTES_SHOWN} more "
+            "(clusterkg validate lists every one)",
+            err=True,
+        )
+
+
+def print_answer(answer: Answer, fmt: str | None, limits: Limits) -> None:
+    """Print the answer as its pages come (graph formats: once all triples are in); the query's
+    worker is stopped however printing ends."""
+    try:
+        for chunk in stream_answer(answer, fmt):
+            click.echo(chunk, nl=False)  # click.echo flushes: each page is seen as it comes
+    except BrokenPipeError:
+        _reader_went_away()
+    finally:
+        answer.close()
+    if answer.truncated:
+        what = "triples" if answer.graph else "rows"
+        click.echo(
+            f"clusterkg: note: result truncated at {limits.max_rows} {what} (--max-rows); "
+            "more matched",
+            err=True,
+        )
+
+
+def _reader_went_away() -> None:
+    """The reader of standard output closed it (`| head`): stop quietly, as `cat` does. Python
+    would otherwise fail again flushing stdout at exit, so stdout is pointed at /dev/null."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(EXIT_OK)

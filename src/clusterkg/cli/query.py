@@ -1,0 +1,121 @@
+"""The query commands: `queries` lists the stored queries, `query` runs one, `sparql` runs any."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from clusterkg.cli.options import limit_options, output_options
+from clusterkg.cli.printing import print_answer
+from clusterkg.cli.settings import Settings, pass_settings
+from clusterkg.engine.limits import Limits
+from clusterkg.errors import ClusterKGError
+from clusterkg.inputs.bundle import bundled
+from clusterkg.queries.catalogue import Catalogue
+
+
+@click.command("queries")
+def list_queries() -> None:
+    """List the stored queries with their title and parameters.
+
+    \b
+        clusterkg queries
+    """
+    for stored in Catalogue(bundled().queries):
+        click.echo(f"{stored.name}  {stored.title}")
+        for p in stored.parameters:
+            need = "required" if p.required else "optional"
+            click.echo(f"    -p {p.name} <{p.kind}>  {need}  {p.description}")
+        for arguments in stored.example_arguments():
+            click.echo(f"    e.g. clusterkg query {stored.name} {_as_options(arguments)}".rstrip())
+
+
+def _as_options(arguments: list[tuple[str, str]]) -> str:
+    """`-p NAME VALUE` for each pair, a value with a space quoted."""
+    return " ".join(f"-p {k} {v!r}" if " " in v else f"-p {k} {v}" for k, v in arguments)
+
+
+@click.command()
+@click.argument("name")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    type=(str, str),
+    metavar="NAME VALUE",
+    help="Query parameter: a name, acronym, IRI or CURIE (repeatable).",
+)
+@output_options
+@limit_options
+@pass_settings
+def query(
+    settings: Settings,
+    name: str,
+    params: tuple[tuple[str, str], ...],
+    fmt: str | None,
+    timeout: float | None,
+    max_rows: int | None,
+) -> None:
+    """Run a stored query and print its results.
+
+    NAME is one of the stored queries (`clusterkg queries` lists them).
+
+    \b
+        clusterkg query clusters-of-company -p company Rūta -p sector food
+        clusterkg query labelled-clusters -p tier silver --format csv
+        clusterkg query provenance -p subject Rūta --timeout 10 --max-rows 100
+    """
+    # An unknown query or parameter is known from the query alone: say so before building.
+    Catalogue(bundled().queries).checked(name, params)
+    kg = settings.graph()
+    limits = Limits(timeout, max_rows)
+    print_answer(kg.query_stream(name, dict(params), limits), fmt, limits)
+
+
+@click.command()
+@click.argument("file", required=False, type=click.Path(path_type=Path, allow_dash=True))
+@click.option("-e", "--expression", help="The query text itself.")
+@output_options
+@limit_options
+@pass_settings
+def sparql(
+    settings: Settings,
+    file: Path | None,
+    expression: str | None,
+    fmt: str | None,
+    timeout: float | None,
+    max_rows: int | None,
+) -> None:
+    """Run an ad-hoc read-only SPARQL query over the graph (asserted + inferred).
+
+    The query comes from FILE, from standard input if FILE is -, or from -e.
+
+    \b
+        clusterkg sparql -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+        clusterkg sparql my-query.rq --format json
+        echo 'ASK { ?s a <https://w3id.org/clusterkg/ontology#Cluster> }' | clusterkg sparql -
+        clusterkg sparql -e 'SELECT * WHERE { ?s ?p ?o }' --timeout 5 --max-rows 1000
+    """
+    text = _query_text(file, expression)
+    limits = Limits(timeout, max_rows)
+    print_answer(settings.graph().sparql_stream(text, limits), fmt, limits)
+
+
+def _query_text(file: Path | None, expression: str | None) -> str:
+    """The query from -e, from standard input (FILE is -), or from FILE; exactly one is given."""
+    if (file is None) == (expression is None):
+        raise ClusterKGError(
+            "give a query FILE, '-' for standard input, or -e 'QUERY' (one of them)"
+        )
+    if expression is not None:
+        return expression
+    assert file is not None
+    if str(file) == "-":
+        return sys.stdin.read()
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ClusterKGError(f"{file}: cannot read the query: {error}") from None

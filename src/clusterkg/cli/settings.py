@@ -1,0 +1,76 @@
+"""What the options before the command decide, typed, and how a command gets its graph from it.
+
+The group's callback makes one Settings per run and click's context hands it to the command
+(`pass_settings`). How the graph is loaded is one of the settings: the default is
+KnowledgeGraph.load, and whoever invokes the CLI may give another (the tests give one that reuses
+graphs loaded from the same files) as click's `obj`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import click
+
+from clusterkg.cli.printing import print_notes
+from clusterkg.inputs.cache import BuildCache
+from clusterkg.knowledge_graph import KnowledgeGraph
+
+
+class GraphLoader(Protocol):
+    """Loads a KnowledgeGraph: the part of KnowledgeGraph.load's signature the commands use."""
+
+    def __call__(
+        self,
+        data: Sequence[Path] | None,
+        *,
+        profile: str,
+        cache: BuildCache | None,
+        reasoner: str,
+        keep_ill_typed: bool,
+        reads_every_triple: bool,
+    ) -> KnowledgeGraph: ...
+
+
+def _default_loader() -> GraphLoader:
+    # Read when each Settings is made, not once at import: a KnowledgeGraph.load replaced by then
+    # is the one used.
+    return KnowledgeGraph.load
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The options given before the command: the data to use instead of the bundled facts, the
+    build cache (None: build in memory), the reasoner, and the function that loads the graph."""
+
+    data: tuple[Path, ...] = ()
+    cache: BuildCache | None = None
+    reasoner: str = "auto"
+    load: GraphLoader = field(default_factory=_default_loader)
+
+    def graph(
+        self,
+        data: Sequence[Path] = (),
+        profile: str = "owlrl",
+        whole_graph: bool = False,
+        keep_ill_typed: bool = False,
+    ) -> KnowledgeGraph:
+        """The graph for a command: from `data` if given, else the --data files, else the bundled
+        facts. What loading changed is said on stderr, once per command. `whole_graph`: the
+        command reads every triple (validate, export), which decides the cache policy."""
+        kg = self.load(
+            list(data) or list(self.data) or None,
+            profile=profile,
+            cache=self.cache,
+            reasoner=self.reasoner,
+            keep_ill_typed=keep_ill_typed,
+            reads_every_triple=whole_graph,
+        )
+        print_notes(kg.notes)
+        return kg
+
+
+pass_settings = click.make_pass_decorator(Settings)
