@@ -22,6 +22,7 @@ from clusterkg.generate.model import (
     Cluster,
     Dataset,
 )
+from clusterkg.generate.names import label_props
 from clusterkg.generate.namespaces import ESCA
 from clusterkg.output.turtle_writer import Node, Props, text, typed
 
@@ -61,8 +62,7 @@ def award_props(award: Award, register: int | None = None) -> Props:
     expires = f"{award.year + 2}-{award.month:02d}"  # bronze and silver: two years
     return [
         ("a", ["ck:LabelAward"]),
-        ("rdfs:label", [text(name)]),
-        ("skos:prefLabel", [text(name)]),
+        *label_props(name),
         ("ck:awardedTo", [f"cluster:{award.cluster.slug}"]),
         ("ck:tier", [f"tier:{TIERS[award.tier]}"]),
         ("schema:issuedBy", [ESCA]),

@@ -63,8 +63,27 @@ def _add(predicate: str, obj: str) -> Transform:
     return lambda props: [(p, [*o, obj] if p == predicate else o) for p, o in props]
 
 
+def _set_from(predicate: str, objects: Callable[[Props], list[str]]) -> Transform:
+    """Set `predicate` to objects computed from the node's own properties."""
+    return lambda props: _set(predicate, objects(props))(props)
+
+
 def _value(props: Props, predicate: str) -> str:
     return dict(props)[predicate][0]
+
+
+def _year_before_start(props: Props) -> list[str]:
+    year = int(_value(props, "schema:startDate")[1:5])
+    return [typed(f"{year - 1}-06", "gYearMonth")]
+
+
+def _two_letter_country(props: Props) -> list[str]:
+    code = _value(props, "ck:country").removeprefix("country:")
+    return [iri(f"{COUNTRY_NS}{code[:2]}")]
+
+
+def _untagged_name(props: Props) -> list[str]:
+    return [_value(props, "skos:prefLabel").removesuffix("@en")]
 
 
 def award_without_tier(award: Award) -> Defect:
@@ -136,24 +155,18 @@ def budget_not_decimal(subject: str) -> Defect:
 
 
 def project_ends_before_start(subject: str) -> Defect:
-    def transform(props: Props) -> Props:
-        year = int(_value(props, "schema:startDate")[1:5])
-        return _set("schema:endDate", [typed(f"{year - 1}-06", "gYearMonth")])(props)
-
     return Defect(
         "project-ends-before-it-starts", subject, "SPARQLConstraintComponent", None,
-        "projects.ttl", "the project ends the year before it starts", transform,
+        "projects.ttl", "the project ends the year before it starts",
+        _set_from("schema:endDate", _year_before_start),
     )  # fmt: skip
 
 
 def funder_not_funder(subject: str) -> Defect:
-    def transform(props: Props) -> Props:
-        return _set("schema:funder", [_value(props, "ck:coordinator")])(props)
-
     return Defect(
         "funder-not-a-funder", subject, "ClassConstraintComponent", "schema:funder",
         "projects.ttl", "schema:funder names the project's coordinator, not a ck:Funder",
-        transform,
+        _set_from("schema:funder", lambda props: [_value(props, "ck:coordinator")]),
     )  # fmt: skip
 
 
@@ -165,14 +178,10 @@ def sector_not_sector(subject: str) -> Defect:
 
 
 def country_code_malformed(subject: str) -> Defect:
-    def transform(props: Props) -> Props:
-        code = _value(props, "ck:country").removeprefix("country:")
-        return _set("ck:country", [iri(f"{COUNTRY_NS}{code[:2]}")])(props)
-
     return Defect(
         "country-code-malformed", subject, "PatternConstraintComponent", "ck:country",
         "clusters.ttl", "ck:country uses a two-letter code, not the EU table's three letters",
-        transform,
+        _set_from("ck:country", _two_letter_country),
     )  # fmt: skip
 
 
@@ -208,13 +217,10 @@ def membership_without_member(target: MembershipTarget) -> Defect:
 
 
 def name_without_english(subject: str) -> Defect:
-    def transform(props: Props) -> Props:
-        name = _value(props, "skos:prefLabel").removesuffix("@en")
-        return _set("skos:prefLabel", [name])(props)
-
     return Defect(
         "name-without-english", subject, "QualifiedMinCountConstraintComponent",
-        "skos:prefLabel", "companies.ttl", "the company's only name has no @en tag", transform,
+        "skos:prefLabel", "companies.ttl", "the company's only name has no @en tag",
+        _set_from("skos:prefLabel", _untagged_name),
     )  # fmt: skip
 
 

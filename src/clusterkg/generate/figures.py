@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from clusterkg.generate.europe import COUNTRIES
 from clusterkg.generate.model import FUNDERS, SCHEMES, TIERS, Dataset
+from clusterkg.generate.names import label_props
 from clusterkg.output.turtle_writer import Node, Props, text
 
 
@@ -54,8 +55,7 @@ def figure_nodes(observed: Observed, register: int | None) -> Iterable[Node]:
             f"figure:bronze-clusters-{_COUNTRY_BY_TERM[country].code.lower()}",
             [
                 ("a", ["ck:ReportedFigure"]),
-                ("rdfs:label", [text(label)]),
-                ("skos:prefLabel", [text(label)]),
+                *label_props(label),
                 ("ck:reportedValue", [str(len(clusters))]),
                 ("ck:about", [country, "tier:bronze", *clusters]),
                 ("prov:value", [text(f"Total of {len(clusters)} Bronze Labels in {name}", None)]),

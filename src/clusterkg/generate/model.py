@@ -59,32 +59,22 @@ def clusters_for_triples(target: int) -> int:
 
 
 @dataclass
-class Source:
-    slug: str
-    title: str
-    issued: str  # xsd:date
-    publisher: str  # a Turtle term
-    description: str
-
-
-@dataclass
-class Person:
+class Cluster:
     slug: str
     name: str
-    sources: list[str]
-    posts: list[str] = field(default_factory=list)
-    heads: list[str] = field(default_factory=list)  # organisations the person heads
+    acronym: str | None
+    country: Country
+    city: str
+    sectors: list[Sector]
+    founded: int
+    coordinator: Coordinator | None
+    awards: list[Award] = field(default_factory=list)
+    members: list[int] = field(default_factory=list)  # indices into Dataset.companies
 
-
-@dataclass
-class Post:
-    slug: str
-    title: str
-    organisation: str  # a Turtle term
-    person: Person
-    role: str
-    quote: str
-    source: str
+    @property
+    def source(self) -> str:
+        """The cluster's profile, which lists its members and names its coordinator."""
+        return f"profile-{self.slug}"
 
 
 @dataclass
@@ -115,25 +105,6 @@ class Award:
     month: int
 
 
-@dataclass
-class Cluster:
-    slug: str
-    name: str
-    acronym: str | None
-    country: Country
-    city: str
-    sectors: list[Sector]
-    founded: int
-    coordinator: Coordinator | None
-    awards: list[Award] = field(default_factory=list)
-    members: list[int] = field(default_factory=list)  # indices into Dataset.companies
-
-    @property
-    def source(self) -> str:
-        """The cluster's profile, which lists its members and names its coordinator."""
-        return f"profile-{self.slug}"
-
-
 @dataclass(slots=True)
 class Company:
     slug: str
@@ -142,6 +113,26 @@ class Company:
     founded: int | None
     clusters: list[int]  # indices of its clusters; the first is the one it comes from
     since: list[int]  # the year it joined each of them
+
+
+@dataclass
+class Person:
+    slug: str
+    name: str
+    sources: list[str]
+    posts: list[str] = field(default_factory=list)
+    heads: list[str] = field(default_factory=list)  # organisations the person heads
+
+
+@dataclass
+class Post:
+    slug: str
+    title: str
+    organisation: str  # a Turtle term
+    person: Person
+    role: str
+    quote: str
+    source: str
 
 
 @dataclass
@@ -164,6 +155,15 @@ class Project:
     def source(self) -> str:
         """The project's factsheet."""
         return f"factsheet-{self.slug}"
+
+
+@dataclass
+class Source:
+    slug: str
+    title: str
+    issued: str  # xsd:date
+    publisher: str  # a Turtle term
+    description: str
 
 
 @dataclass

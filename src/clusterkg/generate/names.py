@@ -159,6 +159,11 @@ def name_props(name: str, acronym: str | None) -> Props:
     ]
 
 
+def label_props(label: str) -> Props:
+    """A label as both rdfs:label and skos:prefLabel, as data/*.ttl labels awards and posts."""
+    return [("rdfs:label", [text(label)]), ("skos:prefLabel", [text(label)])]
+
+
 def enumerate_names(names: list[str]) -> str:
     """`A`, `A and B`, `A, B and C`, `A, B, C and 4 more clusters`."""
     if len(names) > 4:

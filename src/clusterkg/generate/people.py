@@ -20,7 +20,7 @@ from clusterkg.generate.model import (
     Person,
     Post,
 )
-from clusterkg.generate.names import Namer, SlugMaker
+from clusterkg.generate.names import Namer, SlugMaker, label_props
 from clusterkg.output.turtle_writer import Node, text
 from clusterkg.vocabulary import ascii_fold
 
@@ -116,8 +116,7 @@ def people_nodes(data: Dataset) -> Iterable[Node]:
             f"post:{post.slug}",
             [
                 ("a", ["org:Post"]),
-                ("rdfs:label", [text(post.title)]),
-                ("skos:prefLabel", [text(post.title)]),
+                *label_props(post.title),
                 ("org:postIn", [post.organisation]),
                 ("org:heldBy", [f"person:{post.person.slug}"]),
                 ("org:role", [f"role:{post.role}"]),

@@ -80,6 +80,10 @@ def _bronze_only(cluster: Cluster) -> Award | None:
     return cluster.awards[-1] if all(a.tier == 0 for a in cluster.awards) else None
 
 
+_latest_awards = _award_targets(_latest)
+_first_awards = _award_targets(_first)
+_first_silvers = _award_targets(_first_silver)
+_bronze_histories = _award_targets(_bronze_only)
 _projects = _subjects("project", lambda data: [p.slug for p in data.projects])
 _clusters = _subjects("cluster", lambda data: [c.slug for c in data.clusters])
 # The first 500 companies are candidates enough, without shuffling a list of 150,000.
@@ -91,20 +95,20 @@ _profiles = _subjects("source", lambda data: [c.source for c in data.clusters])
 
 # In this order, cycled: the first twelve (the default) cover twelve different constraints.
 _TABLE: list[tuple[str, Candidates, Planter]] = [
-    ("award-without-tier", _award_targets(_latest), defects.award_without_tier),
-    ("award-year-out-of-range", _award_targets(_first), defects.award_year_out_of_range),
+    ("award-without-tier", _latest_awards, defects.award_without_tier),
+    ("award-year-out-of-range", _first_awards, defects.award_year_out_of_range),
     ("budget-not-a-decimal", _projects, defects.budget_not_decimal),
     ("sector-not-a-sector", _clusters, defects.sector_not_sector),
-    ("tier-goes-down-in-time", _award_targets(_first_silver), defects.tier_goes_down),
-    ("tier-skipped", _award_targets(_bronze_only), defects.tier_skipped),
-    ("issuer-not-a-labelling-body", _award_targets(_latest), defects.issuer_not_labelling_body),
+    ("tier-goes-down-in-time", _first_silvers, defects.tier_goes_down),
+    ("tier-skipped", _bronze_histories, defects.tier_skipped),
+    ("issuer-not-a-labelling-body", _latest_awards, defects.issuer_not_labelling_body),
     ("evidence-not-a-level", _memberships, defects.evidence_not_level),
     ("name-without-english", _companies, defects.name_without_english),
     ("membership-of-two-clusters", _with_other_cluster, defects.membership_of_two),
     ("inferred-without-reasoning", _memberships, defects.inferred_without_reasoning),
     ("country-code-malformed", _clusters, defects.country_code_malformed),
-    ("award-dated-after-its-source", _award_targets(_latest), defects.award_after_source),
-    ("label-expires-before-valid", _award_targets(_first), defects.expires_before_valid),
+    ("award-dated-after-its-source", _latest_awards, defects.award_after_source),
+    ("label-expires-before-valid", _first_awards, defects.expires_before_valid),
     ("project-ends-before-it-starts", _projects, defects.project_ends_before_start),
     ("membership-without-member", _memberships, defects.membership_without_member),
     ("post-without-role", _posts, defects.post_without_role),
