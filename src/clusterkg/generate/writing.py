@@ -24,7 +24,7 @@ from clusterkg.generate.namespaces import NAMESPACES, SYNTHETIC
 from clusterkg.generate.people import people_nodes
 from clusterkg.generate.projects import project_nodes
 from clusterkg.generate.sources import source_nodes
-from clusterkg.output.turtle_writer import Node, Props, TurtleFile, header
+from clusterkg.output.turtle_writer import Node, Props, TurtleFile, file_header
 from clusterkg.progress import Step, step
 
 
@@ -93,7 +93,7 @@ def _header(name: str, holds: str, settings: str) -> str:
         f"person: and the like name the synthetic namespace {SYNTHETIC}; tier:, sector:, role: "
         "and evidence: name the reference vocabulary that clusterkg always loads."
     )
-    return header(about, NAMESPACES)
+    return file_header(about, NAMESPACES)
 
 
 def _write_file(

@@ -51,7 +51,7 @@ def iri(value: str) -> str:
     return f"<{value}>"
 
 
-def header(about: str, prefixes: Mapping[str, str]) -> str:
+def file_header(about: str, prefixes: Mapping[str, str]) -> str:
     """The start of a file: `about` as a wrapped comment, then the prefix block."""
     comment = textwrap.wrap(about, width=COMMENT_WIDTH, break_on_hyphens=False)
     declared = [f"@prefix {p + ':':<16}{iri(ns)} ." for p, ns in prefixes.items()]
@@ -76,9 +76,9 @@ def subject_block(subject: str, props: Props) -> tuple[str, int]:
 class TurtleFile:
     """A data file written block by block, counted and hashed as it goes.
 
-    `progress`, if given, is told the number of subjects written so far each time a batch of
-    blocks reaches the file. `close()` returns what the file holds: subjects, triples, bytes and
-    sha256.
+    `header` is the start of the file, as `file_header` makes it. `progress`, if given, is told
+    the number of subjects written so far each time a batch of blocks reaches the file.
+    `close()` returns what the file holds: subjects, triples, bytes and sha256.
     """
 
     def __init__(
