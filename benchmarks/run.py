@@ -341,7 +341,7 @@ def _pairs(items: list[str]) -> list[tuple[str, str]]:
 
 def _dataset(workdir: Path, label: str) -> Path:
     """The generated graph for `label`, generated once and reused by later runs."""
-    from clusterkg.generate import clusters_for_triples
+    from clusterkg.generate.model import clusters_for_triples
 
     if label not in SIZES:
         sys.exit(f"unknown size {label!r} (known: {', '.join(SIZES)})")

@@ -25,7 +25,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 import clusterkg.output.serialise as serialise_module
-from clusterkg.generate import generate
+from clusterkg.generate.dataset import generate
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.output.serialise import (
     EXPORT_FORMATS,

@@ -15,7 +15,8 @@ import pytest
 
 from clusterkg import build as building
 from clusterkg.engine import LocalStore, Table, Triples
-from clusterkg.generate import clusters_for_triples, generate
+from clusterkg.generate.dataset import generate
+from clusterkg.generate.model import clusters_for_triples
 from clusterkg.inputs.bundle import bundled, expand_paths
 from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph

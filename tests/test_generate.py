@@ -25,19 +25,15 @@ from rdflib.namespace import RDF
 
 from clusterkg.cli import cli
 from clusterkg.engine import Table
-from clusterkg.generate import (
-    DEFAULT_VIOLATIONS,
-    KINDS,
-    MANIFEST,
-    NAMESPACES,
-    TRIPLES_PER_CLUSTER,
-    GenerateError,
-    build,
-    clusters_for_triples,
-    generate,
-    text,
-)
+from clusterkg.generate import DEFAULT_SEED, DEFAULT_VIOLATIONS, GenerateError
+from clusterkg.generate.dataset import generate
+from clusterkg.generate.manifest import MANIFEST
+from clusterkg.generate.model import TRIPLES_PER_CLUSTER, clusters_for_triples
+from clusterkg.generate.namespaces import NAMESPACES
+from clusterkg.generate.planting import KINDS
+from clusterkg.generate.world import build
 from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.output.turtle_writer import text
 from clusterkg.validation.validate import Report
 from clusterkg.vocabulary import PREFIXES
 
@@ -347,9 +343,9 @@ def test_cli_refuses_a_folder_it_did_not_write(tmp_path: Path, stray: str) -> No
     assert contents(out) == before
 
 
-def test_the_cli_defaults_are_the_generators() -> None:
-    import clusterkg.cli.generate
-    import clusterkg.generate
-
-    assert clusterkg.cli.generate.DEFAULT_SEED == clusterkg.generate.DEFAULT_SEED
-    assert clusterkg.cli.generate.DEFAULT_VIOLATIONS == clusterkg.generate.DEFAULT_VIOLATIONS
+def test_the_cli_help_shows_the_generators_defaults() -> None:
+    result = CliRunner().invoke(cli, ["generate", "--help"])
+    assert result.exit_code == 0
+    shown = " ".join(result.stdout.split())  # as wrapped to any width
+    assert f"--seed INTEGER Random seed. [default: {DEFAULT_SEED}]" in shown
+    assert f"MANIFEST.json). [default: {DEFAULT_VIOLATIONS}; x>=0]" in shown

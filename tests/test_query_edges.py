@@ -16,7 +16,7 @@ import pytest
 
 from clusterkg import KnowledgeGraph
 from clusterkg.engine import Table
-from clusterkg.generate import generate
+from clusterkg.generate.dataset import generate
 from clusterkg.inputs.bundle import bundled
 
 EDGES = Path(__file__).parent / "fixtures" / "queries" / "label-edges.ttl"

@@ -395,7 +395,7 @@ def test_the_bundled_data_needs_no_python_check() -> None:
 
 @pytest.mark.slow
 def test_generated_data_with_planted_violations_gives_pyshacls_results(tmp_path: Path) -> None:
-    from clusterkg.generate import generate
+    from clusterkg.generate.dataset import generate
 
     generate(tmp_path / "generated", clusters=2, seed=3, violations=12)
     store = store_of(sorted((tmp_path / "generated").glob("*.ttl")))

@@ -1,6 +1,12 @@
-"""The prefixes clusterkg knows: for CURIEs typed by users and for shortening IRIs in tables."""
+"""The prefixes clusterkg knows (for CURIEs typed by users and for shortening IRIs in tables),
+and the one rule that turns a name into the path segment of an IRI (`slugify`), which every
+producer of data files shares.
+"""
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 CK = "https://w3id.org/clusterkg/ontology#"
 CKID = "https://w3id.org/clusterkg/id/"
@@ -60,3 +66,29 @@ def shorten(iri: str) -> str:
             if local and "/" not in local and len(candidate) < len(best):
                 best = candidate
     return best
+
+
+_FOLD = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "AE"}
+    | {"œ": "oe", "Œ": "OE", "\u0131": "i", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D"}
+)
+
+
+def ascii_fold(value: str) -> str:
+    """The name without accents: `Jūratė Wiśniewska` → `Jurate Wisniewska`."""
+    if value.isascii():
+        return value
+    decomposed = unicodedata.normalize("NFKD", value.translate(_FOLD))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(name: str) -> str:
+    """The IRI path segment for a name: lowercase ASCII kebab-case, as the project's IRIs are
+    written (`Rūta & Partners UAB` → `ruta-and-partners-uab`); `x` for a name with no letter
+    or digit. Not unique by itself: a producer that meets the same slug twice tells them apart.
+    """
+    folded = ascii_fold(name).lower().replace("&", " and ")
+    return _NOT_SLUG.sub("-", folded).strip("-") or "x"
