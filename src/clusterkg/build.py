@@ -2,7 +2,7 @@
 
 The fast path does everything inside the store: Oxigraph parses Turtle, and N-Triples
 (14 times faster than rdflib at 1 M triples), the input checks are SPARQL queries, and reasoning is
-rules.py's SPARQL updates. The reference path (rdflib parsing, owlrl) is kept for what the fast
+the rules' SPARQL updates. The reference path (rdflib parsing, owlrl) is kept for what the fast
 path does not cover, and to explain input errors: when the fast path finds a file unusable, the
 reference loader reads that file again and raises the exact message it always gave (the error path
 may be slow; the normal path must not be).
@@ -33,9 +33,8 @@ from clusterkg.inputs.screening import (
 )
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.output.description import DATASET, HAS_PART
-from clusterkg.reasoning import consistency
+from clusterkg.reasoning import FAST, REFERENCE, choose_reasoner, consistency
 from clusterkg.reasoning.consistency import Inconsistency
-from clusterkg.vocabulary import shorten
 
 # Formats Oxigraph parses for us; anything else (JSON-LD, RDF/XML) goes through rdflib, whose
 # JSON-LD handling is the one we have made refuse remote contexts.
@@ -56,7 +55,6 @@ NOT_LOADED_GRAPHS = {
     INFERRED: "reasoning derives them again",
     DESCRIPTION: "export writes its own description",
 }
-REASONERS = ("auto", "rules", "owlrl")
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 IMPORTS_REFUSED = "owl:imports is not followed: clusterkg loads only the files it is given"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -395,27 +393,22 @@ def reason(
     from clusterkg.reasoning import rules
 
     asserted, inferred = ox.NamedNode(ASSERTED), ox.NamedNode(INFERRED)
-    refused = ["the rdfs profile"] if profile != "owlrl" else []
-    if reasoner != "owlrl" and not refused:
-        refused = rules.unsupported_constructs(store, asserted)  # no rules run in vain
-        if not refused:
-            outcome = rules.materialise(store, asserted, inferred)
-            if not outcome.unsupported:
-                return "rules", outcome.inconsistencies
-            refused = outcome.unsupported
-    if reasoner == "rules":
-        raise ClusterKGError(
-            f"the rules reasoner does not cover {', '.join(shorten(t) for t in refused)}; "
-            "use --reasoner owlrl"
-        )
-    return "owlrl", _reason_with_owlrl(store, profile, asserted, inferred)
+    profile_refused = ["the rdfs profile"] if profile != "owlrl" else []
+    fast = choose_reasoner(reasoner, profile_refused) == FAST
+    # what the asserted triples show already: no rules run in vain
+    fast = fast and choose_reasoner(reasoner, rules.unsupported_constructs(store, asserted)) == FAST
+    if fast:
+        outcome = rules.materialise(store, asserted, inferred)
+        if choose_reasoner(reasoner, outcome.unsupported) == FAST:
+            return FAST, outcome.inconsistencies
+    return REFERENCE, _reason_with_owlrl(store, profile, asserted, inferred)
 
 
 def _reason_with_owlrl(
     store: ox.Store, profile: str, asserted: ox.NamedNode, inferred: ox.NamedNode
 ) -> list[Inconsistency]:
     from clusterkg.engine.convert import to_oxigraph, to_rdflib_graph
-    from clusterkg.reasoning import owlrl_reasoner as reasoning
+    from clusterkg.reasoning import reference as reasoning
 
     result = reasoning.infer(to_rdflib_graph(store, asserted), profile)
     store.extend(

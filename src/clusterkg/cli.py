@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 import click
 
 from clusterkg import __version__
-from clusterkg.build import REASONERS
 from clusterkg.engine.limits import Limits
 from clusterkg.engine.local import Answer
 from clusterkg.engine.safety import isolate_from_network
@@ -22,6 +21,7 @@ from clusterkg.knowledge_graph import PROFILES, KnowledgeGraph
 from clusterkg.output.serialise import EXPORT_FORMATS
 from clusterkg.output.tables import GRAPH_FORMATS, TABLE_FORMATS, stream_table, stream_triples
 from clusterkg.queries.catalogue import Catalogue
+from clusterkg.reasoning import REASONERS
 from clusterkg.vocabulary import shorten
 
 F = TypeVar("F", bound=Callable[..., Any])
