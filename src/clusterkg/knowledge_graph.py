@@ -37,7 +37,8 @@ from clusterkg.inputs.cache import BuildCache, build_key
 from clusterkg.inputs.fidelity import Fidelity
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.output import description
-from clusterkg.output.serialise import DATASET_FORMATS, Quad, atomic_output, serialise
+from clusterkg.output.atomic import atomic_output
+from clusterkg.output.serialise import DATASET_FORMATS, Quad, serialise
 from clusterkg.progress import step
 from clusterkg.queries.catalogue import Catalogue, StoredQuery
 from clusterkg.queries.resolve import Resolver
