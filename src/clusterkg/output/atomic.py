@@ -137,4 +137,5 @@ def _sigterm_raises() -> Iterator[None]:
 
 
 def _digest(text: str) -> str:
+    """A hex SHA-256: temporary names carry the host as 8 hex digits of its name's hash."""
     return hashlib.sha256(text.encode()).hexdigest()
