@@ -18,7 +18,8 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from clusterkg.output.serialise import Quad, canonical_blank_nodes, serialise
+from clusterkg.output.blank_labels import canonical_blank_nodes
+from clusterkg.output.serialise import Quad, serialise
 
 PREFIX = "@prefix ex: <http://example.org/> .\n"
 

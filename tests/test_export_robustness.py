@@ -24,17 +24,13 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-import clusterkg.output.serialise as serialise_module
+import clusterkg.output.atomic as atomic_module
+import clusterkg.output.blank_labels as labels_module
 from clusterkg.generate.dataset import generate
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.output.serialise import (
-    EXPORT_FORMATS,
-    Quad,
-    Terminated,
-    atomic_output,
-    canonical_blank_nodes,
-    serialise,
-)
+from clusterkg.output.atomic import Terminated, atomic_output
+from clusterkg.output.blank_labels import canonical_blank_nodes
+from clusterkg.output.serialise import EXPORT_FORMATS, Quad, serialise
 from clusterkg.vocabulary import ASSERTED
 
 EX = "http://example.org/"
@@ -186,7 +182,7 @@ def _partition(colour: dict[str, str]) -> set[frozenset[str]]:
 
 def _naive_refinement(quads: list[Quad]) -> set[frozenset[str]]:
     """Colour refinement as it was: every node, every round, until no class splits."""
-    edges = serialise_module._blank_node_edges(quads)
+    edges = labels_module._blank_node_edges(quads)
     colour = dict.fromkeys(edges, "")
     while True:
         refined = {
@@ -219,7 +215,7 @@ def _random_graph(rng: random.Random, nodes: int, triples: int) -> list[Quad]:
 
 
 def _refined_partition(quads: list[Quad], component: list[str]) -> set[frozenset[str]]:
-    refinement = serialise_module._Refinement(serialise_module._blank_node_edges(quads), component)
+    refinement = labels_module._Refinement(labels_module._blank_node_edges(quads), component)
     refinement.refine()
     return _partition(refinement.colour)
 
@@ -228,7 +224,7 @@ def _refined_partition(quads: list[Quad], component: list[str]) -> set[frozenset
 def test_the_fast_refinement_splits_blank_nodes_as_the_naive_one_does(seed: int) -> None:
     rng = random.Random(seed)
     quads = _random_graph(rng, nodes=rng.randint(2, 25), triples=rng.randint(2, 40))
-    for component in serialise_module._components(serialise_module._blank_node_edges(quads)):
+    for component in labels_module._components(labels_module._blank_node_edges(quads)):
         nodes = set(component)
         own = [q for q in quads if q[0].value in nodes or q[2].value in nodes]
         assert _refined_partition(quads, component) == _naive_refinement(own)
@@ -267,7 +263,7 @@ def test_labels_of_random_graphs_do_not_depend_on_parse_order(seed: int) -> None
 def _hashed_characters(turtle: str, monkeypatch: pytest.MonkeyPatch) -> int:
     """How many characters the labelling hashes: its work, counted instead of timed."""
     hashed = 0
-    digest = serialise_module._digest
+    digest = labels_module._digest
 
     def counting(text: str) -> str:
         nonlocal hashed
@@ -275,7 +271,7 @@ def _hashed_characters(turtle: str, monkeypatch: pytest.MonkeyPatch) -> int:
         return digest(text)
 
     with monkeypatch.context() as patch:
-        patch.setattr(serialise_module, "_digest", counting)
+        patch.setattr(labels_module, "_digest", counting)
         canonical_blank_nodes(quads_of(turtle))
     return hashed
 
@@ -429,7 +425,7 @@ def _dead_pid() -> int:
 
 def test_the_next_export_removes_temporaries_of_dead_or_day_old_runs(previous: Path) -> None:
     folder = previous.parent
-    host = serialise_module._digest(socket.gethostname())[:8]
+    host = atomic_module._digest(socket.gethostname())[:8]
     dead = folder / f".out.ttl.clusterkg-tmp-{_dead_pid()}-{host}-0a1b"
     live = folder / f".out.ttl.clusterkg-tmp-{os.getpid()}-{host}-2c3d"
     old = folder / f".other.ttl.clusterkg-tmp-{os.getpid()}-{host}-4e5f"

@@ -17,11 +17,12 @@ import pytest
 from cli_support import run_process
 from click.testing import CliRunner, Result
 
-from clusterkg.build import load_file
 from clusterkg.cli import cli
+from clusterkg.engine import LocalStore
 from clusterkg.errors import InputError
 from clusterkg.inputs.fidelity import scan_file
 from clusterkg.inputs.screening import RELATIVE_BASE, statement_start
+from clusterkg.inputs.store_loading import load_file
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 GRAPH = ox.NamedNode("urn:x-test:graph")
@@ -104,7 +105,7 @@ def test_billion_laughs_is_refused_at_once_in_a_real_process() -> None:
 def test_dtd_is_refused_before_any_parser_sees_it() -> None:
     """The fidelity scan (Oxigraph) and rdflib both: neither is ever given the file."""
     with pytest.raises(InputError) as error:
-        load_file(ox.Store(), HOSTILE / "billion-laughs.rdf", GRAPH)
+        load_file(LocalStore(), HOSTILE / "billion-laughs.rdf", GRAPH)
     assert error.value.line == 3
 
 

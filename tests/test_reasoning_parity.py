@@ -22,7 +22,7 @@ from clusterkg.engine import LocalStore
 from clusterkg.engine.convert import to_oxigraph, to_rdflib_graph
 from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.reasoning import owlrl_reasoner as reasoning
+from clusterkg.reasoning import reference as reasoning
 from clusterkg.reasoning import rules
 from clusterkg.vocabulary import ASSERTED, INFERRED
 

@@ -16,7 +16,6 @@ from typing import Any
 import pyoxigraph as ox
 
 from clusterkg.engine import LocalStore
-from clusterkg.errors import ClusterKGError
 from clusterkg.inputs.cache import BuildCache, build_key
 from clusterkg.inputs.fidelity import Fidelity, Scan
 from clusterkg.inputs.screening import screen
@@ -27,11 +26,9 @@ from clusterkg.inputs.store_loading import (
     drop_repeated_vocabulary_blanks,
     load_file,
 )
-from clusterkg.reasoning import consistency
+from clusterkg.reasoning import FAST, REFERENCE, choose_reasoner, consistency
 from clusterkg.reasoning.consistency import Inconsistency
-from clusterkg.vocabulary import ASSERTED, INFERRED, shorten
-
-REASONERS = ("auto", "rules", "owlrl")
+from clusterkg.vocabulary import ASSERTED, INFERRED
 
 
 @dataclass
@@ -125,27 +122,22 @@ def reason(
     from clusterkg.reasoning import rules
 
     asserted, inferred = ox.NamedNode(ASSERTED), ox.NamedNode(INFERRED)
-    refused = ["the rdfs profile"] if profile != "owlrl" else []
-    if reasoner != "owlrl" and not refused:
-        refused = rules.unsupported_constructs(store, asserted)  # no rules run in vain
-        if not refused:
-            outcome = rules.materialise(store, asserted, inferred)
-            if not outcome.unsupported:
-                return "rules", outcome.inconsistencies
-            refused = outcome.unsupported
-    if reasoner == "rules":
-        raise ClusterKGError(
-            f"the rules reasoner does not cover {', '.join(shorten(t) for t in refused)}; "
-            "use --reasoner owlrl"
-        )
-    return "owlrl", _reason_with_owlrl(store, profile, asserted, inferred)
+    profile_refused = ["the rdfs profile"] if profile != "owlrl" else []
+    fast = choose_reasoner(reasoner, profile_refused) == FAST
+    # what the asserted triples show already: no rules run in vain
+    fast = fast and choose_reasoner(reasoner, rules.unsupported_constructs(store, asserted)) == FAST
+    if fast:
+        outcome = rules.materialise(store, asserted, inferred)
+        if choose_reasoner(reasoner, outcome.unsupported) == FAST:
+            return FAST, outcome.inconsistencies
+    return REFERENCE, _reason_with_owlrl(store, profile, asserted, inferred)
 
 
 def _reason_with_owlrl(
     store: LocalStore, profile: str, asserted: ox.NamedNode, inferred: ox.NamedNode
 ) -> list[Inconsistency]:
     from clusterkg.engine.convert import to_oxigraph, to_rdflib_graph
-    from clusterkg.reasoning import owlrl_reasoner as reasoning
+    from clusterkg.reasoning import reference as reasoning
 
     result = reasoning.infer(to_rdflib_graph(store, asserted), profile)
     store.extend(

@@ -13,7 +13,6 @@ from typing import Any
 
 import click
 
-from clusterkg.build import REASONERS
 from clusterkg.cli.export import export
 from clusterkg.cli.generate import generate_command
 from clusterkg.cli.query import list_queries, query, sparql
@@ -23,6 +22,7 @@ from clusterkg.cli.validate import validate_command
 from clusterkg.engine.safety import isolate_from_network
 from clusterkg.errors import EXIT_USAGE, ClusterKGError
 from clusterkg.inputs.cache import BuildCache
+from clusterkg.reasoning import REASONERS
 from clusterkg.version import __version__
 
 

@@ -15,7 +15,8 @@ import pyoxigraph as ox
 from clusterkg.engine import Engine
 from clusterkg.errors import ClusterKGError
 from clusterkg.output import description
-from clusterkg.output.serialise import DATASET_FORMATS, Quad, atomic_output, serialise
+from clusterkg.output.atomic import atomic_output
+from clusterkg.output.serialise import DATASET_FORMATS, Quad, serialise
 from clusterkg.progress import step
 from clusterkg.vocabulary import ASSERTED, DESCRIPTION, INFERRED
 

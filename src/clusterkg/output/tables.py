@@ -21,11 +21,12 @@ import pyoxigraph as ox
 
 from clusterkg.engine import Answer, Row, Table, Term, Triples
 from clusterkg.errors import ClusterKGError
+from clusterkg.output.formats import names
 from clusterkg.output.serialise import serialise_triples
 from clusterkg.vocabulary import shorten
 
-TABLE_FORMATS = ("table", "csv", "tsv", "json", "md")
-GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+TABLE_FORMATS = names("table")
+GRAPH_FORMATS = names("graph")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # Rows the aligned table holds to size its columns (a few hundred kB of text at most).
 ALIGN_ROWS = 1000

@@ -1,9 +1,10 @@
 """Inconsistencies: what reasoning found contradictory, reported as problems, never as data.
 
-Both reasoners find them: the rules (rules.py) with one query per OWL 2 RL inconsistency rule they
-support, owlrl as "error message" nodes it writes into its closure, which reasoning.py takes out
-of the inferred triples and hands over as text; `from_owlrl` reads the rule and the nodes back out
-of that text. Validation reports each one as a Violation located where its first node is written.
+Both reasoners find them: the rules (rules/inconsistencies.py) with one query per OWL 2 RL
+inconsistency rule they support, owlrl as "error message" nodes it writes into its closure, which
+reference.py takes out of the inferred triples and hands over as text; `from_owlrl` reads the
+rule and the nodes back out of that text. Validation reports each one as a Violation located
+where its first node is written.
 """
 
 from __future__ import annotations

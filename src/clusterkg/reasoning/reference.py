@@ -1,4 +1,4 @@
-"""OWL RL (or RDFS) reasoning with owlrl, keeping what it adds apart from what was asserted.
+"""The reference reasoner: OWL RL (or RDFS) reasoning with owlrl, its additions kept apart.
 
 owlrl expands a graph in place; we expand a copy and keep the difference, so the asserted facts
 stay exactly as written and the inferred ones can be exported or hidden on request.

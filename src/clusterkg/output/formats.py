@@ -1,0 +1,62 @@
+"""The output formats, once: each format's name, media type, file extension and kind.
+
+The command line offers formats by name (`--format ttl`); an HTTP face would choose one by media
+type (content negotiation), and a file by its extension. Every list of formats the code uses
+(EXPORT_FORMATS, DATASET_FORMATS in serialise.py, TABLE_FORMATS, GRAPH_FORMATS in tables.py)
+is drawn from FORMATS, so a format is added in one place.
+
+Kinds: a `graph` format writes triples (an export, a CONSTRUCT result); a `dataset` format writes
+quads, so an export keeps its named graphs; a `table` format writes SELECT/ASK results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["graph", "dataset", "table"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: `name` as the command line spells it, the IANA `media_type`, the
+    usual file `extension` (without the dot) and its `kind`."""
+
+    name: str
+    media_type: str
+    extension: str
+    kind: Kind
+
+
+# In the order the command line lists them.
+FORMATS = (
+    Format("ttl", "text/turtle", "ttl", "graph"),
+    Format("nt", "application/n-triples", "nt", "graph"),
+    Format("nq", "application/n-quads", "nq", "dataset"),
+    Format("trig", "application/trig", "trig", "dataset"),
+    Format("jsonld", "application/ld+json", "jsonld", "graph"),
+    Format("table", "text/plain", "txt", "table"),
+    Format("csv", "text/csv", "csv", "table"),
+    Format("tsv", "text/tab-separated-values", "tsv", "table"),
+    Format("json", "application/sparql-results+json", "srj", "table"),
+    Format("md", "text/markdown", "md", "table"),
+)
+_BY_NAME = {f.name: f for f in FORMATS}
+_BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
+
+
+def names(*kinds: Kind) -> tuple[str, ...]:
+    """The names of the formats of these kinds, in FORMATS order."""
+    return tuple(f.name for f in FORMATS if f.kind in kinds)
+
+
+def by_name(name: str) -> Format:
+    """The format the command line calls `name` (KeyError for none)."""
+    return _BY_NAME[name]
+
+
+def by_media_type(media_type: str) -> Format | None:
+    """The format of a media type as an HTTP Accept or Content-Type header gives it
+    (`text/turtle; charset=utf-8`: parameters and case do not matter); None if none is ours."""
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return _BY_MEDIA_TYPE.get(essence)
