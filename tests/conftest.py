@@ -105,14 +105,16 @@ _GRAPHS: dict[tuple[Any, ...], KnowledgeGraph] = {}
 
 
 class _SharedGraph(KnowledgeGraph):
-    """A graph that tests share: validated once, its report reused."""
+    """A graph that tests share: validated once by each validator, its report reused."""
 
     @cached_property
-    def _report(self) -> Report:
-        return super().validate()
+    def _reports(self) -> dict[str, Report]:
+        return {}
 
-    def validate(self) -> Report:
-        return self._report
+    def validate(self, validator: str = "auto") -> Report:
+        if validator not in self._reports:
+            self._reports[validator] = super().validate(validator)
+        return self._reports[validator]
 
 
 def _content_key(data: Sequence[Path] | None, profile: str) -> tuple[Any, ...] | None:
@@ -129,7 +131,7 @@ def _load_shared(data: Sequence[Path] | None, **options: Any) -> KnowledgeGraph:
     key = _content_key(data, options["profile"])
     if key is None:
         return KnowledgeGraph.load(data, **options)  # the real load reports the problem
-    key = (*key, options["reasoner"], options["keep_ill_typed"])
+    key = (*key, options["reasoner"], options["reader"], options["keep_ill_typed"])
     if key not in _GRAPHS:
         _GRAPHS[key] = _SharedGraph.load(data, **options)
     return _GRAPHS[key]

@@ -741,7 +741,16 @@ def test_commands_load_the_graph_with_the_loader_of_their_settings(tmp_path: Pat
         calls.append((data, options))
         raise ClusterKGError("not loaded")
 
-    args = ["--no-cache", "--reasoner", "owlrl", "--data", str(NEW_CLUSTER)]
+    # --reasoner owlrl: the earlier name of the reference reasoner, still accepted
+    args = [
+        "--no-cache",
+        "--reasoner",
+        "owlrl",
+        "--reader",
+        "reference",
+        "--data",
+        str(NEW_CLUSTER),
+    ]
     for command in (["validate", str(tmp_path)], ["reason", "--profile", "rdfs"]):
         result = CliRunner().invoke(cli, [*args, *command], obj=Settings(load=load))
         assert (result.exit_code, result.stderr) == (2, "clusterkg: error: not loaded\n")
@@ -754,6 +763,7 @@ def test_commands_load_the_graph_with_the_loader_of_their_settings(tmp_path: Pat
                 reasoner="owlrl",
                 keep_ill_typed=True,
                 reads_every_triple=True,
+                reader="reference",
             ),
         ),
         (
@@ -764,6 +774,7 @@ def test_commands_load_the_graph_with_the_loader_of_their_settings(tmp_path: Pat
                 reasoner="owlrl",
                 keep_ill_typed=False,
                 reads_every_triple=False,
+                reader="reference",
             ),
         ),
     ]

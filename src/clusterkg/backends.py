@@ -11,10 +11,11 @@ answers (tests/test_backend_parity.py checks they do):
   writer      the engine's N-Triples dump, sorted           the canonical writer (prefixes,
               (Turtle and N-Triples exports)                pretty Turtle)
 
-`auto` takes the fast backend where it covers the input and the reference one where it does
-not (the rules refuse OWL constructs they lack; small exports are pretty-printed). `fast` insists
-on the fast backend (an error where it does not cover the input, for the reasoner); `reference`
-always takes the reference backend: slower, for checking one against the other.
+`auto` takes the fast backend where it covers the input and the reference one where it does not
+(the rules refuse OWL constructs they lack; small exports are pretty-printed). `fast` insists on
+the fast backend (an error where it does not cover the input, for the reasoner); `reference`
+always takes the reference backend: slower, for checking one against the other. The reasoner's
+earlier names are still accepted: `rules` (fast) and `owlrl` (reference).
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from __future__ import annotations
 from clusterkg.errors import ClusterKGError
 
 CHOICES = ("auto", "fast", "reference")
-# The reasoner's earlier names, still accepted: --reasoner rules / owlrl.
-REASONER_SYNONYMS = {"rules": "fast", "owlrl": "reference"}
 
 
 def checked(capability: str, choice: str) -> str:

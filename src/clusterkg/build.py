@@ -59,6 +59,7 @@ def build_store(
     keep_ill_typed: bool = False,
     vocabulary: int = 0,
     refuse_imports: bool = True,
+    reader: str = "auto",
 ) -> Build:
     """Load `files` into the asserted graph of `store` and materialise the inferred graph.
     `progress(done, total)` is told how far loading is (reasoning counts as the last 30 %).
@@ -66,7 +67,8 @@ def build_store(
     and listed in the build's fidelity record, for validate to report with everything else.
     `vocabulary`: how many of the first files are the always-loaded vocabulary, whose blank-node
     structures a data file (an export read back) must not add a second time.
-    `refuse_imports` False: owl:imports statements are loaded as triples, never followed."""
+    `refuse_imports` False: owl:imports statements are loaded as triples, never followed.
+    `reader`: which parser reads Turtle and N-Triples (see clusterkg.backends)."""
     from clusterkg.inputs.blank_nodes import (
         blank_nodes,  # building only: not on a cached run's path
     )
@@ -80,7 +82,7 @@ def build_store(
     notes: list[str] = []
     vocabulary_blanks: set[ox.BlankNode] = set()
     for number, path in enumerate(files):
-        notes += load_file(store, path, asserted)
+        notes += load_file(store, path, asserted, reader)
         if number + 1 == vocabulary:
             vocabulary_blanks = blank_nodes(store, asserted)
         if progress:
@@ -162,17 +164,25 @@ def cached_build(
     reasoner: str,
     vocabulary: int,
     progress: Callable[[str], Any],
+    reader: str = "auto",
 ) -> Build:
     """The build of these inputs from the cache, built and published first if missing.
     `progress(title)` is a context manager showing a long step (clusterkg.progress.step)."""
     # "reasoning": bumped when what a build holds changes (2: inconsistencies in the meta,
     # owlrl's error messages no longer in the inferred graph)
-    key = build_key(files, {"profile": profile, "reasoner": reasoner, "reasoning": "2"})
+    options = {"profile": profile, "reasoner": reasoner, "reader": reader, "reasoning": "2"}
+    key = build_key(files, options)
     found = cache.open(key)
     if found is None:
         with progress(f"Loading and reasoning over {len(files)} files") as bar:
             made = build_store(
-                LocalStore(), files, profile, reasoner, bar.update, vocabulary=vocabulary
+                LocalStore(),
+                files,
+                profile,
+                reasoner,
+                bar.update,
+                vocabulary=vocabulary,
+                reader=reader,
             )
         meta: dict[str, object] = {
             "reasoner": made.reasoner,

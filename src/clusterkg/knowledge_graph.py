@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from clusterkg import backends
 from clusterkg import build as building
 from clusterkg.engine import Answer, LocalEngine, LocalStore, Table, Triples
 from clusterkg.engine.limits import NO_LIMITS, Limits
@@ -25,6 +26,7 @@ from clusterkg.output import export
 from clusterkg.progress import step
 from clusterkg.queries.catalogue import Catalogue
 from clusterkg.queries.service import QueryService
+from clusterkg.reasoning import reasoner_name
 from clusterkg.reasoning.inference import Inference
 
 if TYPE_CHECKING:
@@ -54,6 +56,7 @@ class KnowledgeGraph:
         reasoner: str = "auto",
         keep_ill_typed: bool = False,
         reads_every_triple: bool = False,
+        reader: str = "auto",
     ) -> KnowledgeGraph:
         """Load the vocabulary plus `data` (files or folders; default: the bundled facts) and
         reason. With `cache`, a build of the same inputs is reused instead of redone.
@@ -61,11 +64,13 @@ class KnowledgeGraph:
         `reads_every_triple`: the caller scans the whole graph (validate, export), so the build is
         made in memory and the cache left aside: Oxigraph's on-disk store, which the cache opens
         in 0.2 s, scans four times slower (2 M triples: validation 137 s on disk, 36 s in
-        memory)."""
+        memory). `reasoner` and `reader`: auto, fast or reference (see clusterkg.backends)."""
         bundle = bundle or bundled()
         selection = select_files([Path(p) for p in data]) if data else Selection(bundle.data, [])
         vocabulary = unique_files(bundle.vocabulary())
         files = unique_files([*vocabulary, *selection.files])
+        backends.checked("reader", reader)
+        reasoner = reasoner_name(reasoner)
         if profile not in PROFILES:
             raise ClusterKGError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
         if reads_every_triple or keep_ill_typed:  # a cached build never holds ill-typed literals
@@ -80,9 +85,12 @@ class KnowledgeGraph:
                     progress.update,
                     keep_ill_typed,
                     len(vocabulary),
+                    reader=reader,
                 )
         else:
-            built = building.cached_build(cache, files, profile, reasoner, len(vocabulary), step)
+            built = building.cached_build(
+                cache, files, profile, reasoner, len(vocabulary), step, reader
+            )
         return cls(bundle, files, built, selection.notes)
 
     # -- what was loaded ------------------------------------------------------------------
@@ -150,22 +158,28 @@ class KnowledgeGraph:
 
     # -- validation, export -----------------------------------------------------------------
 
-    def validate(self) -> Report:
-        """SHACL-validate the asserted graph (vocabulary + facts)."""
+    def validate(self, validator: str = "auto") -> Report:
+        """SHACL-validate the asserted graph (vocabulary + facts). `validator`: auto, fast or
+        reference (see clusterkg.backends)."""
         from clusterkg.validation.validate import validate_build
 
+        engine = {"auto": "auto", "fast": "sparql", "reference": "pyshacl"}
         with step("Validating (SHACL)"):
             # contradictions reasoning found are violations too, located like SHACL results
-            return validate_build(self.built, self.bundle.shapes)
+            backend = engine[backends.checked("validator", validator)]
+            return validate_build(self.built, self.bundle.shapes, backend)
 
-    def export(self, fmt: str = "ttl", inferred: bool = False) -> str:
-        """The graph with its VoID/DCAT description, serialised deterministically."""
-        return self.export_bytes(fmt, inferred).decode("utf-8")
+    def export(self, fmt: str = "ttl", inferred: bool = False, writer: str = "auto") -> str:
+        """The graph with its VoID/DCAT description, serialised deterministically. `writer`:
+        auto, fast or reference (see clusterkg.backends)."""
+        return self.export_bytes(fmt, inferred, writer).decode("utf-8")
 
-    def export_bytes(self, fmt: str = "ttl", inferred: bool = False) -> bytes:
+    def export_bytes(self, fmt: str = "ttl", inferred: bool = False, writer: str = "auto") -> bytes:
         """export() as UTF-8 bytes: what files and pipes take, without a 300 MB str between."""
-        return export.export_bytes(self.engine, fmt, inferred)
+        return export.export_bytes(self.engine, fmt, inferred, writer)
 
-    def write_export(self, path: Path, fmt: str = "ttl", inferred: bool = False) -> None:
+    def write_export(
+        self, path: Path, fmt: str = "ttl", inferred: bool = False, writer: str = "auto"
+    ) -> None:
         """Export atomically to `path`; refuses to overwrite one of the graph's own inputs."""
-        export.write_export(self.engine, path, self.files, fmt, inferred)
+        export.write_export(self.engine, path, self.files, fmt, inferred, writer)

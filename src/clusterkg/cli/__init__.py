@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from clusterkg.backends import CHOICES
 from clusterkg.cli.export import export
 from clusterkg.cli.generate import generate_command
 from clusterkg.cli.query import list_queries, query, sparql
@@ -22,7 +23,7 @@ from clusterkg.cli.validate import validate_command
 from clusterkg.engine.safety import isolate_from_network
 from clusterkg.errors import EXIT_USAGE, ClusterKGError
 from clusterkg.inputs.cache import BuildCache
-from clusterkg.reasoning import REASONERS
+from clusterkg.reasoning import SYNONYMS as REASONER_NAMES
 from clusterkg.version import __version__
 
 
@@ -64,11 +65,35 @@ class Group(click.Group):
 )
 @click.option(
     "--reasoner",
-    type=click.Choice(REASONERS),
+    type=click.Choice(list(REASONER_NAMES)),
     default="auto",
     show_default=True,
-    help="rules: OWL 2 RL rules run inside the store (fast); owlrl: the reference "
-    "implementation (slow); auto: rules unless the ontology uses OWL constructs they lack.",
+    help="fast (or rules): OWL 2 RL rules run inside the store; reference (or owlrl): owlrl, "
+    "slow; auto: the rules unless the ontology uses OWL constructs they lack.",
+)
+@click.option(
+    "--reader",
+    type=click.Choice(CHOICES),
+    default="auto",
+    show_default=True,
+    help="fast: Oxigraph parses Turtle and N-Triples; reference: rdflib does (JSON-LD and "
+    "RDF/XML are always read by rdflib, N-Quads and TriG by Oxigraph); auto: fast.",
+)
+@click.option(
+    "--validator",
+    type=click.Choice(CHOICES),
+    default="auto",
+    show_default=True,
+    help="fast: the shapes compiled to SPARQL; reference: pySHACL; auto: fast unless the "
+    "shapes use what the compiler does not cover.",
+)
+@click.option(
+    "--writer",
+    type=click.Choice(CHOICES),
+    default="auto",
+    show_default=True,
+    help="fast: Turtle and N-Triples exports written by the engine and sorted; reference: the "
+    "canonical writer (prefixes, pretty Turtle); auto: fast above 200,000 triples.",
 )
 @click.version_option(__version__, prog_name="clusterkg")
 @click.pass_context
@@ -78,6 +103,9 @@ def cli(
     no_cache: bool,
     cache_dir: Path | None,
     reasoner: str,
+    reader: str,
+    validator: str,
+    writer: str,
 ) -> None:
     """Query, validate, reason over and export the clusterkg knowledge graph.
 
@@ -87,7 +115,15 @@ def cli(
     # Settings given by the invoker (`obj`) keep their graph loader; the options set the rest.
     given = ctx.ensure_object(Settings)
     cache = None if no_cache else BuildCache(cache_dir)
-    ctx.obj = replace(given, data=data, cache=cache, reasoner=reasoner)
+    ctx.obj = replace(
+        given,
+        data=data,
+        cache=cache,
+        reasoner=reasoner,
+        reader=reader,
+        validator=validator,
+        writer=writer,
+    )
 
 
 for command in (list_queries, query, sparql, validate_command, reason, export, generate_command):

@@ -41,8 +41,8 @@ def export(settings: Settings, fmt: str, inferred: bool, output: Path | None) ->
     for inconsistency in kg.built.inconsistencies:  # exported data holds none of them
         click.echo(f"clusterkg: warning: inconsistent: {inconsistency.text()}", err=True)
     if output is None:
-        sys.stdout.buffer.write(kg.export_bytes(fmt, inferred))
+        sys.stdout.buffer.write(kg.export_bytes(fmt, inferred, settings.writer))
         sys.stdout.flush()
     else:
-        kg.write_export(output, fmt, inferred)
+        kg.write_export(output, fmt, inferred, settings.writer)
         click.echo(f"wrote {output}", err=True)

@@ -32,6 +32,7 @@ class GraphLoader(Protocol):
         reasoner: str,
         keep_ill_typed: bool,
         reads_every_triple: bool,
+        reader: str,
     ) -> KnowledgeGraph: ...
 
 
@@ -44,11 +45,15 @@ def _default_loader() -> GraphLoader:
 @dataclass(frozen=True)
 class Settings:
     """The options given before the command: the data to use instead of the bundled facts, the
-    build cache (None: build in memory), the reasoner, and the function that loads the graph."""
+    build cache (None: build in memory), the backend of each capability (clusterkg.backends),
+    and the function that loads the graph."""
 
     data: tuple[Path, ...] = ()
     cache: BuildCache | None = None
     reasoner: str = "auto"
+    reader: str = "auto"
+    validator: str = "auto"
+    writer: str = "auto"
     load: GraphLoader = field(default_factory=_default_loader)
 
     def graph(
@@ -68,6 +73,7 @@ class Settings:
             reasoner=self.reasoner,
             keep_ill_typed=keep_ill_typed,
             reads_every_triple=whole_graph,
+            reader=self.reader,
         )
         print_notes(kg.notes)
         return kg

@@ -36,7 +36,8 @@ def validate_command(settings: Settings, paths: tuple[Path, ...], fmt: str) -> N
         clusterkg validate my-new-cluster.ttl
     """
     # Ill-typed literals are listed as violations with everything else, not refused one by one.
-    report = settings.graph(paths, whole_graph=True, keep_ill_typed=True).validate()
+    graph = settings.graph(paths, whole_graph=True, keep_ill_typed=True)
+    report = graph.validate(settings.validator)
     if fmt == "json":
         click.echo(report.as_json(), nl=False)
     elif fmt == "ttl":

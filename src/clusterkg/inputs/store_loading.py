@@ -56,10 +56,13 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def load_file(store: LocalStore, path: Path, graph: ox.NamedNode) -> list[str]:
+def load_file(
+    store: LocalStore, path: Path, graph: ox.NamedNode, reader: str = "auto"
+) -> list[str]:
     """Parse one file into `graph`; InputError (file, line, what is wrong) if it is unusable.
-    Returns notes on what was not loaded as written (named graphs merged or left out)."""
-    fmt = FAST_FORMATS.get(path.suffix.lower())
+    Returns notes on what was not loaded as written (named graphs merged or left out).
+    `reader` "reference": rdflib parses Turtle and N-Triples too (see clusterkg.backends)."""
+    fmt = None if reader == "reference" else FAST_FORMATS.get(path.suffix.lower())
     if fmt is not None:
         try:
             store.load(**oxigraph_source(path), format=fmt, base_iri=RELATIVE_BASE, to_graph=graph)

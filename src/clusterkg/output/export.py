@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from clusterkg import backends
 from clusterkg.engine import Engine
 from clusterkg.errors import ClusterKGError
 from clusterkg.output import description
@@ -27,13 +28,16 @@ STREAM_ABOVE = 200_000
 _BLANK_LINE = re.compile(rb"_:\S+ .*|.* _:\S+ \.")
 
 
-def export_bytes(engine: Engine, fmt: str = "ttl", inferred: bool = False) -> bytes:
+def export_bytes(
+    engine: Engine, fmt: str = "ttl", inferred: bool = False, writer: str = "auto"
+) -> bytes:
     """The asserted graph (and the inferred one if `inferred`) with its description, as UTF-8
-    bytes: what files and pipes take, without a 300 MB str between."""
+    bytes: what files and pipes take, without a 300 MB str between. `writer`: see
+    clusterkg.backends (the fast writer exists for Turtle and N-Triples only)."""
     named = fmt in DATASET_FORMATS
     graphs = [ASSERTED, INFERRED] if inferred else [ASSERTED]
     total = sum(engine.count(graph) for graph in graphs)
-    if fmt in ("ttl", "nt") and total > STREAM_ABOVE:
+    if _streams(fmt, total, backends.checked("writer", writer)):
         return _streamed(engine, fmt, graphs, total, inferred)
     quads: list[Quad] = []
     for graph in graphs:
@@ -46,7 +50,12 @@ def export_bytes(engine: Engine, fmt: str = "ttl", inferred: bool = False) -> by
 
 
 def write_export(
-    engine: Engine, path: Path, inputs: list[Path], fmt: str = "ttl", inferred: bool = False
+    engine: Engine,
+    path: Path,
+    inputs: list[Path],
+    fmt: str = "ttl",
+    inferred: bool = False,
+    writer: str = "auto",
 ) -> None:
     """Export atomically to `path`; refuses to overwrite one of the graph's `inputs`."""
     target = path.resolve()
@@ -58,9 +67,16 @@ def write_export(
         # The temporary file is made first: an unwritable folder fails before minutes of
         # serialising, and an interruption while serialising removes it too.
         with atomic_output(target) as out:
-            out.write(export_bytes(engine, fmt, inferred))
+            out.write(export_bytes(engine, fmt, inferred, writer))
     except OSError as error:
         raise ClusterKGError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+def _streams(fmt: str, total: int, writer: str) -> bool:
+    """Whether the fast writer writes this export: asked for, or (auto) a big one."""
+    if fmt not in ("ttl", "nt") or writer == "reference":
+        return False
+    return writer == "fast" or total > STREAM_ABOVE
 
 
 def _streamed(engine: Engine, fmt: str, graphs: list[str], total: int, inferred: bool) -> bytes:

@@ -22,15 +22,22 @@ REASONERS = ("auto", FAST, REFERENCE)
 SYNONYMS = {"auto": "auto", "fast": FAST, FAST: FAST, "reference": REFERENCE, REFERENCE: REFERENCE}
 
 
+def reasoner_name(wanted: str) -> str:
+    """The one name of the reasoner `wanted` names: "auto", FAST or REFERENCE (a build cached
+    with --reasoner fast is the build of --reasoner rules)."""
+    backend = SYNONYMS.get(wanted)
+    if backend is None:
+        known = ", ".join(SYNONYMS)
+        raise ClusterKGError(f"unknown reasoner {wanted!r}; choose one of {known}")
+    return backend
+
+
 def choose_reasoner(wanted: str, unsupported: list[str]) -> str:
     """The backend to run, FAST ("rules") or REFERENCE ("owlrl"), given the one `wanted`
     ("auto", "fast" or "rules", "reference" or "owlrl") and what the graph uses that the fast
     one does not cover (`unsupported`: terms or phrases; none, and it may run). "auto" takes
     the fast one where it can; wanting the fast one for a graph it does not cover is an error."""
-    backend = SYNONYMS.get(wanted)
-    if backend is None:
-        known = ", ".join(SYNONYMS)
-        raise ClusterKGError(f"unknown reasoner {wanted!r}; choose one of {known}")
+    backend = reasoner_name(wanted)
     if backend == REFERENCE or (backend == "auto" and unsupported):
         return REFERENCE
     if unsupported:
