@@ -21,7 +21,7 @@ import rdflib.term
 
 from clusterkg.inputs.bundle import bundled, expand_paths
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.validation.validate import Report
+from clusterkg.validation.report import Report
 
 
 @pytest.fixture(autouse=True)

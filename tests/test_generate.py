@@ -38,7 +38,7 @@ from clusterkg.generate import (
     text,
 )
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.validation.validate import Report
+from clusterkg.validation.report import Report
 from clusterkg.vocabulary import PREFIXES
 
 CK = Namespace("https://w3id.org/clusterkg/ontology#")

@@ -323,7 +323,7 @@ def validate_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> N
     if fmt == "json":
         click.echo(report.as_json(), nl=False)
     elif fmt == "ttl":
-        click.echo(report.results_graph.serialize(format="turtle"), nl=False)
+        click.echo(report.as_turtle(), nl=False)
     else:
         click.echo(report.as_text(), nl=False)
     sys.exit(EXIT_VIOLATIONS if report.violated else 0)

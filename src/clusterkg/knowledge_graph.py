@@ -46,7 +46,7 @@ from clusterkg.reasoning import consistency
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from clusterkg.validation.validate import Report
+    from clusterkg.validation.report import Report
 
 PROFILES = ("owlrl", "rdfs")
 # Exports up to this many triples are sorted and pretty-printed in Python (diff-friendly, with
