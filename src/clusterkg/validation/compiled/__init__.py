@@ -39,7 +39,8 @@ The modules follow the specification's sections, as pySHACL's constraints/core/ 
     logical.py             4.6 sh:or
     shape_based.py         4.7 sh:property, sh:qualifiedValueShape
     other.py               4.8 sh:in
-    sparql_constraints.py  5   SPARQL-based constraints (+ sparql_rewrite.py: $this by a join)
+    sparql_constraints.py  5   SPARQL-based constraints, with sparql_prefixes.py (5.2.1) and
+                               sparql_rewrite.py ($this joined, not pre-bound: 5.3.1)
     results.py             3.6 results and pySHACL's messages;  runner.py: running on a store
     components.py, expressions.py, rdflib_view.py, functions.py, terms.py: what they share
 

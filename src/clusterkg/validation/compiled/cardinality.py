@@ -3,21 +3,16 @@ over the focus nodes; the same queries count qualified value nodes (shape_based.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from clusterkg.validation.compiled.components import FocusComponent, Query
+from clusterkg.validation.compiled.components import FocusComponent, FocusScope, Query
 from clusterkg.validation.compiled.expressions import sparql
 from clusterkg.validation.compiled.results import CoreOutcome
-from clusterkg.validation.compiled.shapes import Shape, count
+from clusterkg.validation.compiled.shapes import count
 from clusterkg.validation.compiled.terms import COMPONENT, SH
 
-if TYPE_CHECKING:
-    from clusterkg.validation.compiled.compiler import Compiler
-    from clusterkg.validation.compiled.targets import Focus
 
-
-def too_few(shape: Shape, focus: Focus, n: int, only: str | None, component: str) -> Query:
+def too_few(scope: FocusScope, n: int, only: str | None, component: str) -> Query:
     """Focus nodes with fewer than n values (`only`: counting the values meeting it)."""
+    shape, focus = scope.shape, scope.focus
     assert shape.path is not None
     path, condition = sparql(shape.path), only or "true"
     if n == 1:
@@ -34,8 +29,9 @@ def too_few(shape: Shape, focus: Focus, n: int, only: str | None, component: str
     return Query(sparql_text, CoreOutcome(shape, ((component, None),), None))
 
 
-def too_many(shape: Shape, focus: Focus, n: int, only: str | None, component: str) -> Query:
+def too_many(scope: FocusScope, n: int, only: str | None, component: str) -> Query:
     """Focus nodes with more than n values (`only`: counting the values meeting it)."""
+    shape, focus = scope.shape, scope.focus
     assert shape.path is not None
     path = sparql(shape.path)
     if only is None:
@@ -52,16 +48,16 @@ def too_many(shape: Shape, focus: Focus, n: int, only: str | None, component: st
     return Query(sparql_text, CoreOutcome(shape, ((component, None),), None))
 
 
-def _add_min_count(compiler: Compiler, shape: Shape, focus: Focus) -> None:
-    minimum = count(compiler.g, shape, "minCount")
+def _add_min_count(scope: FocusScope) -> None:
+    minimum = count(scope.g, scope.shape, "minCount")
     if minimum:
-        compiler.queries.append(too_few(shape, focus, minimum, None, COMPONENT["minCount"]))
+        scope.add(too_few(scope, minimum, None, COMPONENT["minCount"]))
 
 
-def _add_max_count(compiler: Compiler, shape: Shape, focus: Focus) -> None:
-    maximum = count(compiler.g, shape, "maxCount")
+def _add_max_count(scope: FocusScope) -> None:
+    maximum = count(scope.g, scope.shape, "maxCount")
     if maximum is not None:
-        compiler.queries.append(too_many(shape, focus, maximum, None, COMPONENT["maxCount"]))
+        scope.add(too_many(scope, maximum, None, COMPONENT["maxCount"]))
 
 
 FOCUS_COMPONENTS = {

@@ -26,6 +26,7 @@ from clusterkg.validation.compiled import (
 )
 from clusterkg.validation.compiled.components import (
     FocusComponent,
+    FocusScope,
     Query,
     ValueComponent,
     ValueScope,
@@ -162,7 +163,7 @@ class Compiler:
             if component.property_shapes_only and not shape.is_property:
                 self._refuse(shape, [parameter], "only property shapes may have")
             elif self.g.objects(shape.node, parameter):
-                component.add_queries(self, shape, focus)
+                component.add_queries(FocusScope(self, shape, focus))
 
     def _refuse(self, shape: Shape, parameters: list[str], why: str) -> None:
         for parameter in parameters:

@@ -74,8 +74,25 @@ class ValueComponent:
 
 
 @dataclass(frozen=True)
+class FocusScope:
+    """What the queries of a focus component are built from: the shape, its focus nodes, and the
+    compiler, which collects the queries."""
+
+    compiler: Compiler
+    shape: Shape
+    focus: Focus
+
+    @property
+    def g(self) -> ShapesGraph:
+        return self.compiler.g
+
+    def add(self, query: Query) -> None:
+        self.compiler.queries.append(query)
+
+
+@dataclass(frozen=True)
 class FocusComponent:
     """A constraint component checked by queries of its own over the focus nodes."""
 
-    add_queries: Callable[[Compiler, Shape, Focus], None]
+    add_queries: Callable[[FocusScope], None]
     property_shapes_only: bool = False

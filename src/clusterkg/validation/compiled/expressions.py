@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 
@@ -31,19 +32,19 @@ def string(text: str) -> str:
 
 def all_of(*conditions: str) -> str:
     """SPARQL: every condition holds, tested in order."""
-    if not conditions:
-        return "true"
-    chained = conditions[-1]
-    for condition in reversed(conditions[:-1]):
-        chained = f"IF({condition}, {chained}, false)"
-    return chained
+    return _chained(conditions, "true", lambda first, rest: f"IF({first}, {rest}, false)")
 
 
 def any_of(*conditions: str) -> str:
     """SPARQL: some condition holds, tested in order."""
+    return _chained(conditions, "false", lambda first, rest: f"IF({first}, true, {rest})")
+
+
+def _chained(conditions: Sequence[str], none: str, link: Callable[[str, str], str]) -> str:
+    """The conditions linked from the last one back to the first (`none` if there are none)."""
     if not conditions:
-        return "false"
+        return none
     chained = conditions[-1]
     for condition in reversed(conditions[:-1]):
-        chained = f"IF({condition}, true, {chained})"
+        chained = link(condition, chained)
     return chained

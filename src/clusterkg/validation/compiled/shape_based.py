@@ -7,30 +7,25 @@ shape counts the values that conform to it (Compiler.conforms) with cardinality.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pyoxigraph as ox
 
 from clusterkg.validation.compiled.cardinality import too_few, too_many
-from clusterkg.validation.compiled.components import FocusComponent
-from clusterkg.validation.compiled.shapes import Shape, boolean, count
+from clusterkg.validation.compiled.components import FocusComponent, FocusScope
+from clusterkg.validation.compiled.shapes import boolean, count
 from clusterkg.validation.compiled.terms import COMPONENT, SH, UnsupportedShapes, name
 
-if TYPE_CHECKING:
-    from clusterkg.validation.compiled.compiler import Compiler
-    from clusterkg.validation.compiled.targets import Focus
 
-
-def _add_property_shapes(compiler: Compiler, shape: Shape, focus: Focus) -> None:
-    for node in compiler.g.objects(shape.node, SH + "property"):
-        child = compiler.shapes.get(node)
+def _add_property_shapes(scope: FocusScope) -> None:
+    shape = scope.shape
+    for node in scope.g.objects(shape.node, SH + "property"):
+        child = scope.compiler.shapes.get(node)
         if shape.is_property or child is None or not child.is_property:
             raise UnsupportedShapes(f"{name(shape.node)}: sh:property {name(node)}")
-        compiler.compile_shape(child, focus)
+        scope.compiler.compile_shape(child, scope.focus)
 
 
-def _add_qualified(compiler: Compiler, shape: Shape, focus: Focus) -> None:
-    g = compiler.g
+def _add_qualified(scope: FocusScope) -> None:
+    g, shape = scope.g, scope.shape
     qualified = g.one(shape.node, SH + "qualifiedValueShape", "sh:qualifiedValueShape")
     if qualified is None:
         return
@@ -41,13 +36,11 @@ def _add_qualified(compiler: Compiler, shape: Shape, focus: Focus) -> None:
     maximum = count(g, shape, "qualifiedMaxCount")
     if minimum is None and maximum is None:
         raise UnsupportedShapes(f"{name(shape.node)}: qualified shape without a count")
-    condition = compiler.conforms(qualified, "?v")
+    condition = scope.compiler.conforms(qualified, "?v")
     if minimum:
-        component = COMPONENT["qualifiedMinCount"]
-        compiler.queries.append(too_few(shape, focus, minimum, condition, component))
+        scope.add(too_few(scope, minimum, condition, COMPONENT["qualifiedMinCount"]))
     if maximum is not None:
-        component = COMPONENT["qualifiedMaxCount"]
-        compiler.queries.append(too_many(shape, focus, maximum, condition, component))
+        scope.add(too_many(scope, maximum, condition, COMPONENT["qualifiedMaxCount"]))
 
 
 FOCUS_COMPONENTS = {

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from clusterkg.validation.compiled.components import (
     Condition,
     FocusComponent,
+    FocusScope,
     Query,
     ValueComponent,
     ValueScope,
@@ -24,7 +24,7 @@ from clusterkg.validation.compiled.expressions import all_of, any_of, sparql, st
 from clusterkg.validation.compiled.rdflib_view import pyshacl_text, rdflib_sees_as_written
 from clusterkg.validation.compiled.results import CoreOutcome
 from clusterkg.validation.compiled.rust_regex import rust_subset
-from clusterkg.validation.compiled.shapes import Shape, boolean, integer, is_text
+from clusterkg.validation.compiled.shapes import boolean, integer, is_text
 from clusterkg.validation.compiled.terms import (
     COMPONENT,
     SH,
@@ -33,10 +33,6 @@ from clusterkg.validation.compiled.terms import (
     UnsupportedShapes,
     name,
 )
-
-if TYPE_CHECKING:
-    from clusterkg.validation.compiled.compiler import Compiler
-    from clusterkg.validation.compiled.targets import Focus
 
 
 def _length(compare: str, scope: ValueScope, value: Term) -> Condition:
@@ -103,9 +99,10 @@ def _language_in(scope: ValueScope, value: Term) -> Condition:
     )
 
 
-def _add_unique_lang(compiler: Compiler, shape: Shape, focus: Focus) -> None:
+def _add_unique_lang(scope: FocusScope) -> None:
+    shape = scope.shape
     assert shape.path is not None
-    unique = compiler.g.one(shape.node, SH + "uniqueLang", "sh:uniqueLang")
+    unique = scope.g.one(shape.node, SH + "uniqueLang", "sh:uniqueLang")
     # Only `true` activates it: "1"^^xsd:boolean is another literal (W3C test uniqueLang-002),
     # where pySHACL takes its value.
     if unique is None or not boolean(unique, shape, "sh:uniqueLang") or unique.value != "true":
@@ -116,10 +113,10 @@ def _add_unique_lang(compiler: Compiler, shape: Shape, focus: Focus) -> None:
         f"SELECT ?this ?lang WHERE {{ {{ SELECT ?this ?lang WHERE {{ "
         f"?this {sparql(shape.path)} ?v . "
         'FILTER (isLiteral(?v) && LANG(?v) != "") BIND (LCASE(LANG(?v)) AS ?lang) } '
-        f"GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?v) > 1) }} {focus.test} }}"
+        f"GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?v) > 1) }} {scope.focus.test} }}"
     )
     outcome = CoreOutcome(shape, ((COMPONENT["uniqueLang"], None),), None)
-    compiler.queries.append(Query(sparql_text, outcome))
+    scope.add(Query(sparql_text, outcome))
 
 
 VALUE_COMPONENTS = {
