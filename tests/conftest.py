@@ -24,7 +24,7 @@ from clusterkg.cli import cli
 from clusterkg.cli.settings import Settings
 from clusterkg.inputs.bundle import bundled, expand_paths
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.validation.validate import Report
+from clusterkg.validation.report import Report
 
 
 @pytest.fixture(autouse=True)

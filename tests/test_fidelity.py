@@ -21,8 +21,10 @@ from clusterkg.inputs.cache import BuildCache
 from clusterkg.inputs.reading import parse_files
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.validation import compiled as shacl_sparql
-from clusterkg.validation.validate import Report, validate, validate_store
+from clusterkg.validation.compiled import written
+from clusterkg.validation.reference import validate
+from clusterkg.validation.report import Report
+from clusterkg.validation.validate import validate_store
 from clusterkg.vocabulary import ASSERTED, INFERRED
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,15 +131,15 @@ def _datatype_results(report: Report) -> set[tuple[str, str | None]]:
     }
 
 
-@pytest.mark.parametrize("limit", [shacl_sparql.SAME_TERM_LIMIT, 0], ids=["sameTerm", "python"])
+@pytest.mark.parametrize("limit", [written.SAME_TERM_LIMIT, 0], ids=["sameTerm", "python"])
 def test_sh_datatype_judges_literals_as_written_like_pyshacl(
     limit: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(shacl_sparql, "SAME_TERM_LIMIT", limit)
+    monkeypatch.setattr(written, "SAME_TERM_LIMIT", limit)
     data, shapes = FIDELITY / "datatype-data.ttl", FIDELITY / "datatype-shapes.ttl"
     kg = KnowledgeGraph.load([data])
     compiled = validate_store(
-        kg.built.store, shapes, kg.sources, engine="sparql", fidelity=kg.built.fidelity
+        kg.built.store, shapes, kg.sources, backend="fast", fidelity=kg.built.fidelity
     )
     as_written, _ = parse_files([data])
     shapes_graph, _ = parse_files([shapes])

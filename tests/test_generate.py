@@ -34,7 +34,7 @@ from clusterkg.generate.planting import KINDS
 from clusterkg.generate.world import build
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.output.turtle_writer import text
-from clusterkg.validation.validate import Report
+from clusterkg.validation.report import Report
 from clusterkg.vocabulary import PREFIXES
 
 CK = Namespace("https://w3id.org/clusterkg/ontology#")

@@ -1,7 +1,7 @@
 """The compiled SHACL validator (clusterkg.validation.compiled) gives pySHACL's results.
 
 Each test loads triples into a store's asserted graph, runs the reference path of
-clusterkg.validation.validate (validate_store with engine "pyshacl": the store's graph as an
+clusterkg.validation.validate (validate_store with backend "reference": the store's graph as an
 rdflib Graph,
 pySHACL with the options clusterkg uses) and the compiled queries on the same store, and compares
 the two multisets of results: focus node, path, value, constraint component, severity, messages,
@@ -33,15 +33,14 @@ from clusterkg.engine.convert import to_oxigraph
 from clusterkg.inputs.bundle import bundled
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.compiled import (
-    _DURATION_START,
-    RDFLIB_CONVERTED,
-    SURELY_WELL_TYPED,
     CompiledShapes,
     ShaclResult,
     UnsupportedShapes,
-    _rust_subset,
     compile_shapes,
 )
+from clusterkg.validation.compiled.rdflib_view import RDFLIB_CONVERTED
+from clusterkg.validation.compiled.rust_regex import rust_subset
+from clusterkg.validation.compiled.value_type import DURATION_START, SURELY_WELL_TYPED
 from clusterkg.validation.validate import validate_store
 from clusterkg.vocabulary import ASSERTED
 
@@ -98,8 +97,8 @@ def shape_key(shape: object, path: object) -> object:
 
 
 def reference(store: ox.Store, shapes: Path) -> Counter[Key]:
-    """pySHACL's results, by clusterkg's reference path (validate_store's engine "pyshacl")."""
-    report = validate_store(store, shapes, SourceMap(), engine="pyshacl").results_graph
+    """pySHACL's results, by clusterkg's reference path (validate_store's backend "reference")."""
+    report = validate_store(store, shapes, SourceMap(), backend="reference").results_graph
 
     def term(result: Node, predicate: URIRef) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
         value = report.value(result, predicate)
@@ -472,7 +471,7 @@ def test_lexical_forms_sparql_vouches_for_are_well_typed_for_rdflib(datatype: st
         f"{y}-{m:02}-{d:02}" for y in (1900, 2023, 2024) for m in range(1, 13) for d in range(1, 32)
     ]
     texts += ["P", "-P", "PT", "P2Y", "P1YT", "5.", ".5", "1e5", "true", "0"]
-    patterns = [SURELY_WELL_TYPED[datatype]] + ([_DURATION_START] if "duration" in datatype else [])
+    patterns = [SURELY_WELL_TYPED[datatype]] + ([DURATION_START] if "duration" in datatype else [])
     vouched = [t for t in texts if all(re.search(p, t) for p in patterns)]
     assert vouched
     for text in vouched:
@@ -512,7 +511,7 @@ def rust_matches(store: ox.Store, text: str, pattern: str) -> bool:
     ],
 )
 def test_the_rust_regex_matches_only_what_pythons_matches(pattern: str) -> None:
-    rust = _rust_subset(pattern)
+    rust = rust_subset(pattern)
     assert rust is not None
     store, regex, rng = ox.Store(), re.compile(pattern), random.Random(pattern)
     alphabet = "0123456789-.:/ABCDXYZabcdxy \n\u0661\u0662https://publications.europa.eu/resource/authority/"
@@ -530,4 +529,4 @@ def test_the_rust_regex_matches_only_what_pythons_matches(pattern: str) -> None:
 
 @pytest.mark.parametrize("pattern", [r"\w+", r"(?=a)", r"(a)\1", r"[]a]", r"[^\d]", r"a{,2}"])
 def test_python_only_regex_syntax_is_left_to_python(pattern: str) -> None:
-    assert _rust_subset(pattern) is None
+    assert rust_subset(pattern) is None

@@ -2,7 +2,7 @@
 
 Each manifest entry is one test: its data graph is loaded and validated against the entry's
 shapes graph by the path `clusterkg validate` takes (validation.validate_files: the build keeps
-ill-typed literals and hands validation its record of the literals as written), with engine
+ill-typed literals and hands validation its record of the literals as written), with backend
 "auto" (the compiled validator, falling back to pySHACL when the shapes use something it does
 not compile). The outcome is compared with the suite's own expected report
 (mf:result): sh:conforms, and the set of results as (focus node, path, value, source constraint
@@ -33,7 +33,8 @@ from rdflib.term import Node
 from clusterkg.engine.convert import to_rdflib_graph
 from clusterkg.errors import ClusterKGError
 from clusterkg.validation.compiled import UnsupportedShapes
-from clusterkg.validation.validate import Report, validate_files
+from clusterkg.validation.report import Report
+from clusterkg.validation.validate import Backend, validate_files
 from clusterkg.vocabulary import ASSERTED
 
 # The suite beside the repository (../shared/w3c, where it is kept up to date), else the
@@ -181,10 +182,10 @@ def actual(report: Report, store: ox.Store) -> Outcome:
     return Outcome(report.conforms, frozenset(results))
 
 
-def outcome(entry: Entry, engine: str) -> Outcome | None:
-    """What validation gives with this engine; None for a ClusterKGError (a failure)."""
+def outcome(entry: Entry, backend: Backend) -> Outcome | None:
+    """What validation gives with this backend; None for a ClusterKGError (a failure)."""
     try:
-        report, built = validate_files([entry.data], entry.shapes, engine=engine)
+        report, built = validate_files([entry.data], entry.shapes, backend=backend)
     except ClusterKGError:
         return None
     return actual(report, built.store)
@@ -216,7 +217,7 @@ def test_w3c_shacl(entry: Entry, record_property: pytest.RecordProperty) -> None
 def test_w3c_shacl_compiled_gives_the_same(entry: Entry) -> None:
     """Where the compiler accepts the shapes, its results are the spec's, as the fallback's are."""
     try:
-        got = outcome(entry, "sparql")
+        got = outcome(entry, "fast")
     except UnsupportedShapes:
         pytest.skip("the shapes use a feature the compiler leaves to pySHACL")
     if entry.name not in DIVERGENCES:

@@ -30,7 +30,7 @@ from clusterkg.reasoning import reasoner_name
 from clusterkg.reasoning.inference import Inference
 
 if TYPE_CHECKING:
-    from clusterkg.validation.validate import Report
+    from clusterkg.validation.report import Report
 
 PROFILES = ("owlrl", "rdfs")
 
@@ -161,12 +161,12 @@ class KnowledgeGraph:
     def validate(self, validator: str = "auto") -> Report:
         """SHACL-validate the asserted graph (vocabulary + facts). `validator`: auto, fast or
         reference (see clusterkg.backends)."""
-        from clusterkg.validation.validate import validate_build
+        from clusterkg.validation.validate import BACKENDS, validate_build
 
-        engine = {"auto": "auto", "fast": "sparql", "reference": "pyshacl"}
+        backends.checked("validator", validator)
+        backend = next(b for b in BACKENDS if b == validator)  # the same three names, typed
         with step("Validating (SHACL)"):
             # contradictions reasoning found are violations too, located like SHACL results
-            backend = engine[backends.checked("validator", validator)]
             return validate_build(self.built, self.bundle.shapes, backend)
 
     def export(self, fmt: str = "ttl", inferred: bool = False, writer: str = "auto") -> str:

@@ -17,7 +17,7 @@ from clusterkg.vocabulary import shorten
 
 if TYPE_CHECKING:
     from clusterkg.inputs.sources import SourceMap
-    from clusterkg.validation.validate import Problem
+    from clusterkg.validation.report import Problem
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def _focus_first(rule: str, groups: tuple[str, ...]) -> tuple[str, ...]:
 
 def problems(found: list[Inconsistency], sources: SourceMap) -> list[Problem]:
     """One Violation per inconsistency, at the file and line where its first node is written."""
-    from clusterkg.validation.validate import Problem
+    from clusterkg.validation.report import Problem
 
     result = []
     for inconsistency in found:

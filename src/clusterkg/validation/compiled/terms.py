@@ -1,0 +1,76 @@
+"""The IRIs the compiled validator reads in shapes graphs and writes in results (pySHACL keeps the
+same in its consts.py), the kinds of terms it handles, and the error it raises for anything it
+does not compile."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Resource = ox.NamedNode | ox.BlankNode
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+RDF_TYPE = RDF + "type"
+RDF_FIRST = RDF + "first"
+RDF_REST = RDF + "rest"
+RDF_NIL = RDF + "nil"
+RDF_LANGSTRING = RDF + "langString"
+RDFS_SUBCLASSOF = RDFS + "subClassOf"
+RDFS_CLASS = RDFS + "Class"
+RDFS_LITERAL = RDFS + "Literal"
+RDFS_DATATYPE = RDFS + "Datatype"
+OWL_CLASS = OWL + "Class"
+OWL_ONTOLOGY = OWL + "Ontology"
+OWL_IMPORTS = OWL + "imports"
+XSD_STRING = XSD + "string"
+XSD_BOOLEAN = XSD + "boolean"
+
+# pySHACL's XSD_WHOLE_INTEGERS: the datatypes of sh:minLength and sh:maxLength.
+WHOLE_INTEGERS = frozenset(
+    XSD + name
+    for name in (
+        *("integer", "int", "long", "short", "negativeInteger", "nonNegativeInteger"),
+        *("nonPositiveInteger", "positiveInteger"),
+        *("unsignedByte", "unsignedInt", "unsignedLong", "unsignedShort"),
+    )
+)
+VIOLATION = SH + "Violation"
+# allow_warnings=True: shapes of these severities conform even when their constraints fail.
+ALLOWED_SEVERITIES = frozenset({SH + "Warning", SH + "Info"})
+
+# The constraint component each result names, by the parameter that switches it on.
+COMPONENT = {
+    "class": SH + "ClassConstraintComponent",
+    "datatype": SH + "DatatypeConstraintComponent",
+    "nodeKind": SH + "NodeKindConstraintComponent",
+    "minCount": SH + "MinCountConstraintComponent",
+    "maxCount": SH + "MaxCountConstraintComponent",
+    "minLength": SH + "MinLengthConstraintComponent",
+    "maxLength": SH + "MaxLengthConstraintComponent",
+    "pattern": SH + "PatternConstraintComponent",
+    "languageIn": SH + "LanguageInConstraintComponent",
+    "uniqueLang": SH + "UniqueLangConstraintComponent",
+    "in": SH + "InConstraintComponent",
+    "or": SH + "OrConstraintComponent",
+    "minInclusive": SH + "MinInclusiveConstraintComponent",
+    "maxInclusive": SH + "MaxInclusiveConstraintComponent",
+    "minExclusive": SH + "MinExclusiveConstraintComponent",
+    "maxExclusive": SH + "MaxExclusiveConstraintComponent",
+    "qualifiedMinCount": SH + "QualifiedMinCountConstraintComponent",
+    "qualifiedMaxCount": SH + "QualifiedMaxCountConstraintComponent",
+    "sparql": SH + "SPARQLConstraintComponent",
+}
+
+
+class UnsupportedShapes(Exception):
+    """The shapes graph uses something this compiler does not compile: validate with pySHACL."""
+
+
+def name(term: Term) -> str:
+    """A term as error messages name it."""
+    return f"<{term.value}>" if isinstance(term, ox.NamedNode) else str(term)
