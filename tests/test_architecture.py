@@ -21,6 +21,7 @@ LOCAL_STORE = re.compile(r"\bLocalStore\b|\.store\b|\bbuilt\.store\b")
 # Modules that answer users by reading the graph: they see only the engine port, so the same
 # code runs on any engine (a remote SPARQL server, an HTTP endpoint).
 READERS = [
+    "cli",
     "queries",
     "output",
     "reasoning/inference.py",
@@ -76,3 +77,18 @@ def test_the_patterns_catch_what_they_are_for() -> None:
     assert not STORE.search("import pyoxigraph as ox") and not STORE.search("ox.NamedNode(x)")
     assert LOCAL_STORE.search("kg.built.store.query('')") and LOCAL_STORE.search("LocalStore()")
     assert not LOCAL_STORE.search("engine.run(query)")
+
+
+# A module over this many lines says why in its docstring, with these words.
+MAX_LINES = 400
+STATED = "Longer than 400 lines because"
+
+
+def test_no_module_is_over_400_lines_without_a_stated_reason() -> None:
+    long = {
+        str(path.relative_to(PACKAGE)): n
+        for path in modules(".")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+        and STATED not in path.read_text(encoding="utf-8")
+    }
+    assert not long, f"modules over {MAX_LINES} lines that do not say why: {long}"
