@@ -21,8 +21,9 @@ from clusterkg.cli import cli
 from clusterkg.engine import LocalStore
 from clusterkg.errors import InputError
 from clusterkg.inputs.fidelity import scan_file
-from clusterkg.inputs.screening import RELATIVE_BASE, statement_start
+from clusterkg.inputs.screening import statement_start
 from clusterkg.inputs.store_loading import load_file
+from clusterkg.vocabulary import RELATIVE_BASE
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 GRAPH = ox.NamedNode("urn:x-test:graph")

@@ -13,12 +13,11 @@ import pytest
 
 from clusterkg.engine import LocalStore
 from clusterkg.errors import ClusterKGError, ShapesError
-from clusterkg.inputs.screening import RELATIVE_BASE
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.compiled import UnsupportedShapes, compile_shapes
 from clusterkg.validation.report import Report
 from clusterkg.validation.validate import Backend, validate_store
-from clusterkg.vocabulary import ASSERTED
+from clusterkg.vocabulary import ASSERTED, RELATIVE_BASE
 
 PREFIXES = """\
 @prefix sh: <http://www.w3.org/ns/shacl#> .

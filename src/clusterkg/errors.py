@@ -48,3 +48,10 @@ class QueryTimeout(QueryError):
     """A query stopped because it ran past its deadline (clusterkg.engine.limits)."""
 
     exit_code = EXIT_TIMEOUT
+
+
+def first_line(error: BaseException) -> str:
+    """An exception as one line of a message (its first, at most 300 characters; its type's name
+    if it says nothing): parsers and the store put whole documents in their messages."""
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0][:300]

@@ -26,13 +26,11 @@ from clusterkg.output import export
 from clusterkg.progress import step
 from clusterkg.queries.catalogue import Catalogue
 from clusterkg.queries.service import QueryService
-from clusterkg.reasoning import reasoner_name
+from clusterkg.reasoning import PROFILES, reasoner_name
 from clusterkg.reasoning.inference import Inference
 
 if TYPE_CHECKING:
     from clusterkg.validation.report import Report
-
-PROFILES = ("owlrl", "rdfs")
 
 
 @dataclass

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 CK = "https://w3id.org/clusterkg/ontology#"
 CKID = "https://w3id.org/clusterkg/id/"
@@ -48,6 +49,29 @@ PREFIXES: dict[str, str] = {
 }
 
 
+# Namespaces and terms the code itself names (the data's own terms live in ontology/).
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+OWL = PREFIXES["owl"]
+XSD = PREFIXES["xsd"]
+SH = PREFIXES["sh"]
+ORG = PREFIXES["org"]
+DCTERMS = PREFIXES["dcterms"]
+VOID = PREFIXES["void"]
+DCAT = PREFIXES["dcat"]
+FOAF = PREFIXES["foaf"]
+RDF_TYPE = RDF + "type"
+RDF_LANG_STRING = RDF + "langString"
+XSD_STRING = XSD + "string"
+XSD_INTEGER = XSD + "integer"
+OWL_SAME_AS = OWL + "sameAs"
+OWL_IMPORTS = OWL + "imports"
+# The EU's authority table of countries, which the data's countries are taken from.
+EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
+# Relative IRIs in input files resolve against this base: the same IRIs wherever a file lies.
+RELATIVE_BASE = "https://w3id.org/clusterkg/relative/"
+
+
 def expand_curie(text: str) -> str | None:
     """The IRI of a CURIE with a known prefix, else None."""
     prefix, colon, local = text.partition(":")
@@ -56,16 +80,22 @@ def expand_curie(text: str) -> str | None:
     return PREFIXES[prefix] + local
 
 
-def shorten(iri: str) -> str:
-    """The shortest CURIE for an IRI, or the IRI itself."""
-    best = iri
+def curie(iri: str, local_name_ok: Callable[[str], bool]) -> str | None:
+    """The shortest CURIE for `iri` whose local part `local_name_ok` accepts (on a tie, the one
+    whose prefix comes first in PREFIXES), or None."""
+    best: str | None = None
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
             local = iri[len(namespace) :]
             candidate = f"{prefix}:{local}"
-            if local and "/" not in local and len(candidate) < len(best):
+            if local_name_ok(local) and (best is None or len(candidate) < len(best)):
                 best = candidate
     return best
+
+
+def shorten(iri: str) -> str:
+    """The shortest CURIE for an IRI, for people to read (tables, messages), or the IRI itself."""
+    return curie(iri, lambda local: bool(local) and "/" not in local) or iri
 
 
 _FOLD = str.maketrans(

@@ -8,7 +8,8 @@ import click
 
 from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.errors import EXIT_VIOLATIONS
-from clusterkg.knowledge_graph import PROFILES, KnowledgeGraph
+from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.reasoning import PROFILES
 from clusterkg.vocabulary import shorten
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from clusterkg.errors import QueryError
+from clusterkg.errors import QueryError, first_line
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindings = Mapping[str, Term]
@@ -96,16 +96,12 @@ def reported_as_query_error() -> Iterator[None]:
     try:
         yield
     except SyntaxError as error:
-        raise QueryError(f"SPARQL syntax error: {_first_line(error)}") from None
+        raise QueryError(f"SPARQL syntax error: {first_line(error)}") from None
     except (OSError, RuntimeError, ValueError, TypeError) as error:
-        raise QueryError(f"query failed: {_first_line(error)}") from None
+        raise QueryError(f"query failed: {first_line(error)}") from None
 
 
 def read_reporting_errors(rows: Iterator[Row]) -> Iterator[Row]:
     """Oxigraph evaluates lazily: a query can fail while its rows are read, not only at start."""
     with reported_as_query_error():
         yield from rows
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0][:300]

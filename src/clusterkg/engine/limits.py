@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection, Pipe
 from typing import Any
 
 from clusterkg.engine import Answer, Engine, Row, Term
-from clusterkg.errors import ClusterKGError, QueryError, QueryTimeout
+from clusterkg.errors import ClusterKGError, QueryError, QueryTimeout, first_line
 
 _PR_SET_PDEATHSIG = 1  # prctl option, from <linux/prctl.h>
 
@@ -215,9 +215,8 @@ def _run_as_worker(task: Callable[[Send], None], writer: Connection, parent: int
     except BrokenPipeError:
         status = 0  # the parent stopped reading: nothing left to do
     except BaseException as error:  # an unexpected fault: the parent reports it as one line
-        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
         with contextlib.suppress(BaseException):
-            writer.send_bytes(pickle.dumps(("error", f"query failed: {first_line}")))
+            writer.send_bytes(pickle.dumps(("error", f"query failed: {first_line(error)}")))
     finally:
         os._exit(status)
 

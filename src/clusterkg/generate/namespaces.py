@@ -8,10 +8,10 @@ sectors, roles, evidence levels, ESCA) is the project's, from clusterkg.vocabula
 from __future__ import annotations
 
 from clusterkg.output.turtle_writer import iri
-from clusterkg.vocabulary import CK, CKID, PREFIXES
+from clusterkg.vocabulary import CK, CKID, EU_COUNTRY, PREFIXES
 
 SYNTHETIC = "https://w3id.org/clusterkg/synthetic/"
-COUNTRY_NS = "http://publications.europa.eu/resource/authority/country/"
+COUNTRY_NS = EU_COUNTRY
 SH = PREFIXES["sh"]
 ESCA = iri(f"{CKID}organisation/esca")
 

@@ -28,13 +28,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from clusterkg import vocabulary
 from clusterkg.engine import LocalStore
 from clusterkg.inputs.literals import invalid_reason
-from clusterkg.inputs.screening import RELATIVE_BASE, oxigraph_source
+from clusterkg.inputs.screening import oxigraph_source
+from clusterkg.vocabulary import RELATIVE_BASE
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = ox.NamedNode(XSD + "string")
-RDF_LANG_STRING = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+XSD_STRING = ox.NamedNode(vocabulary.XSD_STRING)
+RDF_LANG_STRING = ox.NamedNode(vocabulary.RDF_LANG_STRING)
 SCAN_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".turtle": ox.RdfFormat.TURTLE,
@@ -93,7 +94,7 @@ class Change:
 
 
 def _short(literal: str) -> str:
-    return re.sub(f"\\^\\^<{re.escape(XSD)}([^>]*)>", r"^^xsd:\1", literal)
+    return re.sub(f"\\^\\^<{re.escape(vocabulary.XSD)}([^>]*)>", r"^^xsd:\1", literal)
 
 
 def ill_typed_message(written: str) -> str:
@@ -329,7 +330,7 @@ _TURTLE_LIKE = (
     ox.RdfFormat.TRIG,
 )
 # Datatypes Turtle may write without quotes: 7, 1.0, 1e0, true.
-_BARE = frozenset(XSD + name for name in ("integer", "decimal", "double", "boolean"))
+_BARE = frozenset(vocabulary.XSD + name for name in ("integer", "decimal", "double", "boolean"))
 
 
 class _LineFinder:

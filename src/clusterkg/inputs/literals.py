@@ -10,10 +10,12 @@ import calendar
 import re
 from typing import TYPE_CHECKING
 
+from clusterkg import vocabulary
+
 if TYPE_CHECKING:  # rdflib is not imported at run time: the fast path never needs it
     from rdflib import Literal
 
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+XSD_NS = vocabulary.XSD
 
 
 class _XSD:

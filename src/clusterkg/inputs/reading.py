@@ -17,10 +17,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from clusterkg.errors import InputError
+from clusterkg.errors import InputError, first_line
 from clusterkg.inputs.literals import ill_typed_reason, invalid_reason
 from clusterkg.inputs.screening import (
-    RELATIVE_BASE,
     guarded,
     json_depth_line,
     screen,
@@ -30,6 +29,7 @@ from clusterkg.inputs.screening import (
 )
 from clusterkg.inputs.sources import PREFIX_DECL, SourceFile, SourceMap
 from clusterkg.quiet import quiet_rdflib
+from clusterkg.vocabulary import RELATIVE_BASE
 
 FORMAT_BY_SUFFIX = {
     ".ttl": "turtle",
@@ -112,7 +112,7 @@ def _parse_text(path: Path, text: str, fmt: str) -> Graph:
         raise
     except Exception as error:  # rdflib's parsers raise many types; all mean the same to a user
         raise InputError(
-            path, f"cannot parse as {fmt}: {_first_line(error)}", _line_hint(error)
+            path, f"cannot parse as {fmt}: {first_line(error)}", _line_hint(error)
         ) from None
     return graph
 
@@ -215,11 +215,6 @@ def _bad_syntax_reason(error: BadSyntax) -> str:
     if "not bound" in why and "Prefix" in why:
         return f"{why}: declare it with @prefix before use"
     return f"Turtle syntax error: {why}"
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0][:300]
 
 
 def _line_hint(error: Exception) -> int | None:

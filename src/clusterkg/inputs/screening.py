@@ -15,14 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from clusterkg.errors import ClusterKGError, InputError
+from clusterkg.errors import ClusterKGError, InputError, first_line
 
 # Relative IRIs (`<a>`, JSON-LD `"@id": "a"`, RDF/XML `rdf:about="a"`) resolve against this, in
 # every format and parser, and never against the file's own location: a base made of the path
 # would put the user's folder into the graph, query results and exports. A fixed base also means
 # that `<a>` is the same node in every file, which is what a relative reference in a data set
 # usually means to its author. A document's own @base / xml:base still applies.
-RELATIVE_BASE = "https://w3id.org/clusterkg/relative/"
 
 BOM = b"\xef\xbb\xbf"
 XML_SUFFIXES = (".rdf", ".owl", ".xml")
@@ -107,11 +106,6 @@ def guarded(path: Path) -> Iterator[None]:
         raise
     except Exception as error:  # a parser's failure, whatever its type: the user sees one line
         raise unexpected(path, error) from None
-
-
-def first_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0][:300]
 
 
 # --- where a statement starts (Turtle, TriG) -----------------------------------------------------

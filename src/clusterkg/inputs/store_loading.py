@@ -21,7 +21,6 @@ from clusterkg.errors import ClusterKGError, InputError
 from clusterkg.inputs.fidelity import Fidelity
 from clusterkg.inputs.literals import invalid_reason
 from clusterkg.inputs.screening import (
-    RELATIVE_BASE,
     guarded,
     oxigraph_refusal,
     oxigraph_source,
@@ -29,7 +28,15 @@ from clusterkg.inputs.screening import (
     unstorable,
 )
 from clusterkg.output.description import DATASET, HAS_PART
-from clusterkg.vocabulary import ASSERTED, DESCRIPTION, INFERRED
+from clusterkg.vocabulary import (
+    ASSERTED,
+    DESCRIPTION,
+    INFERRED,
+    OWL_IMPORTS,
+    RDF_LANG_STRING,
+    RELATIVE_BASE,
+    XSD_STRING,
+)
 
 # Formats Oxigraph parses for us; anything else (JSON-LD, RDF/XML) goes through rdflib, whose
 # JSON-LD handling is the one we have made refuse remote contexts.
@@ -50,10 +57,7 @@ NOT_LOADED_GRAPHS = {
     INFERRED: "reasoning derives them again",
     DESCRIPTION: "export writes its own description",
 }
-OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 IMPORTS_REFUSED = "owl:imports is not followed: clusterkg loads only the files it is given"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def load_file(

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from clusterkg import vocabulary
 from clusterkg.engine import Engine, Table
-from clusterkg.vocabulary import ASSERTED, CK, CKID, INFERRED, PREFIXES
+from clusterkg.vocabulary import ASSERTED, CK, CKID, DCAT, DCTERMS, INFERRED, PREFIXES, VOID
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-DCTERMS = "http://purl.org/dc/terms/"
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+RDF_TYPE = ox.NamedNode(vocabulary.RDF_TYPE)
+XSD_INTEGER = ox.NamedNode(vocabulary.XSD_INTEGER)
 DATASET = ox.NamedNode(CKID + "dataset/clusterkg")
 # An export with the inferred graph says so: the loader reading the export back in a format
 # without graphs can then tell that inferred triples are in it.

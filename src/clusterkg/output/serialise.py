@@ -20,10 +20,8 @@ import pyoxigraph as ox
 from clusterkg.engine import Term
 from clusterkg.output.blank_labels import canonical_blank_nodes
 from clusterkg.output.formats import names
-from clusterkg.vocabulary import PREFIXES
+from clusterkg.vocabulary import PREFIXES, RDF_TYPE, XSD, curie
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 EXPORT_FORMATS = names("graph", "dataset")
 DATASET_FORMATS = names("dataset")  # an export in these keeps its named graphs
 _LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_\-]*[A-Za-z0-9_])?")
@@ -80,15 +78,8 @@ def _used_prefixes(triples: Iterable[tuple[Term, Term, Term]]) -> dict[str, str]
 
 @lru_cache(maxsize=1 << 16)  # predicates, classes and datatypes repeat on every line
 def _curie(iri: str) -> str | None:
-    best: str | None = None
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace):
-            local = iri[len(namespace) :]
-            if (local == "" or _LOCAL_NAME.fullmatch(local)) and (
-                best is None or len(prefix) + len(local) < len(best)
-            ):
-                best = f"{prefix}:{local}"
-    return best
+    """A CURIE Turtle can write as a prefixed name, if there is one."""
+    return curie(iri, lambda local: local == "" or bool(_LOCAL_NAME.fullmatch(local)))
 
 
 def _term(term: Term) -> str:

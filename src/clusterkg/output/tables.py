@@ -23,11 +23,10 @@ from clusterkg.engine import Answer, Row, Table, Term, Triples
 from clusterkg.errors import ClusterKGError
 from clusterkg.output.formats import names
 from clusterkg.output.serialise import serialise_triples
-from clusterkg.vocabulary import shorten
+from clusterkg.vocabulary import XSD_STRING, shorten
 
 TABLE_FORMATS = names("table")
 GRAPH_FORMATS = names("graph")
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # Rows the aligned table holds to size its columns (a few hundred kB of text at most).
 ALIGN_ROWS = 1000
 
@@ -101,7 +100,7 @@ def _json_term(term: Term) -> dict[str, str]:
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
-    elif term.datatype.value != _XSD_STRING:
+    elif term.datatype.value != XSD_STRING:
         out["datatype"] = term.datatype.value
     return out
 

@@ -17,14 +17,13 @@ import pyoxigraph as ox
 from clusterkg.engine import Engine, Table, Term
 from clusterkg.errors import ParameterError
 from clusterkg.queries.catalogue import Parameter
-from clusterkg.vocabulary import CK, expand_curie
+from clusterkg.vocabulary import CK, FOAF, ORG, expand_curie
 
-ORG = "http://www.w3.org/ns/org#"
 CLASSES_BY_KIND: dict[str, list[str]] = {
     "organisation": [ORG + "Organization", CK + "Funder"],
     "cluster": [CK + "Cluster"],
     "company": [ORG + "Organization"],
-    "person": ["http://xmlns.com/foaf/0.1/Person"],
+    "person": [FOAF + "Person"],
     "project": [CK + "Project"],
     "tier": [CK + "LabelTier"],
     "sector": [CK + "Sector"],

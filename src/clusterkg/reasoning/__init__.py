@@ -19,6 +19,8 @@ FAST = "rules"
 REFERENCE = "owlrl"
 # The names the command line offers (--reasoner); the API takes the synonyms too.
 REASONERS = ("auto", FAST, REFERENCE)
+# What the inferred graph holds: the OWL 2 RL closure, or only the RDFS one (owlrl only).
+PROFILES = ("owlrl", "rdfs")
 SYNONYMS = {"auto": "auto", "fast": FAST, FAST: FAST, "reference": REFERENCE, REFERENCE: REFERENCE}
 
 

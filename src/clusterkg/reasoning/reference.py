@@ -6,35 +6,32 @@ stay exactly as written and the inferred ones can be exported or hidden on reque
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 import owlrl
 from rdflib import RDF, Graph, Literal, URIRef
 
+from clusterkg.vocabulary import OWL_SAME_AS
+
 # Where owlrl writes what it finds contradictory, as nodes of its closure (Closure.py, ERRNS).
 ERRORS = "http://www.daml.org/2002/03/agents/agent-ont#"
 
-PROFILES = {"owlrl": owlrl.OWLRL_Semantics, "rdfs": owlrl.RDFS_Semantics}
+SEMANTICS = {"owlrl": owlrl.OWLRL_Semantics, "rdfs": owlrl.RDFS_Semantics}
 
 
 @dataclass
-class Inference:
-    """What reasoning added: the inferred triples, and under which profile; and owlrl's
-    messages about contradictions, which are findings, not triples of the graph."""
+class OwlrlResult:
+    """What owlrl added: the inferred triples, and under which profile; and its messages about
+    contradictions, which are findings, not triples of the graph."""
 
     profile: str
     inferred: Graph
     errors: list[str] = field(default_factory=list)
 
-    def counts_by_predicate(self) -> list[tuple[str, int]]:
-        counts = Counter(str(p) for p in self.inferred.predicates())
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
-
-def infer(asserted: Graph, profile: str = "owlrl") -> Inference:
+def infer(asserted: Graph, profile: str = "owlrl") -> OwlrlResult:
     """The triples that `profile` entails from `asserted` and that are not asserted."""
-    semantics = PROFILES[profile]
+    semantics = SEMANTICS[profile]
     closure = Graph()
     closure += asserted
     owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(
@@ -48,7 +45,7 @@ def infer(asserted: Graph, profile: str = "owlrl") -> Inference:
     for triple in closure:
         if triple not in asserted and triple[0] not in messages and _meaningful(triple):
             inferred.add(triple)
-    return Inference(profile, inferred, errors)
+    return OwlrlResult(profile, inferred, errors)
 
 
 def _meaningful(triple: tuple[object, object, object]) -> bool:
@@ -57,4 +54,4 @@ def _meaningful(triple: tuple[object, object, object]) -> bool:
     subject, predicate, obj = triple
     if isinstance(subject, Literal):
         return False
-    return not (predicate == URIRef("http://www.w3.org/2002/07/owl#sameAs") and subject == obj)
+    return not (predicate == URIRef(OWL_SAME_AS) and subject == obj)

@@ -13,10 +13,10 @@ from rdflib.term import Node
 
 from clusterkg.engine import LocalStore
 from clusterkg.errors import InputError, ShapesError
-from clusterkg.inputs.screening import RELATIVE_BASE, screen
+from clusterkg.inputs.screening import screen
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.report import Problem, Report, problem_order
-from clusterkg.vocabulary import ASSERTED, shorten
+from clusterkg.vocabulary import ASSERTED, RELATIVE_BASE, shorten
 
 
 def validate_with_pyshacl(store: LocalStore, shapes: Path, sources: SourceMap) -> Report:

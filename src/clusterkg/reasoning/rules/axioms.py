@@ -10,7 +10,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from clusterkg.engine import LocalStore
-from clusterkg.reasoning.rules.graphs import OWL, PREFIXES, RDF, RDFS, XSD
+from clusterkg.reasoning.rules.graphs import PREFIXES
+from clusterkg.vocabulary import OWL, RDF, RDFS, XSD
 
 # Axiomatic triples owlrl always adds: cls-thing, cls-nothing1, prp-ap and dt-type1 (for the
 # datatypes OWL 2 RL supports, as listed in owlrl.XsdDatatypes.OWL_RL_Datatypes).

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from clusterkg.engine import LocalStore
-from clusterkg.reasoning.rules.graphs import OWL, PREFIXES, RDF, SAME_AS, Graphs, Term
+from clusterkg.reasoning.rules.graphs import PREFIXES, SAME_AS, Graphs, Term
 from clusterkg.reasoning.rules.table import FactRule
+from clusterkg.vocabulary import OWL, RDF
 
 Chain = tuple[str, list[tuple[str, bool]]]
 

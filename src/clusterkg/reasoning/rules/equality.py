@@ -16,18 +16,8 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from clusterkg.engine import LocalStore
-from clusterkg.reasoning.rules.graphs import (
-    OWL,
-    PREFIXES,
-    RDF,
-    RDFS,
-    SAME_AS,
-    XSD,
-    GraphName,
-    Graphs,
-    Term,
-    count,
-)
+from clusterkg.reasoning.rules.graphs import PREFIXES, SAME_AS, GraphName, Graphs, Term, count
+from clusterkg.vocabulary import OWL, RDF, RDFS, XSD
 
 BUILT_IN = (RDF, RDFS, OWL, XSD)
 

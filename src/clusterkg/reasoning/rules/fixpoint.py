@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from clusterkg.engine import LocalStore
 from clusterkg.reasoning.rules.chains import chain_rules
-from clusterkg.reasoning.rules.graphs import PREFIXES, RDF, Graphs, count, drop
+from clusterkg.reasoning.rules.graphs import PREFIXES, Graphs, count, drop
 from clusterkg.reasoning.rules.table import (
     PROPERTY_RULES,
     SCHEMA_RULES,
@@ -27,6 +27,7 @@ from clusterkg.reasoning.rules.table import (
     schema_count,
 )
 from clusterkg.reasoning.rules.transitive import add_transitive_closures, transitive_properties
+from clusterkg.vocabulary import RDF
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,9 @@ from dataclasses import dataclass, replace
 import pyoxigraph as ox
 
 from clusterkg.engine import LocalStore
+from clusterkg.vocabulary import OWL, OWL_SAME_AS, RDF, RDFS, XSD
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SAME_AS = ox.NamedNode(OWL + "sameAs")
+SAME_AS = ox.NamedNode(OWL_SAME_AS)
 PREFIXES = f"PREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\nPREFIX owl: <{OWL}>\nPREFIX xsd: <{XSD}>\n"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal

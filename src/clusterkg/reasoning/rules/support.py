@@ -22,7 +22,8 @@ import pyoxigraph as ox
 from clusterkg.engine import LocalStore
 from clusterkg.reasoning.rules.axioms import OWL_RL_DATATYPES
 from clusterkg.reasoning.rules.chains import chain_steps
-from clusterkg.reasoning.rules.graphs import OWL, PREFIXES, GraphName, Graphs
+from clusterkg.reasoning.rules.graphs import PREFIXES, GraphName, Graphs
+from clusterkg.vocabulary import OWL
 
 # OWL constructs whose OWL 2 RL rules are not implemented here (restrictions, class expressions,
 # functional properties, keys, list-valued disjointness): their presence sends reasoning to owlrl.

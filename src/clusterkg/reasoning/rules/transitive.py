@@ -13,8 +13,9 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from clusterkg.engine import LocalStore
-from clusterkg.reasoning.rules.graphs import PREFIXES, RDF, Graphs, Term
+from clusterkg.reasoning.rules.graphs import PREFIXES, Graphs, Term
 from clusterkg.reasoning.rules.table import read_by_rules
+from clusterkg.vocabulary import RDF
 
 
 def transitive_properties(store: LocalStore, g: Graphs) -> list[str]:

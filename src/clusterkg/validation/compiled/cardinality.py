@@ -7,7 +7,8 @@ from clusterkg.validation.compiled.components import FocusComponent, FocusScope,
 from clusterkg.validation.compiled.expressions import sparql
 from clusterkg.validation.compiled.results import CoreOutcome
 from clusterkg.validation.compiled.shapes import count
-from clusterkg.validation.compiled.terms import COMPONENT, SH
+from clusterkg.validation.compiled.terms import COMPONENT
+from clusterkg.vocabulary import SH
 
 
 def too_few(scope: FocusScope, n: int, only: str | None, component: str) -> Query:

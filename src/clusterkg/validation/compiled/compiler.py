@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from clusterkg.engine import LocalStore
-from clusterkg.inputs.screening import RELATIVE_BASE, without_bom
+from clusterkg.inputs.screening import without_bom
 from clusterkg.validation.compiled import (
     cardinality,
     logical,
@@ -49,14 +49,13 @@ from clusterkg.validation.compiled.shapes import (
 from clusterkg.validation.compiled.targets import Focus, focus_nodes, values_of, with_instances
 from clusterkg.validation.compiled.terms import (
     ALLOWED_SEVERITIES,
-    RDF_TYPE,
     RDFS_SUBCLASSOF,
-    SH,
     Term,
     UnsupportedShapes,
     name,
 )
 from clusterkg.validation.compiled.written import with_written, written_triple
+from clusterkg.vocabulary import RDF_TYPE, RELATIVE_BASE, SH
 
 if TYPE_CHECKING:
     from rdflib import Graph

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from clusterkg.validation.compiled.components import Condition, ValueComponent, ValueScope
 from clusterkg.validation.compiled.expressions import any_of
-from clusterkg.validation.compiled.terms import COMPONENT, SH, Term, UnsupportedShapes, name
+from clusterkg.validation.compiled.terms import COMPONENT, Term, UnsupportedShapes, name
+from clusterkg.vocabulary import SH
 
 
 def _or(scope: ValueScope, value: Term) -> Condition:

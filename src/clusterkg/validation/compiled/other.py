@@ -13,7 +13,8 @@ import pyoxigraph as ox
 from clusterkg.validation.compiled.components import Condition, ValueComponent, ValueScope
 from clusterkg.validation.compiled.expressions import all_of, any_of, sparql
 from clusterkg.validation.compiled.rdflib_view import as_rdflib, rdflib_sees_as_written
-from clusterkg.validation.compiled.terms import COMPONENT, SH, Term
+from clusterkg.validation.compiled.terms import COMPONENT, Term
+from clusterkg.vocabulary import SH
 
 
 def _in(scope: ValueScope, value: Term) -> Condition:

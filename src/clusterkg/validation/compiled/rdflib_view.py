@@ -9,15 +9,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from clusterkg.validation.compiled.expressions import any_of, string
-from clusterkg.validation.compiled.terms import (
-    RDF,
-    RDF_LANGSTRING,
-    RDFS_DATATYPE,
-    RDFS_LITERAL,
-    XSD,
-    XSD_STRING,
-    Term,
-)
+from clusterkg.validation.compiled.terms import RDFS_DATATYPE, RDFS_LITERAL, Term
+from clusterkg.vocabulary import RDF, RDF_LANG_STRING, XSD, XSD_STRING
 
 # Datatypes whose lexical forms rdflib converts to Python values, normalises (`"007"` → `"7"`) and
 # may find ill-typed: keys of rdflib.term.XSDToPython, less the ones mapped to themselves (plain
@@ -45,7 +38,7 @@ def rdflib_sees_as_written(var: str, datatype: str | None = None) -> str:
     """SPARQL, for an IRI or a literal: rdflib keeps it exactly as the store does (an IRI, or a
     literal whose datatype rdflib does not normalise), so SPARQL may test its lexical form.
     `datatype`: the literal's datatype, where a test before this one made sure of it."""
-    if datatype in (XSD_STRING, RDF_LANGSTRING) or (
+    if datatype in (XSD_STRING, RDF_LANG_STRING) or (
         datatype
         and datatype not in RDFLIB_CONVERTED
         and datatype not in (RDFS_LITERAL, RDFS_DATATYPE)

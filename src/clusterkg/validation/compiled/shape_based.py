@@ -12,7 +12,8 @@ import pyoxigraph as ox
 from clusterkg.validation.compiled.cardinality import too_few, too_many
 from clusterkg.validation.compiled.components import FocusComponent, FocusScope
 from clusterkg.validation.compiled.shapes import boolean, count
-from clusterkg.validation.compiled.terms import COMPONENT, SH, UnsupportedShapes, name
+from clusterkg.validation.compiled.terms import COMPONENT, UnsupportedShapes, name
+from clusterkg.vocabulary import SH
 
 
 def _add_property_shapes(scope: FocusScope) -> None:

@@ -16,18 +16,15 @@ from clusterkg.validation.compiled.terms import (
     RDF_FIRST,
     RDF_NIL,
     RDF_REST,
-    RDF_TYPE,
-    SH,
     VIOLATION,
     WHOLE_INTEGERS,
-    XSD,
     XSD_BOOLEAN,
-    XSD_STRING,
     Resource,
     Term,
     UnsupportedShapes,
     name,
 )
+from clusterkg.vocabulary import RDF_TYPE, SH, XSD, XSD_STRING
 
 if TYPE_CHECKING:
     from rdflib import Graph

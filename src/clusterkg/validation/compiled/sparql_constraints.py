@@ -18,14 +18,8 @@ from clusterkg.validation.compiled.results import Outcome, Run, ShaclResult, bou
 from clusterkg.validation.compiled.shapes import Shape, deactivated, is_text
 from clusterkg.validation.compiled.sparql_prefixes import sparql_prefixes
 from clusterkg.validation.compiled.sparql_rewrite import join_focus_into
-from clusterkg.validation.compiled.terms import (
-    COMPONENT,
-    SH,
-    Resource,
-    Term,
-    UnsupportedShapes,
-    name,
-)
+from clusterkg.validation.compiled.terms import COMPONENT, Resource, Term, UnsupportedShapes, name
+from clusterkg.vocabulary import SH
 
 
 def _add_sparql_constraints(scope: FocusScope) -> None:

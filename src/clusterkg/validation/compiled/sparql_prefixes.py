@@ -6,20 +6,17 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from clusterkg.validation.compiled.shapes import ShapesGraph, is_text
-from clusterkg.validation.compiled.terms import (
+from clusterkg.validation.compiled.terms import OWL_ONTOLOGY, Term, UnsupportedShapes, name
+from clusterkg.vocabulary import (
     OWL,
     OWL_IMPORTS,
-    OWL_ONTOLOGY,
     RDF,
-    RDF_LANGSTRING,
+    RDF_LANG_STRING,
     RDF_TYPE,
     RDFS,
     SH,
     XSD,
     XSD_STRING,
-    Term,
-    UnsupportedShapes,
-    name,
 )
 
 
@@ -60,7 +57,7 @@ def _declaration(g: ShapesGraph, declaration: Term) -> tuple[str, str]:
     if len(prefixes) != 1 or len(namespaces) != 1 or not is_text(prefixes[0]):
         raise UnsupportedShapes(f"malformed sh:declare {name(declaration)}")
     namespace = namespaces[0]
-    readable = (XSD + "anyURI", XSD_STRING, RDF_LANGSTRING)
+    readable = (XSD + "anyURI", XSD_STRING, RDF_LANG_STRING)
     if not isinstance(namespace, ox.Literal) or namespace.datatype.value not in readable:
         raise UnsupportedShapes(f"sh:namespace of {name(declaration)} is not an xsd:anyURI")
     return prefixes[0].value, namespace.value

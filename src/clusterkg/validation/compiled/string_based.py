@@ -27,12 +27,12 @@ from clusterkg.validation.compiled.rust_regex import rust_subset
 from clusterkg.validation.compiled.shapes import boolean, integer, is_text
 from clusterkg.validation.compiled.terms import (
     COMPONENT,
-    SH,
     WHOLE_INTEGERS,
     Term,
     UnsupportedShapes,
     name,
 )
+from clusterkg.vocabulary import SH
 
 
 def _length(compare: str, scope: ValueScope, value: Term) -> Condition:

@@ -20,14 +20,13 @@ from clusterkg.validation.compiled.expressions import sparql
 from clusterkg.validation.compiled.shapes import Shape, ShapesGraph, iri
 from clusterkg.validation.compiled.terms import (
     OWL_CLASS,
-    RDF_TYPE,
     RDFS_CLASS,
     RDFS_SUBCLASSOF,
-    SH,
     Term,
     UnsupportedShapes,
     name,
 )
+from clusterkg.vocabulary import RDF_TYPE, SH
 
 
 @dataclass(frozen=True)

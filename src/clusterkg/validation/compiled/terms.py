@@ -6,28 +6,20 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from clusterkg.vocabulary import OWL, RDF, RDFS, SH, XSD
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Resource = ox.NamedNode | ox.BlankNode
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-
-RDF_TYPE = RDF + "type"
 RDF_FIRST = RDF + "first"
 RDF_REST = RDF + "rest"
 RDF_NIL = RDF + "nil"
-RDF_LANGSTRING = RDF + "langString"
 RDFS_SUBCLASSOF = RDFS + "subClassOf"
 RDFS_CLASS = RDFS + "Class"
 RDFS_LITERAL = RDFS + "Literal"
 RDFS_DATATYPE = RDFS + "Datatype"
 OWL_CLASS = OWL + "Class"
 OWL_ONTOLOGY = OWL + "Ontology"
-OWL_IMPORTS = OWL + "imports"
-XSD_STRING = XSD + "string"
 XSD_BOOLEAN = XSD + "boolean"
 
 # pySHACL's XSD_WHOLE_INTEGERS: the datatypes of sh:minLength and sh:maxLength.

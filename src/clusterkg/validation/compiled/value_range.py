@@ -16,14 +16,8 @@ import pyoxigraph as ox
 from clusterkg.validation.compiled.components import Condition, ValueComponent, ValueScope
 from clusterkg.validation.compiled.expressions import all_of, any_of, sparql, string
 from clusterkg.validation.compiled.rdflib_view import as_rdflib
-from clusterkg.validation.compiled.terms import (
-    COMPONENT,
-    SH,
-    XSD,
-    Term,
-    UnsupportedShapes,
-    name,
-)
+from clusterkg.validation.compiled.terms import COMPONENT, Term, UnsupportedShapes, name
+from clusterkg.vocabulary import SH, XSD
 
 # Numbers Oxigraph and Python both compare exactly (xsd:decimal in Oxigraph: 18 fraction digits).
 _EXACT_NUMBER = r"^[+-]?[0-9]{1,18}(\.[0-9]{1,18})?$"

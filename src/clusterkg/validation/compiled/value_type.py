@@ -15,16 +15,13 @@ from clusterkg.validation.compiled.shapes import iri
 from clusterkg.validation.compiled.targets import instances
 from clusterkg.validation.compiled.terms import (
     COMPONENT,
-    RDF_LANGSTRING,
     RDFS_DATATYPE,
     RDFS_LITERAL,
-    SH,
-    XSD,
     XSD_BOOLEAN,
-    XSD_STRING,
     Term,
 )
 from clusterkg.validation.compiled.written import as_written
+from clusterkg.vocabulary import RDF_LANG_STRING, SH, XSD, XSD_STRING
 
 # Lexical forms rdflib surely accepts for a datatype (a subset of what its converters accept): a
 # literal matching one is not ill-typed, whatever its other spellings do.
@@ -63,7 +60,7 @@ def _datatype(scope: ValueScope, value: Term) -> Condition:
     datatype = iri(value, scope.shape, "sh:datatype").value
     if datatype == XSD_STRING:
         return lambda v: all_of(f"isLiteral({v})", f"DATATYPE({v}) = <{XSD_STRING}>")
-    if datatype == RDF_LANGSTRING:
+    if datatype == RDF_LANG_STRING:
         return lambda v: all_of(f"isLiteral({v})", f'LANG({v}) != ""')
     if datatype == RDFS_LITERAL:
         return lambda v: f"isLiteral({v})"
@@ -120,7 +117,7 @@ def datatype_matches(term: Term, datatype: str) -> bool:
         return True
     if literal.datatype is None and literal.language is None and datatype == XSD_STRING:
         return _actual_datatype(literal.value, datatype)
-    if datatype == RDF_LANGSTRING and literal.language:
+    if datatype == RDF_LANG_STRING and literal.language:
         return _actual_datatype(literal.value, datatype)
     return False
 
@@ -132,7 +129,7 @@ def _actual_datatype(value: object, datatype: str) -> bool:
 
     expected: dict[str, type | tuple[type, ...]] = {
         XSD_STRING: (str, bytes),
-        RDF_LANGSTRING: (str, bytes),
+        RDF_LANG_STRING: (str, bytes),
         XSD + "integer": int,
         XSD + "float": float,
         XSD + "decimal": Decimal,
