@@ -60,12 +60,13 @@ DCTERMS = PREFIXES["dcterms"]
 VOID = PREFIXES["void"]
 DCAT = PREFIXES["dcat"]
 FOAF = PREFIXES["foaf"]
-RDF_TYPE = RDF + "type"
-RDF_LANG_STRING = RDF + "langString"
-XSD_STRING = XSD + "string"
-XSD_INTEGER = XSD + "integer"
-OWL_SAME_AS = OWL + "sameAs"
-OWL_IMPORTS = OWL + "imports"
+RDF_TYPE, RDF_LANG_STRING = RDF + "type", RDF + "langString"
+RDF_FIRST, RDF_REST, RDF_NIL = RDF + "first", RDF + "rest", RDF + "nil"
+RDFS_SUBCLASSOF, RDFS_CLASS = RDFS + "subClassOf", RDFS + "Class"
+RDFS_LITERAL, RDFS_DATATYPE = RDFS + "Literal", RDFS + "Datatype"
+OWL_CLASS, OWL_ONTOLOGY = OWL + "Class", OWL + "Ontology"
+OWL_SAME_AS, OWL_IMPORTS = OWL + "sameAs", OWL + "imports"
+XSD_STRING, XSD_INTEGER, XSD_BOOLEAN = XSD + "string", XSD + "integer", XSD + "boolean"
 # The EU's authority table of countries, which the data's countries are taken from.
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 # Relative IRIs in input files resolve against this base: the same IRIs wherever a file lies.

@@ -16,6 +16,7 @@ import click
 from clusterkg.backends import CHOICES
 from clusterkg.cli.export import export
 from clusterkg.cli.generate import generate_command
+from clusterkg.cli.options import choice_option
 from clusterkg.cli.query import list_queries, query, sparql
 from clusterkg.cli.reason import reason
 from clusterkg.cli.settings import Settings
@@ -63,36 +64,32 @@ class Group(click.Group):
     help="Where parsed + reasoned builds are kept "
     "(default: $CLUSTERKG_CACHE_DIR, else $XDG_CACHE_HOME/clusterkg or ~/.cache/clusterkg).",
 )
-@click.option(
+@choice_option(
     "--reasoner",
-    type=click.Choice(list(REASONER_NAMES)),
-    default="auto",
-    show_default=True,
-    help="fast (or rules): OWL 2 RL rules run inside the store; reference (or owlrl): owlrl, "
-    "slow; auto: the rules unless the ontology uses OWL constructs they lack.",
+    list(REASONER_NAMES),
+    "auto",
+    "fast (or rules): OWL 2 RL rules run inside the store; reference (or owlrl): owlrl, slow; "
+    "auto: the rules unless the ontology uses OWL constructs they lack.",
 )
-@click.option(
+@choice_option(
     "--reader",
-    type=click.Choice(CHOICES),
-    default="auto",
-    show_default=True,
-    help="fast: Oxigraph parses Turtle and N-Triples; reference: rdflib does (JSON-LD and "
-    "RDF/XML are always read by rdflib, N-Quads and TriG by Oxigraph); auto: fast.",
+    CHOICES,
+    "auto",
+    "fast: Oxigraph parses Turtle and N-Triples; reference: rdflib does (JSON-LD and RDF/XML "
+    "are always read by rdflib, N-Quads and TriG by Oxigraph); auto: fast.",
 )
-@click.option(
+@choice_option(
     "--validator",
-    type=click.Choice(CHOICES),
-    default="auto",
-    show_default=True,
-    help="fast: the shapes compiled to SPARQL; reference: pySHACL; auto: fast unless the "
-    "shapes use what the compiler does not cover.",
+    CHOICES,
+    "auto",
+    "fast: the shapes compiled to SPARQL; reference: pySHACL; auto: fast unless the shapes use "
+    "what the compiler does not cover.",
 )
-@click.option(
+@choice_option(
     "--writer",
-    type=click.Choice(CHOICES),
-    default="auto",
-    show_default=True,
-    help="fast: Turtle and N-Triples exports written by the engine and sorted; reference: the "
+    CHOICES,
+    "auto",
+    "fast: Turtle and N-Triples exports written by the engine and sorted; reference: the "
     "canonical writer (prefixes, pretty Turtle); auto: fast above 200,000 triples.",
 )
 @click.version_option(__version__, prog_name="clusterkg")

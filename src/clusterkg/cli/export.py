@@ -7,20 +7,18 @@ from pathlib import Path
 
 import click
 
+from clusterkg.cli.options import choice_option
 from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.output.serialise import EXPORT_FORMATS
 
 
 @click.command()
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(EXPORT_FORMATS),
-    default="ttl",
-    show_default=True,
-    help="ttl, nt, jsonld: one graph; nq, trig: the asserted triples, the inferred ones and "
-    "the description in named graphs of their own.",
+@choice_option(
+    "-f/--format/fmt",
+    EXPORT_FORMATS,
+    "ttl",
+    "ttl, nt, jsonld: one graph; nq, trig: the asserted triples, the inferred ones and the "
+    "description in named graphs of their own.",
 )
 @click.option("--inferred", is_flag=True, help="Include the OWL RL inferred triples.")
 @click.option(

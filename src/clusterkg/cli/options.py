@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -10,6 +10,14 @@ import click
 from clusterkg.output.tables import GRAPH_FORMATS, TABLE_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def choice_option(name: str, choices: Sequence[str], default: str, help: str) -> Callable[[F], F]:
+    """An option that takes one of a few words, its default shown in --help."""
+    flags = name.split("/")
+    return click.option(
+        *flags, type=click.Choice(list(choices)), default=default, show_default=True, help=help
+    )
 
 
 def output_options(function: F) -> F:

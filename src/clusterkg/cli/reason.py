@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from clusterkg.cli.options import choice_option
 from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.errors import EXIT_VIOLATIONS
 from clusterkg.knowledge_graph import KnowledgeGraph
@@ -14,12 +15,11 @@ from clusterkg.vocabulary import shorten
 
 
 @click.command()
-@click.option(
+@choice_option(
     "--profile",
-    type=click.Choice(sorted(PROFILES)),
-    default="owlrl",
-    show_default=True,
-    help="owlrl: the OWL 2 RL entailments; rdfs: the RDFS entailments only (run by owlrl).",
+    sorted(PROFILES),
+    "owlrl",
+    "owlrl: the OWL 2 RL entailments; rdfs: the RDFS entailments only (run by owlrl).",
 )
 @click.option("--show", is_flag=True, help="Print the inferred triples (Turtle) after the counts.")
 @pass_settings

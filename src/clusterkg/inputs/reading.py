@@ -251,30 +251,33 @@ def _refuse_ids_that_are_not_iris(path: Path, text: str, document: Any) -> None:
 
 def _identifiers(node: Any) -> Iterator[str]:
     """Every string value of "@id" and "@type" in a JSON-LD document, contexts left out."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("@id", "@type"):
-                values = value if isinstance(value, list) else [value]
-                yield from (v for v in values if isinstance(v, str))
-            elif key != "@context":
-                yield from _identifiers(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _identifiers(item)
+    return _strings_of(node, keys=("@id", "@type"), left_out="@context", nested=False)
 
 
 def _contexts(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
+    """Every context a JSON-LD document names by IRI, in contexts and their imports too."""
+    return _strings_of(node, keys=("@context", "@import"), left_out=None, nested=True)
+
+
+def _strings_of(
+    node: Any, keys: tuple[str, ...], left_out: str | None, nested: bool
+) -> Iterator[str]:
+    """The strings that are values (or list items) of `keys` anywhere in a JSON document; the
+    subtree under `left_out` is not entered; `nested`: a key's own non-string values are
+    searched too (a context object holding an @import)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _strings_of(item, keys, left_out, nested)
+    elif isinstance(node, dict):
         for key, value in node.items():
-            if key in ("@context", "@import"):
+            if key in keys:
                 values = value if isinstance(value, list) else [value]
                 yield from (v for v in values if isinstance(v, str))
-                yield from _contexts([v for v in values if not isinstance(v, str)])
-            else:
-                yield from _contexts(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _contexts(item)
+                if nested:
+                    objects = [v for v in values if not isinstance(v, str)]
+                    yield from _strings_of(objects, keys, left_out, nested)
+            elif key != left_out:
+                yield from _strings_of(value, keys, left_out, nested)
 
 
 __all__ = ["SourceFile", "SourceMap", "parse_file", "parse_files", "rdf_format", "read_text"]

@@ -49,23 +49,22 @@ def named(*nodes: str) -> str:
 # owlrl's error messages (owlrl/OWLRL.py, add_error): the rule each one comes from, and the
 # pattern of its text. Its nodes are printed with str(), so IRIs appear without brackets.
 _NODE = r"(\S+?)"
-OWLRL_MESSAGES = [
-    ("eq-diff1", rf"'sameAs' and 'differentFrom' .*: \({_NODE}, {_NODE}\)$"),
-    ("eq-diff2", rf"'sameAs' and 'AllDifferent' .*: \({_NODE}, {_NODE}\)$"),
-    ("prp-irp", rf"Irreflexive property used on {_NODE} with {_NODE}$"),
-    ("prp-asyp", rf"Erroneous usage of asymmetric property {_NODE} on {_NODE} and {_NODE}$"),
-    (
-        "prp-pdw",
-        rf"Erroneous usage of disjoint properties {_NODE} and {_NODE} on {_NODE} and (\S+)$",
+OWLRL_MESSAGES = {
+    "eq-diff1": rf"'sameAs' and 'differentFrom' .*: \({_NODE}, {_NODE}\)$",
+    "eq-diff2": rf"'sameAs' and 'AllDifferent' .*: \({_NODE}, {_NODE}\)$",
+    "prp-irp": rf"Irreflexive property used on {_NODE} with {_NODE}$",
+    "prp-asyp": rf"Erroneous usage of asymmetric property {_NODE} on {_NODE} and {_NODE}$",
+    "prp-pdw": (
+        rf"Erroneous usage of disjoint properties {_NODE} and {_NODE} on {_NODE} and (\S+)$"
     ),
-    ("prp-adp", r"Disjoint properties in an 'AllDisjointProperties'"),
-    ("prp-npa", r"Negative \(\w+\) property assertion violated for: \((\S+?), "),
-    ("cls-nothing2", rf"^{_NODE} is defined of type 'Nothing'$"),
-    ("cls-com", rf"Violation of complementarity for classes {_NODE} and {_NODE} on element "),
-    ("cls-maxc", r"Erroneous usage of maximum (?:qualified )?cardinality with (\S+?),"),
-    ("cls-avf", r"Violation of type restriction for allValuesFrom in (\S+?) "),
-    ("cax-dw", rf"Disjoint classes {_NODE} and {_NODE} have a common individual {_NODE}$"),
-]
+    "prp-adp": r"Disjoint properties in an 'AllDisjointProperties'",
+    "prp-npa": r"Negative \(\w+\) property assertion violated for: \((\S+?), ",
+    "cls-nothing2": rf"^{_NODE} is defined of type 'Nothing'$",
+    "cls-com": rf"Violation of complementarity for classes {_NODE} and {_NODE} on element ",
+    "cls-maxc": r"Erroneous usage of maximum (?:qualified )?cardinality with (\S+?),",
+    "cls-avf": r"Violation of type restriction for allValuesFrom in (\S+?) ",
+    "cax-dw": rf"Disjoint classes {_NODE} and {_NODE} have a common individual {_NODE}$",
+}
 # owlrl's literal check (dt-not-type) is not a contradiction of the ontology: clusterkg refuses
 # ill-typed literals when loading, and owlrl's own converters reject some valid forms.
 NOT_INCONSISTENCIES = re.compile(r"^Lexical value of the literal")
@@ -79,7 +78,7 @@ def from_owlrl(messages: list[str]) -> list[Inconsistency]:
             continue
         rule = "owlrl"
         nodes: tuple[str, ...] = ()
-        for name, pattern in OWLRL_MESSAGES:
+        for name, pattern in OWLRL_MESSAGES.items():
             match = re.search(pattern, message)
             if match:
                 rule, nodes = name, _focus_first(name, match.groups())

@@ -47,15 +47,9 @@ from clusterkg.validation.compiled.shapes import (
     parse_turtle,
 )
 from clusterkg.validation.compiled.targets import Focus, focus_nodes, values_of, with_instances
-from clusterkg.validation.compiled.terms import (
-    ALLOWED_SEVERITIES,
-    RDFS_SUBCLASSOF,
-    Term,
-    UnsupportedShapes,
-    name,
-)
+from clusterkg.validation.compiled.terms import ALLOWED_SEVERITIES, Term, UnsupportedShapes, name
 from clusterkg.validation.compiled.written import with_written, written_triple
-from clusterkg.vocabulary import RDF_TYPE, RELATIVE_BASE, SH
+from clusterkg.vocabulary import RDF_TYPE, RDFS_SUBCLASSOF, RELATIVE_BASE, SH
 
 if TYPE_CHECKING:
     from rdflib import Graph

@@ -9,8 +9,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from clusterkg.validation.compiled.expressions import any_of, string
-from clusterkg.validation.compiled.terms import RDFS_DATATYPE, RDFS_LITERAL, Term
-from clusterkg.vocabulary import RDF, RDF_LANG_STRING, XSD, XSD_STRING
+from clusterkg.validation.compiled.terms import Term
+from clusterkg.vocabulary import RDF, RDF_LANG_STRING, RDFS_DATATYPE, RDFS_LITERAL, XSD, XSD_STRING
 
 # Datatypes whose lexical forms rdflib converts to Python values, normalises (`"007"` → `"7"`) and
 # may find ill-typed: keys of rdflib.term.XSDToPython, less the ones mapped to themselves (plain

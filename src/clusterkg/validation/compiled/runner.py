@@ -13,8 +13,9 @@ from clusterkg.validation.compiled.components import Query
 from clusterkg.validation.compiled.functions import Functions
 from clusterkg.validation.compiled.results import Messages, Run, ShaclResult, bound
 from clusterkg.validation.compiled.targets import classes_in, with_instances
-from clusterkg.validation.compiled.terms import RDFS_SUBCLASSOF, Term
+from clusterkg.validation.compiled.terms import Term
 from clusterkg.validation.compiled.written import with_written
+from clusterkg.vocabulary import RDFS_SUBCLASSOF
 
 
 class CompiledShapes:

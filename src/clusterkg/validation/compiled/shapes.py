@@ -13,18 +13,23 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from clusterkg.validation.compiled.terms import (
-    RDF_FIRST,
-    RDF_NIL,
-    RDF_REST,
     VIOLATION,
     WHOLE_INTEGERS,
-    XSD_BOOLEAN,
     Resource,
     Term,
     UnsupportedShapes,
     name,
 )
-from clusterkg.vocabulary import RDF_TYPE, SH, XSD, XSD_STRING
+from clusterkg.vocabulary import (
+    RDF_FIRST,
+    RDF_NIL,
+    RDF_REST,
+    RDF_TYPE,
+    SH,
+    XSD,
+    XSD_BOOLEAN,
+    XSD_STRING,
+)
 
 if TYPE_CHECKING:
     from rdflib import Graph

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from clusterkg.validation.compiled.shapes import ShapesGraph, is_text
-from clusterkg.validation.compiled.terms import OWL_ONTOLOGY, Term, UnsupportedShapes, name
+from clusterkg.validation.compiled.terms import Term, UnsupportedShapes, name
 from clusterkg.vocabulary import (
     OWL,
     OWL_IMPORTS,
+    OWL_ONTOLOGY,
     RDF,
     RDF_LANG_STRING,
     RDF_TYPE,

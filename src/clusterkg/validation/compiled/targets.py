@@ -18,15 +18,8 @@ import pyoxigraph as ox
 from clusterkg.engine import LocalStore
 from clusterkg.validation.compiled.expressions import sparql
 from clusterkg.validation.compiled.shapes import Shape, ShapesGraph, iri
-from clusterkg.validation.compiled.terms import (
-    OWL_CLASS,
-    RDFS_CLASS,
-    RDFS_SUBCLASSOF,
-    Term,
-    UnsupportedShapes,
-    name,
-)
-from clusterkg.vocabulary import RDF_TYPE, SH
+from clusterkg.validation.compiled.terms import Term, UnsupportedShapes, name
+from clusterkg.vocabulary import OWL_CLASS, RDF_TYPE, RDFS_CLASS, RDFS_SUBCLASSOF, SH
 
 
 @dataclass(frozen=True)

@@ -6,21 +6,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from clusterkg.vocabulary import OWL, RDF, RDFS, SH, XSD
+from clusterkg.vocabulary import SH, XSD
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Resource = ox.NamedNode | ox.BlankNode
 
-RDF_FIRST = RDF + "first"
-RDF_REST = RDF + "rest"
-RDF_NIL = RDF + "nil"
-RDFS_SUBCLASSOF = RDFS + "subClassOf"
-RDFS_CLASS = RDFS + "Class"
-RDFS_LITERAL = RDFS + "Literal"
-RDFS_DATATYPE = RDFS + "Datatype"
-OWL_CLASS = OWL + "Class"
-OWL_ONTOLOGY = OWL + "Ontology"
-XSD_BOOLEAN = XSD + "boolean"
 
 # pySHACL's XSD_WHOLE_INTEGERS: the datatypes of sh:minLength and sh:maxLength.
 WHOLE_INTEGERS = frozenset(

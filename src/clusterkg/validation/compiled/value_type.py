@@ -13,15 +13,17 @@ from clusterkg.validation.compiled.expressions import all_of, any_of, string
 from clusterkg.validation.compiled.rdflib_view import RDFLIB_CONVERTED, as_rdflib
 from clusterkg.validation.compiled.shapes import iri
 from clusterkg.validation.compiled.targets import instances
-from clusterkg.validation.compiled.terms import (
-    COMPONENT,
+from clusterkg.validation.compiled.terms import COMPONENT, Term
+from clusterkg.validation.compiled.written import as_written
+from clusterkg.vocabulary import (
+    RDF_LANG_STRING,
     RDFS_DATATYPE,
     RDFS_LITERAL,
+    SH,
+    XSD,
     XSD_BOOLEAN,
-    Term,
+    XSD_STRING,
 )
-from clusterkg.validation.compiled.written import as_written
-from clusterkg.vocabulary import RDF_LANG_STRING, SH, XSD, XSD_STRING
 
 # Lexical forms rdflib surely accepts for a datatype (a subset of what its converters accept): a
 # literal matching one is not ill-typed, whatever its other spellings do.
