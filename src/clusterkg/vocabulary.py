@@ -1,7 +1,5 @@
-"""The prefixes clusterkg knows (for CURIEs typed by users and for shortening IRIs in tables),
-and the one rule that turns a name into the path segment of an IRI (`slugify`), which every
-producer of data files shares.
-"""
+"""The IRIs clusterkg knows, in one place: namespaces and prefixes, the store's graphs, the
+terms the code names, CURIEs both ways, and the one slug rule for new IRIs."""
 
 from __future__ import annotations
 

@@ -129,7 +129,8 @@ for command in (list_queries, query, sparql, validate_command, reason, export, g
 
 def main() -> None:
     """The console command. clusterkg never needs the network, so the process gives it up
-    before anything else runs (the second line behind the SPARQL check; see safety.py)."""
+    before anything else runs (the second line behind the SPARQL check; see
+    clusterkg.engine.safety)."""
     isolate_from_network()
     try:
         cli.main(prog_name="clusterkg", standalone_mode=True)

@@ -118,6 +118,9 @@ class LocalEngine:
                 query,
                 default_graph=None if graphs is None else [ox.NamedNode(g) for g in graphs],
                 use_default_graph_as_union=graphs is None,
+                # as the SPARQL Protocol has it: a dataset given by its default graphs alone has
+                # no named graphs
+                named_graphs=None if graphs is None else [],
                 substitutions=substitutions or None,
             )
         if isinstance(result, ox.QueryBoolean):
