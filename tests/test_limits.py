@@ -27,6 +27,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from clusterkg.cli import cli
+from clusterkg.cli.settings import Settings
 from clusterkg.engine import Table, Term, Triples
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import EXIT_TIMEOUT, ClusterKGError, QueryError, QueryTimeout
@@ -71,8 +72,8 @@ def kg(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory)
 @pytest.fixture
 def cli_on(kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch) -> KnowledgeGraph:
     """Commands run in this process use `kg` (blank node labels and the order of unordered rows
-    differ between two builds, so outputs are compared on one)."""
-    monkeypatch.setattr(KnowledgeGraph, "load", classmethod(lambda cls, *a, **k: kg))
+    differ between two builds, so outputs are compared on one): it is their graph loader."""
+    monkeypatch.setitem(cli.context_settings, "obj", Settings(load=lambda *a, **k: kg))
     return kg
 
 
@@ -302,8 +303,8 @@ def test_limits_must_be_positive() -> None:
 
 def _stored_query_runs(kg: KnowledgeGraph) -> Iterator[tuple[str, dict[str, str]]]:
     for stored in kg.catalogue:
-        params = stored.examples[0] if stored.examples else ""
-        yield stored.name, dict(p.partition("=")[::2] for p in params.split(";") if p)
+        examples = stored.example_arguments()
+        yield stored.name, dict(examples[0] if examples else [])
 
 
 def test_every_stored_query_prints_what_it_printed_before_in_every_format(
