@@ -246,8 +246,8 @@ def test_compiled_shapes_report_what_pyshacl_reports_on_a_generated_graph(genera
 
     kg = KnowledgeGraph.load([generated])
     shapes = kg.bundle.shapes
-    compiled = validate_store(kg.built.store, shapes, kg.sources, backend="fast")
-    reference = validate_store(kg.built.store, shapes, kg.sources, backend="reference")
+    compiled = validate_store(kg.engine, shapes, kg.sources, backend="fast")
+    reference = validate_store(kg.engine, shapes, kg.sources, backend="reference")
     assert (compiled.engine, reference.engine) == ("sparql", "pyshacl")
     manifest = json.loads((generated / "MANIFEST.json").read_text())
     assert len(reference.problems) == len(manifest["planted_violations"]) > 0

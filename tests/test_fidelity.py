@@ -139,7 +139,7 @@ def test_sh_datatype_judges_literals_as_written_like_pyshacl(
     data, shapes = FIDELITY / "datatype-data.ttl", FIDELITY / "datatype-shapes.ttl"
     kg = KnowledgeGraph.load([data])
     compiled = validate_store(
-        kg.built.store, shapes, kg.sources, backend="fast", fidelity=kg.built.fidelity
+        kg.engine, shapes, kg.sources, backend="fast", fidelity=kg.built.fidelity
     )
     as_written, _ = parse_files([data])
     shapes_graph, _ = parse_files([shapes])

@@ -28,7 +28,7 @@ import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.term import Node
 
-from clusterkg.engine import LocalStore
+from clusterkg.engine import LocalEngine, LocalStore
 from clusterkg.engine.convert import to_oxigraph
 from clusterkg.inputs.bundle import bundled
 from clusterkg.inputs.sources import SourceMap
@@ -98,7 +98,9 @@ def shape_key(shape: object, path: object) -> object:
 
 def reference(store: ox.Store, shapes: Path) -> Counter[Key]:
     """pySHACL's results, by clusterkg's reference path (validate_store's backend "reference")."""
-    report = validate_store(store, shapes, SourceMap(), backend="reference").results_graph
+    report = validate_store(
+        LocalEngine(store), shapes, SourceMap(), backend="reference"
+    ).results_graph
 
     def term(result: Node, predicate: URIRef) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
         value = report.value(result, predicate)
@@ -138,7 +140,7 @@ def key(store: ox.Store, result: ShaclResult) -> Key:
 
 
 def compiled_results(store: ox.Store, compiled: CompiledShapes) -> Counter[Key]:
-    return Counter(key(store, r) for r in compiled.validate(store, GRAPH))
+    return Counter(key(store, r) for r in compiled.validate(LocalEngine(store), GRAPH.value))
 
 
 def assert_same_results(store: ox.Store, compiled: CompiledShapes, shapes: Path) -> int:
@@ -362,7 +364,7 @@ def test_every_compiled_feature_gives_pyshacls_results_and_messages(edge_shapes:
 
 def test_a_shapes_graph_given_as_rdflib_graph_names_terms_with_its_prefixes() -> None:
     shapes = Graph().parse(data=EDGE_SHAPES, format="turtle")
-    results = compile_shapes(shapes).validate(store_of(turtle=EDGE_DATA), GRAPH)
+    results = compile_shapes(shapes).validate(LocalEngine(store_of(turtle=EDGE_DATA)), GRAPH.value)
     messages = {m for r in results for m in r.messages}
     assert "Value does not have class ex:Target" in messages
 
@@ -380,7 +382,9 @@ def test_plain_values_need_no_python_check(edge_shapes: Path) -> None:
     store = store_of(turtle="@prefix ex: <http://example.org/> . ex:n1 a ex:Thing .")
     compiled = compile_shapes(edge_shapes)
     calls = python_checks(compiled)
-    assert compiled.validate(store, GRAPH)  # ex:n1 lacks names, "a literal" is no thing
+    assert compiled.validate(
+        LocalEngine(store), GRAPH.value
+    )  # ex:n1 lacks names, "a literal" is no thing
     assert calls == []
 
 
@@ -388,7 +392,7 @@ def test_the_bundled_data_needs_no_python_check() -> None:
     # What makes the compiled validator fast: SPARQL settles every value of real data.
     compiled = compile_shapes(BUNDLE.shapes)
     calls = python_checks(compiled)
-    compiled.validate(store_of(BUNDLE.data), GRAPH)
+    compiled.validate(LocalEngine(store_of(BUNDLE.data)), GRAPH.value)
     assert calls == []
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from clusterkg.engine import LocalStore
+from clusterkg.engine import LocalEngine, LocalStore
 from clusterkg.errors import ClusterKGError, ShapesError
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.compiled import UnsupportedShapes, compile_shapes
@@ -32,7 +32,7 @@ def run(tmp_path: Path, shapes: str, data: str, backend: Backend = "auto") -> Re
     path.write_text(PREFIXES + shapes, encoding="utf-8")
     store = LocalStore()
     store.load((PREFIXES + data).encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ASSERTED))
-    return validate_store(store, path, SourceMap(), backend=backend)
+    return validate_store(LocalEngine(store), path, SourceMap(), backend=backend)
 
 
 def test_a_query_pyshacl_refuses_is_a_shapes_error_not_an_attribute_error(

@@ -30,6 +30,7 @@ from rdflib.collection import Collection
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
+from clusterkg.engine import LocalStore
 from clusterkg.engine.convert import to_rdflib_graph
 from clusterkg.errors import ClusterKGError
 from clusterkg.validation.compiled import UnsupportedShapes
@@ -170,7 +171,7 @@ def expected(entry: Entry) -> Outcome | None:
     return Outcome(conforms.toPython() is True, frozenset(results))
 
 
-def actual(report: Report, store: ox.Store) -> Outcome:
+def actual(report: Report, store: LocalStore) -> Outcome:
     """The outcome of a validation, from the report graph clusterkg prints with -f ttl."""
     graph = report.results_graph
     (node,) = graph.subjects(RDF.type, SH.ValidationReport)

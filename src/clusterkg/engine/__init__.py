@@ -10,15 +10,17 @@ convert.py  terms between pyoxigraph and rdflib, for the reference paths
 
 from clusterkg.engine.answers import Answer, Row, Table, Term, Triples
 from clusterkg.engine.local import LocalEngine, LocalStore
-from clusterkg.engine.port import Bindings, Engine
+from clusterkg.engine.port import Bindings, Engine, Functions, Solution
 
 __all__ = [
     "Answer",
     "Bindings",
     "Engine",
+    "Functions",
     "LocalEngine",
     "LocalStore",
     "Row",
+    "Solution",
     "Table",
     "Term",
     "Triples",

@@ -3,6 +3,8 @@ owlrl, pySHACL). Kept apart so the fast path never imports rdflib (0.2 s of ever
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -44,7 +46,14 @@ def to_rdflib(term: object) -> Node:
 
 def to_rdflib_graph(store: LocalStore, graph: ox.NamedNode) -> Graph:
     """One named graph of the store as an rdflib Graph."""
+    return triples_to_rdflib(
+        quad.triple for quad in store.quads_for_pattern(None, None, None, graph)
+    )
+
+
+def triples_to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
+    """Triples (an engine's graph) as an rdflib Graph."""
     out = Graph()
-    for quad in store.quads_for_pattern(None, None, None, graph):
-        out.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    for t in triples:
+        out.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return out

@@ -26,7 +26,7 @@ from clusterkg.engine.answers import (
     read_reporting_errors,
     reported_as_query_error,
 )
-from clusterkg.engine.port import Bindings
+from clusterkg.engine.port import Bindings, Functions, Solution
 from clusterkg.engine.safety import refuse_unsafe
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
@@ -136,6 +136,24 @@ class LocalEngine:
         self, query: str, bindings: Bindings | None = None, graphs: Sequence[str] | None = None
     ) -> Table | Triples:
         return self.evaluate(query, bindings, graphs).collect()
+
+    def solutions(
+        self,
+        query: str,
+        graph: str,
+        bindings: Bindings | None = None,
+        functions: Functions | None = None,
+    ) -> Iterator[Solution]:
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        found = self._store.query(
+            query,
+            default_graph=ox.NamedNode(graph),
+            named_graphs=[],
+            substitutions=substitutions or None,
+            custom_functions=dict(functions) if functions else None,
+        )
+        assert isinstance(found, ox.QuerySolutions), "a SELECT query"
+        yield from found
 
     def triples(self, graph: str) -> Iterator[ox.Triple]:
         for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):

@@ -10,7 +10,7 @@ text spliced into it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -18,6 +18,14 @@ import pyoxigraph as ox
 from clusterkg.engine.answers import Answer, Table, Term, Triples
 
 Bindings = Mapping[str, Term]
+# Extension functions a query calls by IRI, written in Python (the compiled shapes' exact checks).
+Functions = Mapping[ox.NamedNode, Callable[..., ox.Literal | None]]
+
+
+class Solution(Protocol):
+    """One row of a SELECT: the term bound to a variable, by the variable's name (None: unbound)."""
+
+    def __getitem__(self, variable: str) -> Term | None: ...
 
 
 class Engine(Protocol):
@@ -35,6 +43,19 @@ class Engine(Protocol):
         self, query: str, bindings: Bindings | None = None, graphs: Sequence[str] | None = None
     ) -> Table | Triples:
         """evaluate(), every row in memory."""
+        ...
+
+    def solutions(
+        self,
+        query: str,
+        graph: str,
+        bindings: Bindings | None = None,
+        functions: Functions | None = None,
+    ) -> Iterator[Solution]:
+        """The rows of one of clusterkg's own SELECT queries (trusted text, not checked) over one
+        graph, with no named graphs. `functions`: extension functions the query calls; an engine
+        that cannot call Python (a remote server) refuses them with a QueryError, and the caller
+        takes another way (validation: its reference backend, which reads `triples`)."""
         ...
 
     def triples(self, graph: str) -> Iterator[ox.Triple]:

@@ -36,9 +36,10 @@ def export_bytes(
     clusterkg.backends (the fast writer exists for Turtle and N-Triples only)."""
     named = fmt in DATASET_FORMATS
     graphs = [ASSERTED, INFERRED] if inferred else [ASSERTED]
-    total = sum(engine.count(graph) for graph in graphs)
-    if _streams(fmt, total, backends.checked("writer", writer)):
-        return _streamed(engine, fmt, graphs, total, inferred)
+    if _may_stream(fmt, backends.checked("writer", writer)):
+        total = sum(engine.count(graph) for graph in graphs)
+        if writer == "fast" or total > STREAM_ABOVE:
+            return _streamed(engine, fmt, graphs, total, inferred)
     quads: list[Quad] = []
     for graph in graphs:
         name = graph if named else None
@@ -72,11 +73,10 @@ def write_export(
         raise ClusterKGError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
-def _streams(fmt: str, total: int, writer: str) -> bool:
-    """Whether the fast writer writes this export: asked for, or (auto) a big one."""
-    if fmt not in ("ttl", "nt") or writer == "reference":
-        return False
-    return writer == "fast" or total > STREAM_ABOVE
+def _may_stream(fmt: str, writer: str) -> bool:
+    """Whether the fast writer may write this export: it writes Turtle and N-Triples, when it is
+    asked for or (auto) when the export is big."""
+    return fmt in ("ttl", "nt") and writer != "reference"
 
 
 def _streamed(engine: Engine, fmt: str, graphs: list[str], total: int, inferred: bool) -> bytes:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from clusterkg.engine import LocalStore
+from clusterkg.engine import Engine
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.report import Problem, Report, problem_order
 from clusterkg.vocabulary import ASSERTED, shorten
@@ -38,13 +38,13 @@ def _compiled(shapes: Path, _modified: int) -> CompiledShapes:
 
 
 def validate_compiled(
-    compiled: CompiledShapes, store: LocalStore, sources: SourceMap, fidelity: Fidelity | None
+    compiled: CompiledShapes, engine: Engine, sources: SourceMap, fidelity: Fidelity | None
 ) -> Report:
-    """The asserted graph of `store` against the compiled shapes; sh:datatype judges the
+    """The engine's asserted graph against the compiled shapes; sh:datatype judges the
     literals the store rewrote as `fidelity` records them written."""
     results = compiled.validate(
-        store,
-        ox.NamedNode(ASSERTED),
+        engine,
+        ASSERTED,
         written_forms=fidelity.written_forms() if fidelity else None,
         written_triples=fidelity.written_triples() if fidelity else None,
     )

@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from clusterkg.engine import LocalStore
+from clusterkg.engine import Engine
 from clusterkg.errors import InputError, ShapesError
 from clusterkg.inputs.screening import screen
 from clusterkg.inputs.sources import SourceMap
@@ -19,13 +19,13 @@ from clusterkg.validation.report import Problem, Report, problem_order
 from clusterkg.vocabulary import ASSERTED, RELATIVE_BASE, shorten
 
 
-def validate_with_pyshacl(store: LocalStore, shapes: Path, sources: SourceMap) -> Report:
-    """The asserted graph of `store` against the shapes file, by pySHACL."""
-    from clusterkg.engine.convert import to_rdflib_graph
+def validate_with_pyshacl(engine: Engine, shapes: Path, sources: SourceMap) -> Report:
+    """The engine's asserted graph against the shapes file, by pySHACL."""
+    from clusterkg.engine.convert import triples_to_rdflib
     from clusterkg.quiet import quiet_rdflib
 
     with quiet_rdflib():  # ill-typed literals are reported, not logged with a traceback
-        data = to_rdflib_graph(store, ox.NamedNode(ASSERTED))
+        data = triples_to_rdflib(engine.triples(ASSERTED))
         return validate(data, read_shapes(shapes), sources)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
-from clusterkg.engine import LocalStore
+from clusterkg.engine import Engine, LocalEngine, LocalStore
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.report import Problem, Report, problem_order
 
@@ -23,13 +23,13 @@ BACKENDS: tuple[Backend, ...] = get_args(Backend)
 
 
 def validate_store(
-    store: LocalStore,
+    engine: Engine,
     shapes: Path,
     sources: SourceMap,
     backend: Backend = "auto",
     fidelity: Fidelity | None = None,
 ) -> Report:
-    """Validate the asserted graph of `store` (vocabulary included) against the shapes file.
+    """Validate the engine's asserted graph (vocabulary included) against the shapes file.
 
     backend "fast" runs the shapes compiled to SPARQL inside the store (validation.compiled: the
     same results as pySHACL, tested, at a fraction of the time); "reference" is pySHACL; "auto"
@@ -38,7 +38,7 @@ def validate_store(
     `fidelity`: the loader's record of literals as written (fidelity.py); its ill-typed literals
     are reported as violations and the literals the store rewrote as info, and sh:datatype judges
     rewritten literals as written."""
-    report = _validate_store(store, shapes, sources, backend, fidelity)
+    report = _validate_store(engine, shapes, sources, backend, fidelity)
     if fidelity is not None:
         report.problems = sorted([*report.problems, *loading_problems(fidelity)], key=problem_order)
     return report
@@ -64,13 +64,14 @@ def validate_build(built: Build, shapes: Path, backend: Backend = "auto") -> Rep
     store rewrote), and the contradictions reasoning found, each located at its file and line."""
     from clusterkg.reasoning import consistency
 
-    report = validate_store(built.store, shapes, built.sources, backend, built.fidelity)
+    engine = LocalEngine(built.store)
+    report = validate_store(engine, shapes, built.sources, backend, built.fidelity)
     report.problems += consistency.problems(built.inconsistencies, built.sources)
     return report
 
 
 def _validate_store(
-    store: LocalStore, shapes: Path, sources: SourceMap, backend: Backend, fidelity: Fidelity | None
+    engine: Engine, shapes: Path, sources: SourceMap, backend: Backend, fidelity: Fidelity | None
 ) -> Report:
     if backend not in BACKENDS:
         raise ValueError(f"unknown validation backend {backend!r} (known: {', '.join(BACKENDS)})")
@@ -84,10 +85,10 @@ def _validate_store(
             if backend == "fast":
                 raise
         else:
-            return validate_compiled(compiled, store, sources, fidelity)
+            return validate_compiled(compiled, engine, sources, fidelity)
     from clusterkg.validation.reference import validate_with_pyshacl
 
-    return validate_with_pyshacl(store, shapes, sources)
+    return validate_with_pyshacl(engine, shapes, sources)
 
 
 # --- what the loader found in the literals as written (clusterkg.inputs.fidelity) ---------

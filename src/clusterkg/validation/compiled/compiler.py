@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from clusterkg.engine import LocalStore
+from clusterkg.engine import LocalEngine
 from clusterkg.inputs.screening import without_bom
 from clusterkg.validation.compiled import (
     cardinality,
@@ -36,7 +36,7 @@ from clusterkg.validation.compiled.components import (
 from clusterkg.validation.compiled.expressions import all_of, sparql
 from clusterkg.validation.compiled.functions import Functions
 from clusterkg.validation.compiled.results import CoreOutcome, Messages
-from clusterkg.validation.compiled.runner import CompiledShapes, select
+from clusterkg.validation.compiled.runner import CompiledShapes
 from clusterkg.validation.compiled.shapes import (
     TARGETS,
     Shape,
@@ -47,7 +47,13 @@ from clusterkg.validation.compiled.shapes import (
     parse_turtle,
 )
 from clusterkg.validation.compiled.targets import Focus, focus_nodes, values_of, with_instances
-from clusterkg.validation.compiled.terms import ALLOWED_SEVERITIES, Term, UnsupportedShapes, name
+from clusterkg.validation.compiled.terms import (
+    ALLOWED_SEVERITIES,
+    SCRATCH,
+    Term,
+    UnsupportedShapes,
+    name,
+)
 from clusterkg.validation.compiled.written import with_written, written_triple
 from clusterkg.vocabulary import RDF_TYPE, RDFS_SUBCLASSOF, RELATIVE_BASE, SH
 
@@ -137,12 +143,12 @@ class Compiler:
         return CompiledShapes(self.queries, self.functions, self.messages)
 
     def _check_syntax(self) -> None:
-        """Run every query once on an empty store: a query Oxigraph refuses is not compiled."""
-        empty = LocalStore()
+        """Run every query once on an empty engine: a query Oxigraph refuses is not compiled."""
+        empty = LocalEngine()
         for query in self.queries:
             try:
                 sparql_text = with_written(with_instances(query.sparql, {}), (ox.Literal(""),))
-                list(select(empty, sparql_text, None, self.functions.table))
+                list(empty.solutions(sparql_text, SCRATCH, functions=self.functions.table))
             except SyntaxError as error:
                 raise UnsupportedShapes(f"Oxigraph refuses a compiled query: {error}") from None
 

@@ -12,12 +12,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from clusterkg.engine import LocalStore
+from clusterkg.engine import Engine, Solution
 from clusterkg.validation.compiled.rdflib_view import as_pyshacl_reports, as_rdflib
 from clusterkg.validation.compiled.shapes import Shape, ShapesGraph, as_term
 from clusterkg.validation.compiled.terms import COMPONENT, Resource, Term
 
 # pySHACL's class for each component, to let it write its own messages.
+# The triples about one node of the data graph (to show a blank node as pySHACL does).
+_ABOUT = "SELECT ?node ?p ?o WHERE { ?node ?p ?o }"
+
 PYSHACL_CLASS = {
     COMPONENT[name]: f"{name[0].upper()}{name[1:]}ConstraintComponent"
     for name in COMPONENT
@@ -55,8 +58,8 @@ class ShaclResult:
 class Run:
     """One validation run: what rows need to become results."""
 
-    store: LocalStore
-    graph: ox.NamedNode | None
+    engine: Engine
+    graph: str
     data_namespaces: Mapping[str, str] | None
     messages: Messages
 
@@ -64,7 +67,7 @@ class Run:
 class Outcome:
     """How the rows of one query become results."""
 
-    def results(self, row: ox.QuerySolution, run: Run) -> Iterator[ShaclResult]:
+    def results(self, row: Solution, run: Run) -> Iterator[ShaclResult]:
         raise NotImplementedError
 
 
@@ -77,7 +80,7 @@ class CoreOutcome(Outcome):
     checks: tuple[tuple[str, str | None], ...]  # (component, flag variable or None)
     value_variable: str | None
 
-    def results(self, row: ox.QuerySolution, run: Run) -> Iterator[ShaclResult]:
+    def results(self, row: Solution, run: Run) -> Iterator[ShaclResult]:
         focus = as_pyshacl_reports(bound(row, "this"))
         value = as_pyshacl_reports(row[self.value_variable]) if self.value_variable else None
         assert focus is not None
@@ -99,7 +102,7 @@ class CoreOutcome(Outcome):
             )
 
 
-def bound(row: ox.QuerySolution, variable: str) -> Term:
+def bound(row: Solution, variable: str) -> Term:
     """The term a solution binds to a variable it always binds."""
     term = row[variable]
     assert isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal)
@@ -161,8 +164,9 @@ def _data_graph(run: Run, nodes: Iterable[Term | None]) -> Any:
         if node in seen or len(seen) > 10_000:
             continue
         seen.add(node)
-        for quad in run.store.quads_for_pattern(node, None, None, run.graph or ox.DefaultGraph()):
-            graph.add((as_rdflib(node), as_rdflib(quad.predicate), as_rdflib(as_term(quad.object))))
-            if isinstance(quad.object, ox.BlankNode):
-                pending.append(quad.object)
+        for row in run.engine.solutions(_ABOUT, run.graph, {"node": node}):
+            predicate, value = bound(row, "p"), bound(row, "o")
+            graph.add((as_rdflib(node), as_rdflib(predicate), as_rdflib(value)))
+            if isinstance(value, ox.BlankNode):
+                pending.append(value)
     return graph

@@ -3,11 +3,11 @@ and the record of literals as written filled in first, the rows turned into resu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from clusterkg.engine import LocalStore
+from clusterkg.engine import Engine
 from clusterkg.quiet import quiet_rdflib
 from clusterkg.validation.compiled.components import Query
 from clusterkg.validation.compiled.functions import Functions
@@ -34,14 +34,14 @@ class CompiledShapes:
 
     def validate(
         self,
-        store: LocalStore,
-        graph: ox.NamedNode | None = None,
+        engine: Engine,
+        graph: str,
         *,
         data_namespaces: Mapping[str, str] | None = None,
         written_forms: Mapping[ox.Literal, Sequence[ox.Literal]] | None = None,
         written_triples: Mapping[tuple[str, str, ox.Literal], Sequence[ox.Literal]] | None = None,
     ) -> list[ShaclResult]:
-        """Validate `graph` of `store` (None: the store's default graph) and return the results.
+        """Validate `graph` of the engine's and return the results.
 
         Queries see only that graph, as pySHACL sees only its data graph. `data_namespaces` (prefix
         to namespace) are the prefixes pySHACL's messages would use for data nodes (default:
@@ -53,39 +53,20 @@ class CompiledShapes:
         """
         self._functions.written.forms = {k: list(v) for k, v in (written_forms or {}).items()}
         self._functions.written.triples = {k: list(v) for k, v in (written_triples or {}).items()}
-        run = Run(store, graph, data_namespaces, self._messages)
-        subclasses = _subclasses(store, graph, self._queries)
+        run = Run(engine, graph, data_namespaces, self._messages)
+        subclasses = _subclasses(engine, graph, self._queries)
         results: list[ShaclResult] = []
         with quiet_rdflib():
             for query in self._queries:
                 sparql_text = with_written(
                     with_instances(query.sparql, subclasses), tuple(written_forms or ())
                 )
-                for row in select(store, sparql_text, graph, self._functions.table):
+                for row in engine.solutions(sparql_text, graph, functions=self._functions.table):
                     results.extend(query.outcome.results(row, run))
         return results
 
 
-def select(
-    store: LocalStore,
-    sparql_text: str,
-    graph: ox.NamedNode | None,
-    functions: Mapping[ox.NamedNode, Callable[..., ox.Literal]],
-) -> Iterator[ox.QuerySolution]:
-    """The solutions of a SELECT query over `graph` alone (None: the default graph)."""
-    solutions = store.query(
-        sparql_text,
-        default_graph=graph if graph is not None else ox.DefaultGraph(),
-        named_graphs=[],
-        custom_functions=dict(functions),
-    )
-    assert isinstance(solutions, ox.QuerySolutions)
-    yield from solutions
-
-
-def _subclasses(
-    store: LocalStore, graph: ox.NamedNode | None, queries: Iterable[Query]
-) -> dict[str, list[Term]]:
+def _subclasses(engine: Engine, graph: str, queries: Iterable[Query]) -> dict[str, list[Term]]:
     """Every class a query mentions, with its subclasses in the data graph (itself included)."""
     classes = sorted({c for q in queries for c in classes_in(q.sparql)})
     found: dict[str, list[Term]] = {c: [ox.NamedNode(c)] for c in classes}
@@ -96,7 +77,7 @@ def _subclasses(
         f"SELECT ?class ?sub WHERE {{ VALUES ?class {{ {values} }} "
         f"?sub <{RDFS_SUBCLASSOF}>* ?class }}"
     )
-    for row in select(store, query, graph, {}):
+    for row in engine.solutions(query, graph):
         cls, sub = bound(row, "class"), bound(row, "sub")
         if sub not in found[cls.value]:
             found[cls.value].append(sub)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from clusterkg.engine import Solution
 from clusterkg.validation.compiled.components import FocusComponent, FocusScope, Query
 from clusterkg.validation.compiled.rdflib_view import as_pyshacl_reports, pyshacl_text
 from clusterkg.validation.compiled.results import Outcome, Run, ShaclResult, bound
@@ -79,7 +80,7 @@ class _SparqlOutcome(Outcome):
     projected: tuple[str, ...]
     constraint_messages: tuple[ox.Literal, ...]
 
-    def results(self, row: ox.QuerySolution, run: Run) -> Iterator[ShaclResult]:
+    def results(self, row: Solution, run: Run) -> Iterator[ShaclResult]:
         focus = bound(row, "this")
         this = focus if "this" in self.projected else None
         path = row["path"] if "path" in self.projected else None

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from clusterkg.engine import LocalStore
+from clusterkg.engine import LocalEngine
 from clusterkg.validation.compiled.expressions import sparql
 from clusterkg.validation.compiled.shapes import Shape, ShapesGraph, iri
-from clusterkg.validation.compiled.terms import Term, UnsupportedShapes, name
+from clusterkg.validation.compiled.terms import SCRATCH, Term, UnsupportedShapes, name
 from clusterkg.vocabulary import OWL_CLASS, RDF_TYPE, RDFS_CLASS, RDFS_SUBCLASSOF, SH
 
 
@@ -72,9 +72,8 @@ def _rewritten_by_oxigraph(term: Term) -> bool:
     """Whether a literal written into a query comes out as another term (a canonical form)."""
     if not isinstance(term, ox.Literal):
         return False
-    rows = LocalStore().query(f"SELECT ?t WHERE {{ VALUES ?t {{ {sparql(term)} }} }}")
-    assert isinstance(rows, ox.QuerySolutions)
-    return [row[0] for row in rows] != [term]
+    query = f"SELECT ?t WHERE {{ VALUES ?t {{ {sparql(term)} }} }}"
+    return [row["t"] for row in LocalEngine().solutions(query, SCRATCH)] != [term]
 
 
 def values_of(shape: Shape) -> str:

@@ -8,6 +8,9 @@ import pyoxigraph as ox
 
 from clusterkg.vocabulary import SH, XSD
 
+# The graph of the empty engine the compiler tries queries on (it holds nothing).
+SCRATCH = "urn:x-clusterkg:scratch"
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Resource = ox.NamedNode | ox.BlankNode
 
