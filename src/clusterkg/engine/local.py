@@ -26,7 +26,7 @@ from clusterkg.engine.answers import (
     read_reporting_errors,
     reported_as_query_error,
 )
-from clusterkg.engine.port import Bindings, Functions, Solution
+from clusterkg.engine.port import EMPTY, Bindings, Functions, Solution
 from clusterkg.engine.safety import refuse_unsafe
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
@@ -138,13 +138,9 @@ class LocalEngine:
         return self.evaluate(query, bindings, graphs).collect()
 
     def solutions(
-        self,
-        query: str,
-        graph: str,
-        bindings: Bindings | None = None,
-        functions: Functions | None = None,
+        self, query: str, graph: str, bindings: Bindings = EMPTY, functions: Functions = EMPTY
     ) -> Iterator[Solution]:
-        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        substitutions = {ox.Variable(k): v for k, v in bindings.items()}
         found = self._store.query(
             query,
             default_graph=ox.NamedNode(graph),

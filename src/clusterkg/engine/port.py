@@ -11,13 +11,15 @@ text spliced into it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Protocol
+from types import MappingProxyType
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
 from clusterkg.engine.answers import Answer, Table, Term, Triples
 
 Bindings = Mapping[str, Term]
+EMPTY: Mapping[Any, Any] = MappingProxyType({})  # no bindings, no functions
 # Extension functions a query calls by IRI, written in Python (the compiled shapes' exact checks).
 Functions = Mapping[ox.NamedNode, Callable[..., ox.Literal | None]]
 
@@ -46,11 +48,7 @@ class Engine(Protocol):
         ...
 
     def solutions(
-        self,
-        query: str,
-        graph: str,
-        bindings: Bindings | None = None,
-        functions: Functions | None = None,
+        self, query: str, graph: str, bindings: Bindings = EMPTY, functions: Functions = EMPTY
     ) -> Iterator[Solution]:
         """The rows of one of clusterkg's own SELECT queries (trusted text, not checked) over one
         graph, with no named graphs. `functions`: extension functions the query calls; an engine
