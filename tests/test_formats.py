@@ -19,13 +19,25 @@ def test_the_format_lists_are_drawn_from_the_registry_in_the_clis_order() -> Non
     assert DATASET_FORMATS == ("nq", "trig")
     assert GRAPH_FORMATS == ("ttl", "nt", "jsonld")
     assert TABLE_FORMATS == ("table", "csv", "tsv", "json", "md")
-    assert set(names("graph", "dataset", "table")) == {f.name for f in FORMATS}
+    assert names("report") == ("text", "json", "ttl")
+    assert set(names("graph", "dataset", "table", "report")) == {f.name for f in FORMATS}
 
 
-def test_names_media_types_and_extensions_are_each_given_once() -> None:
+@pytest.mark.parametrize("kind", ["graph", "dataset", "table", "report"])
+def test_names_and_media_types_are_each_given_once_within_a_kind(kind: str) -> None:
+    of_kind = [f for f in FORMATS if f.kind == kind]
     for field in ("name", "media_type", "extension"):
-        values = [getattr(f, field) for f in FORMATS]
+        values = [getattr(f, field) for f in of_kind]
         assert len(values) == len(set(values)), field
+
+
+def test_the_same_name_is_another_format_in_another_kind() -> None:
+    assert by_name("json", "table").media_type == "application/sparql-results+json"
+    assert by_name("json", "report").media_type == "application/json"
+    assert by_media_type("text/plain", "report") == by_name("text")
+    assert by_media_type("text/plain", "table") == by_name("table")
+    with pytest.raises(KeyError):
+        by_name("text", "table")
 
 
 @pytest.mark.parametrize("name", EXPORT_FORMATS)
@@ -51,9 +63,9 @@ def test_every_table_format_has_a_writer(name: str) -> None:
     ],
 )
 def test_a_media_type_finds_its_format(media_type: str, name: str) -> None:
-    found = by_media_type(media_type)
+    found = by_media_type(media_type, "graph", "table")
     assert found is not None
-    assert found == by_name(name)
+    assert found == by_name(name, "graph", "table")
 
 
 def test_a_media_type_of_no_format_of_ours_finds_none() -> None:

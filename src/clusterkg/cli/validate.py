@@ -9,6 +9,7 @@ import click
 
 from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.errors import EXIT_OK, EXIT_VIOLATIONS
+from clusterkg.output.formats import names
 
 
 @click.command("validate")
@@ -17,7 +18,7 @@ from clusterkg.errors import EXIT_OK, EXIT_VIOLATIONS
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "ttl"]),
+    type=click.Choice(names("report")),
     default="text",
     help="text: one problem a line (file:line: severity: node property: message); "
     "json; ttl: the SHACL validation report graph.",

@@ -6,7 +6,9 @@ type (content negotiation), and a file by its extension. Every list of formats t
 is drawn from FORMATS, so a format is added in one place.
 
 Kinds: a `graph` format writes triples (an export, a CONSTRUCT result); a `dataset` format writes
-quads, so an export keeps its named graphs; a `table` format writes SELECT/ASK results.
+quads, so an export keeps its named graphs; a `table` format writes SELECT/ASK results; a
+`report` format writes a validation report. A name or a media type is unique within a kind (the
+JSON of a table is SPARQL results JSON, the JSON of a report is not), so lookups take the kinds.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["graph", "dataset", "table"]
+Kind = Literal["graph", "dataset", "table", "report"]
+KINDS: tuple[Kind, ...] = ("graph", "dataset", "table", "report")
 
 
 @dataclass(frozen=True)
@@ -40,9 +43,10 @@ FORMATS = (
     Format("tsv", "text/tab-separated-values", "tsv", "table"),
     Format("json", "application/sparql-results+json", "srj", "table"),
     Format("md", "text/markdown", "md", "table"),
+    Format("text", "text/plain", "txt", "report"),
+    Format("json", "application/json", "json", "report"),
+    Format("ttl", "text/turtle", "ttl", "report"),  # the SHACL validation report graph
 )
-_BY_NAME = {f.name: f for f in FORMATS}
-_BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
 
 
 def names(*kinds: Kind) -> tuple[str, ...]:
@@ -50,13 +54,19 @@ def names(*kinds: Kind) -> tuple[str, ...]:
     return tuple(f.name for f in FORMATS if f.kind in kinds)
 
 
-def by_name(name: str) -> Format:
-    """The format the command line calls `name` (KeyError for none)."""
-    return _BY_NAME[name]
+def by_name(name: str, *kinds: Kind) -> Format:
+    """The format of these kinds (default: any) the command line calls `name`, the first in
+    FORMATS order (KeyError for none)."""
+    found = [f for f in FORMATS if f.name == name and f.kind in (kinds or KINDS)]
+    if not found:
+        raise KeyError(name)
+    return found[0]
 
 
-def by_media_type(media_type: str) -> Format | None:
-    """The format of a media type as an HTTP Accept or Content-Type header gives it
-    (`text/turtle; charset=utf-8`: parameters and case do not matter); None if none is ours."""
+def by_media_type(media_type: str, *kinds: Kind) -> Format | None:
+    """The format of these kinds (default: any) of a media type as an HTTP Accept or
+    Content-Type header gives it (`text/turtle; charset=utf-8`: parameters and case do not
+    matter), the first in FORMATS order; None if none is ours."""
     essence = media_type.split(";", 1)[0].strip().lower()
-    return _BY_MEDIA_TYPE.get(essence)
+    found = [f for f in FORMATS if f.media_type == essence and f.kind in (kinds or KINDS)]
+    return found[0] if found else None
