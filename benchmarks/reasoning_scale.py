@@ -42,10 +42,11 @@ def measure(kind: str, n: int, reasoner: str) -> str:
     import pyoxigraph as ox
 
     from clusterkg import build as building
+    from clusterkg.engine import LocalStore
     from clusterkg.errors import ClusterKGError
     from clusterkg.vocabulary import ASSERTED, INFERRED
 
-    store = ox.Store()
+    store = LocalStore()
     asserted = ox.NamedNode(ASSERTED)
     store.load(chain(kind, n).encode(), format=ox.RdfFormat.TURTLE, to_graph=asserted)
     started = time.perf_counter()

@@ -105,16 +105,18 @@ def _load_then_reason(files: list[Path]) -> tuple[float, float]:
     import pyoxigraph as ox
 
     from clusterkg import build as building
+    from clusterkg.engine import LocalStore
     from clusterkg.inputs.fidelity import Scan
+    from clusterkg.inputs.store_loading import check_loaded, load_file
     from clusterkg.vocabulary import ASSERTED
 
-    store = ox.Store()
+    store = LocalStore()
     asserted = ox.NamedNode(ASSERTED)
     started = time.perf_counter()
     scan = Scan(files).start()
     for path in files:
-        building.load_file(store, path, asserted)
-    building.check_loaded(store, files, asserted, scan.result())
+        load_file(store, path, asserted)
+    check_loaded(store, files, asserted, scan.result())
     loaded = time.perf_counter()
     building.reason(store, "owlrl")
     return loaded - started, time.perf_counter() - loaded

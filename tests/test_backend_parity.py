@@ -129,3 +129,52 @@ def test_the_reference_reader_really_reads_with_rdflib(monkeypatch: pytest.Monke
     read.clear()
     loaded(None, reader="fast")
     assert read == []
+
+
+def test_the_fast_writer_alone_refuses_the_formats_it_does_not_write() -> None:
+    result = CliRunner().invoke(cli, ["--writer", "fast", "export", "-f", "jsonld"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "clusterkg: error: the fast writer writes ttl and nt only, not jsonld; "
+        "use --writer auto or reference\n"
+    )
+
+
+def test_the_fast_validator_alone_says_what_it_does_not_compile(tmp_path: Path) -> None:
+    from clusterkg.errors import ShapesError
+    from clusterkg.validation.validate import validate_files
+
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ;\n"
+        '  sh:sparql [ sh:select "SELECT $this WHERE { }" ] ] .\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "data.ttl"
+    data.write_text("<http://example.org/a> <http://example.org/p> 1 .\n", encoding="utf-8")
+    with pytest.raises(ShapesError, match=r"the fast validator does not compile .*sh:sparql"):
+        validate_files([data], shapes, backend="fast")
+    report, _ = validate_files([data], shapes, backend="auto")  # pySHACL takes it
+    assert report.engine == "pyshacl"
+
+
+def test_auto_and_fast_reading_are_one_cached_build(tmp_path: Path) -> None:
+    from clusterkg.inputs.cache import BuildCache
+
+    cache = BuildCache(tmp_path)
+    assert not KnowledgeGraph.load(cache=cache, reader="auto").built.from_cache
+    assert KnowledgeGraph.load(cache=cache, reader="fast").built.from_cache
+    assert not KnowledgeGraph.load(cache=cache, reader="reference").built.from_cache
+
+
+def test_an_unknown_backend_is_refused_by_the_api_too() -> None:
+    from clusterkg.errors import ClusterKGError
+
+    with pytest.raises(ClusterKGError, match="unknown reader backend 'quick'"):
+        KnowledgeGraph.load(reader="quick")
+    kg = KnowledgeGraph.load()
+    with pytest.raises(ClusterKGError, match="unknown validator backend 'quick'"):
+        kg.validate("quick")
+    with pytest.raises(ClusterKGError, match="unknown writer backend 'quick'"):
+        kg.export(writer="quick")

@@ -42,7 +42,7 @@ def test_wanting_the_rules_for_a_graph_they_do_not_cover_says_what_they_lack(wan
         choose_reasoner(wanted, [FUNCTIONAL, "the rdfs profile"])
     assert str(raised.value) == (
         "the rules reasoner does not cover owl:FunctionalProperty, the rdfs profile; "
-        "use --reasoner owlrl"
+        "use --reasoner reference (owlrl)"
     )
 
 

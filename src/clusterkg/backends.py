@@ -11,24 +11,30 @@ answers (tests/test_backend_parity.py checks they do):
   writer      the engine's N-Triples dump, sorted           the canonical writer (prefixes,
               (Turtle and N-Triples exports)                pretty Turtle)
 
-`auto` takes the fast backend where it covers the input and the reference one where it does not
-(the rules refuse OWL constructs they lack; small exports are pretty-printed). `fast` insists on
-the fast backend (an error where it does not cover the input, for the reasoner); `reference`
+`auto` reads with Oxigraph; reasons with the rules unless the graph uses OWL constructs they lack;
+validates with the compiled shapes unless the shapes use what the compiler lacks; and writes
+Turtle and N-Triples with the fast writer above 200,000 triples (smaller exports are
+pretty-printed). `fast` insists on the fast backend, an error where it cannot serve (a construct
+the rules lack, shapes the compiler lacks, a format other than Turtle and N-Triples); `reference`
 always takes the reference backend: slower, for checking one against the other. The reasoner's
 earlier names are still accepted: `rules` (fast) and `owlrl` (reference).
 """
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from clusterkg.errors import ClusterKGError
 
-CHOICES = ("auto", "fast", "reference")
+Choice = Literal["auto", "fast", "reference"]
+CHOICES: tuple[Choice, ...] = get_args(Choice)
 
 
-def checked(capability: str, choice: str) -> str:
+def checked(capability: str, choice: str) -> Choice:
     """`choice` if it is one of CHOICES, else a ClusterKGError naming the capability."""
-    if choice not in CHOICES:
-        raise ClusterKGError(
-            f"unknown {capability} backend {choice!r} (choose one of {', '.join(CHOICES)})"
-        )
-    return choice
+    for known in CHOICES:
+        if choice == known:
+            return known
+    raise ClusterKGError(
+        f"unknown {capability} backend {choice!r} (choose one of {', '.join(CHOICES)})"
+    )

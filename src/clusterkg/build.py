@@ -15,7 +15,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from clusterkg.engine import LocalStore
+from clusterkg import backends
+from clusterkg.engine import LocalEngine, LocalStore
 from clusterkg.inputs.cache import BuildCache, build_key
 from clusterkg.inputs.fidelity import Fidelity, Scan
 from clusterkg.inputs.screening import screen
@@ -73,6 +74,7 @@ def build_store(
         blank_nodes,  # building only: not on a cached run's path
     )
 
+    backends.checked("reader", reader)
     asserted = ox.NamedNode(ASSERTED)
     sizes = [_size(path) for path in files]
     total = sum(sizes) / 0.7
@@ -150,11 +152,8 @@ def _reason_with_owlrl(
 
 
 def count(store: LocalStore, graph: ox.NamedNode) -> int:
-    """The number of triples in one named graph (rules.count: one definition). The rules
-    module is imported when reasoning runs, not by every command that opens a cached build."""
-    from clusterkg.reasoning import rules
-
-    return rules.count(store, graph)
+    """The number of triples in one named graph, counted by the engine."""
+    return LocalEngine(store).count(graph.value)
 
 
 def cached_build(
@@ -170,7 +169,9 @@ def cached_build(
     `progress(title)` is a context manager showing a long step (clusterkg.progress.step)."""
     # "reasoning": bumped when what a build holds changes (2: inconsistencies in the meta,
     # owlrl's error messages no longer in the inferred graph)
-    options = {"profile": profile, "reasoner": reasoner, "reader": reader, "reasoning": "2"}
+    # auto reads with the fast reader: one build, one key
+    read_by = "fast" if reader == "auto" else reader
+    options = {"profile": profile, "reasoner": reasoner, "reader": read_by, "reasoning": "2"}
     key = build_key(files, options)
     found = cache.open(key)
     if found is None:

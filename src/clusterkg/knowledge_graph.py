@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from clusterkg import backends
 from clusterkg import build as building
-from clusterkg.engine import Answer, LocalEngine, LocalStore, Table, Triples
+from clusterkg.engine import Answer, Engine, LocalEngine, LocalStore, Table, Triples
 from clusterkg.engine.limits import NO_LIMITS, Limits
 from clusterkg.errors import ClusterKGError
 from clusterkg.inputs.bundle import Bundle, Selection, bundled, select_files, unique_files
@@ -104,7 +104,8 @@ class KnowledgeGraph:
         return [*self.skipped, *self.built.notes]
 
     @cached_property
-    def engine(self) -> LocalEngine:
+    def engine(self) -> Engine:
+        """The graph, for reading: every operation below goes through this port."""
         return LocalEngine(self.built.store)
 
     @property
@@ -147,7 +148,7 @@ class KnowledgeGraph:
         under a timeout and a row cap (see sparql_stream)."""
         if limits is not None:
             return self.sparql_stream(text, limits).collect()
-        return self.engine.run(text)
+        return self.queries.run_ad_hoc(text)
 
     def sparql_stream(self, text: str, limits: Limits = NO_LIMITS) -> Answer:
         """Start an ad-hoc query in a worker process; read its rows page by page as they come,
@@ -159,13 +160,12 @@ class KnowledgeGraph:
     def validate(self, validator: str = "auto") -> Report:
         """SHACL-validate the asserted graph (vocabulary + facts). `validator`: auto, fast or
         reference (see clusterkg.backends)."""
-        from clusterkg.validation.validate import BACKENDS, validate_build
+        from clusterkg.validation.validate import validate_build
 
-        backends.checked("validator", validator)
-        backend = next(b for b in BACKENDS if b == validator)  # the same three names, typed
+        backend = backends.checked("validator", validator)
         with step("Validating (SHACL)"):
             # contradictions reasoning found are violations too, located like SHACL results
-            return validate_build(self.built, self.bundle.shapes, backend)
+            return validate_build(self.built, self.bundle.shapes, backend, self.engine)
 
     def export(self, fmt: str = "ttl", inferred: bool = False, writer: str = "auto") -> str:
         """The graph with its VoID/DCAT description, serialised deterministically. `writer`:

@@ -65,6 +65,9 @@ RDFS_LITERAL, RDFS_DATATYPE = RDFS + "Literal", RDFS + "Datatype"
 OWL_CLASS, OWL_ONTOLOGY = OWL + "Class", OWL + "Ontology"
 OWL_SAME_AS, OWL_IMPORTS = OWL + "sameAs", OWL + "imports"
 XSD_STRING, XSD_INTEGER, XSD_BOOLEAN = XSD + "string", XSD + "integer", XSD + "boolean"
+# What an IRI may not contain as written (RFC 3987 via Turtle's IRIREF): control characters,
+# spaces and <>"{}|^`\
+NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 # The EU's authority table of countries, which the data's countries are taken from.
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 # Relative IRIs in input files resolve against this base: the same IRIs wherever a file lies.

@@ -9,7 +9,7 @@ graphs loaded from the same files) as click's `obj`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -36,12 +36,6 @@ class GraphLoader(Protocol):
     ) -> KnowledgeGraph: ...
 
 
-def _default_loader() -> GraphLoader:
-    # Read when each Settings is made, not once at import: a KnowledgeGraph.load replaced by then
-    # is the one used.
-    return KnowledgeGraph.load
-
-
 @dataclass(frozen=True)
 class Settings:
     """The options given before the command: the data to use instead of the bundled facts, the
@@ -54,7 +48,7 @@ class Settings:
     reader: str = "auto"
     validator: str = "auto"
     writer: str = "auto"
-    load: GraphLoader = field(default_factory=_default_loader)
+    load: GraphLoader = KnowledgeGraph.load
 
     def graph(
         self,

@@ -52,7 +52,6 @@ def _name_class(ascii_allowed: str) -> str:
 
 
 _PN_CHARS_BASE = _name_class("")
-_PN_CHARS_U = _name_class("_")
 _PN_CHARS = _name_class("_-" + string.digits)
 _PN_CHARS_DOT = _name_class("_-." + string.digits)
 _PN_CHARS_COLON = _name_class("_-:" + string.digits)

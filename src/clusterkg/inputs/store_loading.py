@@ -57,7 +57,6 @@ NOT_LOADED_GRAPHS = {
     INFERRED: "reasoning derives them again",
     DESCRIPTION: "export writes its own description",
 }
-IMPORTS_REFUSED = "owl:imports is not followed: clusterkg loads only the files it is given"
 
 
 def load_file(

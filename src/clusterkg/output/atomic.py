@@ -58,13 +58,6 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
             raise
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write `text` (str, or UTF-8 bytes) to `path` so that a failure leaves any existing file
-    untouched."""
-    with atomic_output(path) as out:
-        out.write(text.encode("utf-8") if isinstance(text, str) else text)
-
-
 def _temporary_name(path: Path) -> Path:
     host = _digest(socket.gethostname())[:8]
     return path.parent / f".{path.name}.clusterkg-tmp-{os.getpid()}-{host}-{secrets.token_hex(8)}"

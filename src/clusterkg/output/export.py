@@ -24,6 +24,8 @@ from clusterkg.vocabulary import ASSERTED, DESCRIPTION, INFERRED
 # Exports up to this many triples are sorted and pretty-printed in Python; bigger Turtle and
 # N-Triples exports are streamed by the engine (see _streamed).
 STREAM_ABOVE = 200_000
+# What the engine's N-Triples dump is a valid document of.
+FAST_WRITER_FORMATS = ("ttl", "nt")
 # An N-Triples line whose subject or object is a blank node (not "_:" inside a literal).
 _BLANK_LINE = re.compile(rb"_:\S+ .*|.* _:\S+ \.")
 
@@ -36,7 +38,12 @@ def export_bytes(
     clusterkg.backends (the fast writer exists for Turtle and N-Triples only)."""
     named = fmt in DATASET_FORMATS
     graphs = [ASSERTED, INFERRED] if inferred else [ASSERTED]
-    if _may_stream(fmt, backends.checked("writer", writer)):
+    if backends.checked("writer", writer) == "fast" and fmt not in FAST_WRITER_FORMATS:
+        raise ClusterKGError(
+            f"the fast writer writes {' and '.join(FAST_WRITER_FORMATS)} only, not {fmt}; "
+            "use --writer auto or reference"
+        )
+    if _may_stream(fmt, writer):
         total = sum(engine.count(graph) for graph in graphs)
         if writer == "fast" or total > STREAM_ABOVE:
             return _streamed(engine, fmt, graphs, total, inferred)
@@ -76,7 +83,7 @@ def write_export(
 def _may_stream(fmt: str, writer: str) -> bool:
     """Whether the fast writer may write this export: it writes Turtle and N-Triples, when it is
     asked for or (auto) when the export is big."""
-    return fmt in ("ttl", "nt") and writer != "reference"
+    return fmt in FAST_WRITER_FORMATS and writer != "reference"
 
 
 def _streamed(engine: Engine, fmt: str, graphs: list[str], total: int, inferred: bool) -> bytes:

@@ -31,22 +31,31 @@ class Format:
     kind: Kind
 
 
-# In the order the command line lists them.
-FORMATS = (
-    Format("ttl", "text/turtle", "ttl", "graph"),
-    Format("nt", "application/n-triples", "nt", "graph"),
-    Format("nq", "application/n-quads", "nq", "dataset"),
-    Format("trig", "application/trig", "trig", "dataset"),
-    Format("jsonld", "application/ld+json", "jsonld", "graph"),
-    Format("table", "text/plain", "txt", "table"),
-    Format("csv", "text/csv", "csv", "table"),
-    Format("tsv", "text/tab-separated-values", "tsv", "table"),
-    Format("json", "application/sparql-results+json", "srj", "table"),
-    Format("md", "text/markdown", "md", "table"),
-    Format("text", "text/plain", "txt", "report"),
-    Format("json", "application/json", "json", "report"),
-    Format("ttl", "text/turtle", "ttl", "report"),  # the SHACL validation report graph
-)
+# In the order the command line lists them: name, media type, extension, kind. The report's ttl
+# is the SHACL validation report graph.
+_TABLE = """
+ttl     text/turtle                       ttl     graph
+nt      application/n-triples             nt      graph
+nq      application/n-quads               nq      dataset
+trig    application/trig                  trig    dataset
+jsonld  application/ld+json               jsonld  graph
+table   text/plain                        txt     table
+csv     text/csv                          csv     table
+tsv     text/tab-separated-values         tsv     table
+json    application/sparql-results+json   srj     table
+md      text/markdown                     md      table
+text    text/plain                        txt     report
+json    application/json                  json    report
+ttl     text/turtle                       ttl     report
+"""
+
+
+def _format(line: str) -> Format:
+    name, media_type, extension, kind = line.split()
+    return Format(name, media_type, extension, next(k for k in KINDS if k == kind))
+
+
+FORMATS = tuple(_format(line) for line in _TABLE.strip().splitlines())
 
 
 def names(*kinds: Kind) -> tuple[str, ...]:

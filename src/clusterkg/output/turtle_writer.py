@@ -9,6 +9,10 @@ producer that gives them in a deterministic order writes byte-identical files. N
 
 Terms are written by the producer with `text`, `typed` and `iri` (or as CURIEs of the prefix
 block); the writer escapes what Turtle requires and nothing more.
+
+Exports are written by another writer, output/serialise.py, on purpose: it serialises a graph it
+is given (any terms, blank nodes, canonical order) so that the same graph gives the same bytes,
+where this one lays out what a producer says in the order it says it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from clusterkg.vocabulary import NOT_IN_IRI
+
 Props = list[tuple[str, list[str]]]  # predicate and its objects, all as Turtle terms
 Node = tuple[str, Props]  # the subject (a CURIE or <IRI>) and its properties, `a` first
 
@@ -28,7 +34,6 @@ FLUSH_EVERY = 4096  # subject blocks kept before they are written out
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t]')
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def text(value: str, lang: str | None = "en") -> str:
@@ -46,8 +51,8 @@ def typed(value: str, datatype: str) -> str:
 
 def iri(value: str) -> str:
     """A full IRI as a Turtle term, characters that Turtle does not allow in it \\u-escaped."""
-    if _NOT_IN_IRI.search(value):
-        value = _NOT_IN_IRI.sub(lambda m: f"\\u{ord(m.group()):04X}", value)
+    if NOT_IN_IRI.search(value):
+        value = NOT_IN_IRI.sub(lambda m: f"\\u{ord(m.group()):04X}", value)
     return f"<{value}>"
 
 

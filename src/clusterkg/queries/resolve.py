@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from clusterkg.engine import Engine, Table, Term
 from clusterkg.errors import ParameterError
 from clusterkg.queries.catalogue import Parameter
-from clusterkg.vocabulary import CK, FOAF, ORG, expand_curie
+from clusterkg.vocabulary import CK, FOAF, NOT_IN_IRI, ORG, PREFIXES, expand_curie
 
 CLASSES_BY_KIND: dict[str, list[str]] = {
     "organisation": [ORG + "Organization", CK + "Funder"],
@@ -31,25 +31,26 @@ CLASSES_BY_KIND: dict[str, list[str]] = {
 
 # `?thing a ?class` needs no rdfs:subClassOf*: reasoning has already typed every node with all
 # its superclasses, and the path made every lookup ten times slower.
-_LABELS_OF_KIND = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?thing ?label ?display ?class WHERE {
+_NAMES = "skos:prefLabel|skos:altLabel|ck:acronym|rdfs:label|foaf:name|dcterms:title"
+_PREFIXES = "".join(
+    f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("ck", "rdfs", "skos", "foaf", "dcterms")
+)
+_LABELS_OF_KIND = (
+    _PREFIXES
+    + f"""SELECT DISTINCT ?thing ?label ?display ?class WHERE {{
   ?thing a ?class .
-  ?thing skos:prefLabel|skos:altLabel|<%(ck)sacronym>|rdfs:label
-         |<http://xmlns.com/foaf/0.1/name>|<http://purl.org/dc/terms/title> ?label .
-  OPTIONAL { ?thing skos:prefLabel ?display }
-}"""
-_LABELS_OF_ANYTHING = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?thing ?label ?display WHERE {
-  ?thing skos:prefLabel|skos:altLabel|<%(ck)sacronym>|rdfs:label
-         |<http://xmlns.com/foaf/0.1/name>|<http://purl.org/dc/terms/title> ?label .
-  OPTIONAL { ?thing skos:prefLabel ?display }
+  ?thing {_NAMES} ?label .
+  OPTIONAL {{ ?thing skos:prefLabel ?display }}
+}}"""
+)
+_LABELS_OF_ANYTHING = (
+    _PREFIXES
+    + f"""SELECT DISTINCT ?thing ?label ?display WHERE {{
+  ?thing {_NAMES} ?label .
+  OPTIONAL {{ ?thing skos:prefLabel ?display }}
   FILTER(isIRI(?thing))
-}"""
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+}}"""
+)
 _EXISTS = "ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }"
 
 
@@ -74,7 +75,7 @@ class Resolver:
             return ox.Literal(value)
         iri = _as_iri(value)
         if iri is not None:
-            if _NOT_IN_IRI.search(iri):
+            if NOT_IN_IRI.search(iri):
                 raise ParameterError(
                     f'{parameter.name}: {value!r} is not a valid IRI (spaces and <>"{{}}|^`\\ '
                     "are not allowed); give a name, a CURIE or an IRI"
@@ -136,8 +137,8 @@ class Resolver:
 
     def _label_queries(self, kind: str) -> list[tuple[str, list[str]]]:
         if kind in CLASSES_BY_KIND:
-            return [(_LABELS_OF_KIND % {"ck": CK}, CLASSES_BY_KIND[kind])]
-        return [(_LABELS_OF_ANYTHING % {"ck": CK}, [""])]
+            return [(_LABELS_OF_KIND, CLASSES_BY_KIND[kind])]
+        return [(_LABELS_OF_ANYTHING, [""])]
 
 
 def _words_start(name: str, wanted: str) -> bool:

@@ -52,6 +52,10 @@ class QueryService:
             if (p := stored.parameter(name)) is not None
         }
 
+    def run_ad_hoc(self, text: str) -> Table | Triples:
+        """A read-only SPARQL query's whole answer, computed in this process (no limits)."""
+        return self.engine.run(text)
+
     def ad_hoc(self, text: str, limits: Limits = NO_LIMITS) -> Answer:
         """Start a read-only SPARQL query over asserted + inferred triples in a worker process,
         under `limits` as stored() is."""

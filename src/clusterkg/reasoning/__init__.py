@@ -17,8 +17,6 @@ from clusterkg.vocabulary import shorten
 
 FAST = "rules"
 REFERENCE = "owlrl"
-# The names the command line offers (--reasoner); the API takes the synonyms too.
-REASONERS = ("auto", FAST, REFERENCE)
 # What the inferred graph holds: the OWL 2 RL closure, or only the RDFS one (owlrl only).
 PROFILES = ("owlrl", "rdfs")
 SYNONYMS = {"auto": "auto", "fast": FAST, FAST: FAST, "reference": REFERENCE, REFERENCE: REFERENCE}
@@ -45,6 +43,6 @@ def choose_reasoner(wanted: str, unsupported: list[str]) -> str:
     if unsupported:
         raise ClusterKGError(
             f"the rules reasoner does not cover {', '.join(shorten(t) for t in unsupported)}; "
-            "use --reasoner owlrl"
+            "use --reasoner reference (owlrl)"
         )
     return FAST

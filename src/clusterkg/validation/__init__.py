@@ -4,8 +4,8 @@
                    backend; the problems loading found (ill-typed and rewritten literals)
     report.py      the backend-free report: Problem, Report, and its text, JSON and Turtle
     fast.py        the fast backend: the shapes compiled to SPARQL (compiled/, one module per
-                   section of the SHACL specification) and run inside the pyoxigraph store
-    reference.py   the reference backend: pySHACL on an rdflib copy of the graph
+                   section of the SHACL specification), run through the engine port
+    reference.py   the reference backend: pySHACL on an rdflib copy of the engine's graph
 
 The backend is chosen by `validate_store(..., backend=...)`: "fast", "reference", or "auto" (the
 default), which compiles unless the shapes use a feature the compiler does not cover and then

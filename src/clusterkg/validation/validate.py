@@ -8,8 +8,10 @@ about a new cluster may point at ESCA, the tiers and the sectors without repeati
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING
 
+from clusterkg import backends
+from clusterkg.backends import Choice as Backend
 from clusterkg.engine import Engine, LocalEngine, LocalStore
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.report import Problem, Report, problem_order
@@ -17,9 +19,6 @@ from clusterkg.validation.report import Problem, Report, problem_order
 if TYPE_CHECKING:
     from clusterkg.build import Build
     from clusterkg.inputs.fidelity import Change, Fidelity
-
-Backend = Literal["auto", "fast", "reference"]
-BACKENDS: tuple[Backend, ...] = get_args(Backend)
 
 
 def validate_store(
@@ -59,12 +58,14 @@ def validate_files(
     return validate_build(built, shapes, backend), built
 
 
-def validate_build(built: Build, shapes: Path, backend: Backend = "auto") -> Report:
+def validate_build(
+    built: Build, shapes: Path, backend: Backend = "auto", engine: Engine | None = None
+) -> Report:
     """The validation of a build: SHACL results, the literals the files wrote ill-typed (or the
     store rewrote), and the contradictions reasoning found, each located at its file and line."""
     from clusterkg.reasoning import consistency
 
-    engine = LocalEngine(built.store)
+    engine = engine or LocalEngine(built.store)
     report = validate_store(engine, shapes, built.sources, backend, built.fidelity)
     report.problems += consistency.problems(built.inconsistencies, built.sources)
     return report
@@ -73,17 +74,19 @@ def validate_build(built: Build, shapes: Path, backend: Backend = "auto") -> Rep
 def _validate_store(
     engine: Engine, shapes: Path, sources: SourceMap, backend: Backend, fidelity: Fidelity | None
 ) -> Report:
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown validation backend {backend!r} (known: {', '.join(BACKENDS)})")
+    backends.checked("validator", backend)
     if backend != "reference":
         from clusterkg.validation.compiled import UnsupportedShapes
         from clusterkg.validation.fast import compiled_shapes, validate_compiled
 
         try:
             compiled = compiled_shapes(shapes)
-        except UnsupportedShapes:
+        except UnsupportedShapes as lacking:
             if backend == "fast":
-                raise
+                raise UnsupportedShapes(
+                    f"{shapes}: the fast validator does not compile {lacking}; "
+                    "use --validator auto or reference"
+                ) from None
         else:
             return validate_compiled(compiled, engine, sources, fidelity)
     from clusterkg.validation.reference import validate_with_pyshacl

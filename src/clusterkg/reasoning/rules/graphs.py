@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
-from clusterkg.engine import LocalStore
+from clusterkg.engine import LocalEngine, LocalStore
 from clusterkg.vocabulary import OWL, OWL_SAME_AS, RDF, RDFS, XSD
 
 SAME_AS = ox.NamedNode(OWL_SAME_AS)
@@ -84,12 +84,8 @@ class Graphs:
 
 
 def count(store: LocalStore, graph: ox.NamedNode) -> int:
-    """The number of triples in one named graph of the store."""
-    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
-    assert isinstance(rows, ox.QuerySolutions)
-    value = next(iter(rows))["n"]
-    assert isinstance(value, ox.Literal)
-    return int(value.value)
+    """The number of triples in one named graph of the store, counted by the engine."""
+    return LocalEngine(store).count(graph.value)
 
 
 def drop(store: LocalStore, graphs: list[str]) -> None:

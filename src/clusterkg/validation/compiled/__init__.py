@@ -72,7 +72,7 @@ Where SPARQL 1.1 and pySHACL differ, pySHACL is replicated:
   core constraints); in SPARQL-based constraints {$this}, {?value}, {?path} and the other selected
   variables are substituted the way pySHACL does it (re.sub, in the same order); shapes without
   sh:message get the messages pySHACL generates, by calling pySHACL's own message code (rendered
-  with the shapes graph's prefixes and, for data nodes, with `data_namespaces`).
+  with the shapes graph's prefixes and, for data nodes, with a new rdflib Graph's).
 
 Known differences that no compiler can see: the store keeps RDF 1.1 terms ("a" and "a"^^xsd:string
 are one term, language tags are lower case), where rdflib keeps "a" and "a"^^xsd:string apart; and

@@ -5,7 +5,7 @@ one, the messages pySHACL generates, made by pySHACL's own code."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -60,7 +60,6 @@ class Run:
 
     engine: Engine
     graph: str
-    data_namespaces: Mapping[str, str] | None
     messages: Messages
 
 
@@ -152,9 +151,8 @@ def _data_graph(run: Run, nodes: Iterable[Term | None]) -> Any:
     from rdflib import Graph
 
     graph = Graph(bind_namespaces="core")
-    namespaces = run.data_namespaces
-    if namespaces is None:
-        namespaces = {prefix: str(ns) for prefix, ns in Graph().namespaces()}
+    # the prefixes of a new rdflib Graph: what clusterkg's reference path gives pySHACL
+    namespaces = {prefix: str(ns) for prefix, ns in Graph().namespaces()}
     for prefix, namespace in namespaces.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     pending = [n for n in nodes if isinstance(n, ox.BlankNode)]

@@ -1,5 +1,5 @@
-"""Running compiled shapes on a store: each query once over all focus nodes, the class placeholders
-and the record of literals as written filled in first, the rows turned into results."""
+"""Running compiled shapes on an engine: each query once over all focus nodes, the class
+placeholders and the record of literals as written filled in first, the rows turned into results."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from clusterkg.vocabulary import RDFS_SUBCLASSOF
 
 
 class CompiledShapes:
-    """The SPARQL queries of a shapes graph, ready to run on any store."""
+    """The SPARQL queries of a shapes graph, ready to run on an engine that can call their
+    Python functions (the local one)."""
 
     def __init__(self, queries: Sequence[Query], functions: Functions, messages: Messages):
         self._queries = tuple(queries)
@@ -37,15 +38,14 @@ class CompiledShapes:
         engine: Engine,
         graph: str,
         *,
-        data_namespaces: Mapping[str, str] | None = None,
         written_forms: Mapping[ox.Literal, Sequence[ox.Literal]] | None = None,
         written_triples: Mapping[tuple[str, str, ox.Literal], Sequence[ox.Literal]] | None = None,
     ) -> list[ShaclResult]:
         """Validate `graph` of the engine's and return the results.
 
-        Queries see only that graph, as pySHACL sees only its data graph. `data_namespaces` (prefix
-        to namespace) are the prefixes pySHACL's messages would use for data nodes (default:
-        those of a new rdflib Graph, which is what clusterkg's reference path gives pySHACL).
+        Queries see only that graph, as pySHACL sees only its data graph. Data nodes are named in
+        messages with the prefixes of a new rdflib Graph, as clusterkg's reference path gives
+        pySHACL its data.
         `written_forms`: stored literal → the literals written in the data that the store holds
         as it ("5"^^xsd:int is stored as "5"^^xsd:integer): sh:datatype judges those as written;
         `written_triples` tells them apart by subject and predicate (N-Triples syntax) where a
@@ -53,7 +53,7 @@ class CompiledShapes:
         """
         self._functions.written.forms = {k: list(v) for k, v in (written_forms or {}).items()}
         self._functions.written.triples = {k: list(v) for k, v in (written_triples or {}).items()}
-        run = Run(engine, graph, data_namespaces, self._messages)
+        run = Run(engine, graph, self._messages)
         subclasses = _subclasses(engine, graph, self._queries)
         results: list[ShaclResult] = []
         with quiet_rdflib():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from clusterkg.errors import ShapesError
 from clusterkg.vocabulary import SH, XSD
 
 # The graph of the empty engine the compiler tries queries on (it holds nothing).
@@ -52,8 +53,9 @@ COMPONENT = {
 }
 
 
-class UnsupportedShapes(Exception):
-    """The shapes graph uses something this compiler does not compile: validate with pySHACL."""
+class UnsupportedShapes(ShapesError):
+    """The shapes graph uses something this compiler does not compile: validate with pySHACL
+    (auto does; asked for the fast validator alone, the user is told so, exit 2)."""
 
 
 def name(term: Term) -> str:
