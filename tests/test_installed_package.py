@@ -1,0 +1,62 @@
+"""The package as `pip install .` installs it works from any folder: the ontology, shapes, data,
+stored queries and generate's tables travel inside it, found from the installed modules, not
+from the checkout. Built as a wheel and installed into a folder of its own, ahead of the
+checkout on the path."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.slow
+def test_the_installed_package_answers_from_another_folder(tmp_path: Path) -> None:
+    wheels, site, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "CLUSTERKG_CACHE_DIR": str(tmp_path / "cache")}
+    built = run(
+        "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT), cwd=ROOT, env=env
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = wheels.glob("clusterkg-*.whl")
+    installed = run(
+        "-m",
+        "pip",
+        "install",
+        "--no-deps",
+        "-q",
+        "--target",
+        str(site),
+        str(wheel),
+        cwd=ROOT,
+        env=env,
+    )
+    assert installed.returncode == 0, installed.stderr
+    env["PYTHONPATH"] = str(site)
+
+    where = run("-c", "import clusterkg; print(clusterkg.__file__)", cwd=elsewhere, env=env)
+    assert Path(where.stdout.strip()).is_relative_to(site), "the checkout answered, not the wheel"
+    query = ("-m", "clusterkg", "query", "clusters-of-company", "-p", "company", "Rūta")
+    answer = run(*query, "-p", "sector", "food", cwd=elsewhere, env=env)
+    assert answer.returncode == 0, answer.stderr
+    assert "cluster:smart-food-cluster" in answer.stdout
+    assert "cluster:national-food-cluster" in answer.stdout
+    checked = run("-m", "clusterkg", "--no-cache", "validate", cwd=elsewhere, env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    made = run(
+        "-m", "clusterkg", "generate", "--clusters", "1", "-o", "gen", cwd=elsewhere, env=env
+    )
+    assert made.returncode == 0, made.stderr
+    assert (elsewhere / "gen" / "MANIFEST.json").is_file()
