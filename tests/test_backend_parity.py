@@ -168,6 +168,16 @@ def test_auto_and_fast_reading_are_one_cached_build(tmp_path: Path) -> None:
     assert not KnowledgeGraph.load(cache=cache, reader="reference").built.from_cache
 
 
+def test_a_reasoner_and_its_synonym_are_one_cached_build(tmp_path: Path) -> None:
+    from clusterkg.inputs.cache import BuildCache
+
+    cache = BuildCache(tmp_path)
+    assert not KnowledgeGraph.load(cache=cache, reasoner="fast").built.from_cache
+    assert KnowledgeGraph.load(cache=cache, reasoner="rules").built.from_cache
+    assert not KnowledgeGraph.load(cache=cache, reasoner="owlrl").built.from_cache
+    assert KnowledgeGraph.load(cache=cache, reasoner="reference").built.from_cache
+
+
 def test_an_unknown_backend_is_refused_by_the_api_too() -> None:
     from clusterkg.errors import ClusterKGError
 
