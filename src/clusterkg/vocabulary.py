@@ -29,6 +29,8 @@ PREFIXES: dict[str, str] = {
     "tier": CKID + "tier/",
     "sector": CKID + "sector/",
     "source": CKID + "source/",
+    "statement": CKID + "statement/",
+    "evidence": CKID + "evidence/",
     "org": "http://www.w3.org/ns/org#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "xkos": "http://rdf-vocabulary.ddialliance.org/xkos#",
@@ -44,6 +46,7 @@ PREFIXES: dict[str, str] = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "sh": "http://www.w3.org/ns/shacl#",
+    "oa": "http://www.w3.org/ns/oa#",
 }
 
 
