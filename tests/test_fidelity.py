@@ -183,7 +183,7 @@ def test_an_export_read_back_gives_the_same_asserted_triples(
         assert any(INFERRED in note and "not loaded" in note for note in again.notes)
 
 
-def test_named_graphs_are_loaded_into_the_asserted_graph() -> None:
+def test_named_graphs_are_loaded_into_the_asserted_graph_and_kept_as_groups() -> None:
     path = FIDELITY / "named-graphs.trig"
     kg = KnowledgeGraph.load([path])
     clusters = _count(
@@ -191,8 +191,20 @@ def test_named_graphs_are_loaded_into_the_asserted_graph() -> None:
         f"SELECT (COUNT(?c) AS ?n) WHERE {{ GRAPH <{ASSERTED}> {{ ?c a <{CLUSTER}> }} "
         'FILTER(STRSTARTS(STR(?c), "https://example.org/")) }',
     )
-    assert clusters == 3
-    assert any("named graph" in note and str(path) in note for note in kg.notes), kg.notes
+    assert clusters == 4
+    grouped = kg.engine.run(
+        f"SELECT ?g ?c WHERE {{ GRAPH ?g {{ ?c a <{CLUSTER}> }} "
+        f"FILTER(?g NOT IN (<{ASSERTED}>, <{INFERRED}>)) }} ORDER BY ?g"
+    )
+    assert isinstance(grouped, Table)
+    assert [(g.value, c.value) for g, c in grouped.rows] == [  # type: ignore[union-attr]
+        ("https://example.org/graph-one", "https://example.org/first-cluster"),
+        ("https://example.org/graph-two", "https://example.org/second-cluster"),
+    ]
+    # queries see each triple once, though its group holds it a second time
+    labels = 'SELECT (COUNT(*) AS ?n) WHERE { <https://example.org/first-cluster> ?p "First"@en }'
+    assert _count(kg, labels) == 1
+    assert any("blank node" in note and str(path) in note for note in kg.notes), kg.notes
 
 
 def test_a_broken_quads_file_is_refused_with_its_line() -> None:

@@ -284,6 +284,12 @@ ex:ThingShape a sh:NodeShape ;
         sh:prefixes ex:prefixes ;
         sh:message "Too big: {?value} on {$this}"@en , "Trop grand : {?value}"@fr
     ] , [
+        # $this in an OPTIONAL of triple patterns: left-joined on the focus nodes, as pre-bound
+        sh:select '''SELECT $this ?value WHERE {
+            $this ex:int ?value OPTIONAL { $this ex:size ?size . ?size ?any ?more }
+            OPTIONAL { $this ex:size ?big } FILTER(!BOUND(?big)) }''' ;
+        sh:prefixes ex:prefixes
+    ] , [
         sh:select '''SELECT ?value ?x WHERE {
             $this ex:name ?value . BIND (LANG(?value) AS ?x) FILTER (?x = 'fr') }''' ;
         sh:prefixes ex:prefixes
@@ -421,9 +427,13 @@ UNSUPPORTED = {
         "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; "
         "sh:property [ sh:path ex:q ; sh:minCount 1 ] ] ."
     ),
-    "$this in OPTIONAL": (
+    "$this in an OPTIONAL with a FILTER": (
         "ex:S sh:targetClass ex:C ; sh:sparql [ sh:select "
-        "'SELECT $this WHERE { ?x ex:p ?y OPTIONAL { ?y ex:q $this } }' ] ."
+        "'SELECT $this WHERE { ?x ex:p ?y OPTIONAL { ?y ex:q ?z FILTER(?z = $this) } }' ] ."
+    ),
+    "$this in a UNION": (
+        "ex:S sh:targetClass ex:C ; sh:sparql [ sh:select "
+        "'SELECT $this WHERE { { $this ex:p ?y } UNION { ?y ex:q $this } }' ] ."
     ),
     "sub-query": (
         "ex:S sh:targetClass ex:C ; sh:sparql [ sh:select "

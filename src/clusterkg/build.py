@@ -168,10 +168,10 @@ def cached_build(
     """The build of these inputs from the cache, built and published first if missing.
     `progress(title)` is a context manager showing a long step (clusterkg.progress.step)."""
     # "reasoning": bumped when what a build holds changes (2: inconsistencies in the meta,
-    # owlrl's error messages no longer in the inferred graph)
+    # owlrl's error messages no longer in the inferred graph; 3: statement groups kept)
     # auto reads with the fast reader: one build, one key
     read_by = "fast" if reader == "auto" else reader
-    options = {"profile": profile, "reasoner": reasoner, "reader": read_by, "reasoning": "2"}
+    options = {"profile": profile, "reasoner": reasoner, "reader": read_by, "reasoning": "3"}
     key = build_key(files, options)
     found = cache.open(key)
     if found is None:

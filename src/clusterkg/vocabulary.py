@@ -15,6 +15,11 @@ CKID = "https://w3id.org/clusterkg/id/"
 ASSERTED = "https://w3id.org/clusterkg/graph/asserted"
 INFERRED = "https://w3id.org/clusterkg/graph/inferred"
 DESCRIPTION = "https://w3id.org/clusterkg/graph/description"
+# What queries see as their default graph. Every other named graph of a store is a statement
+# group (docs/model.md): the asserted triples of one source passage, kept a second time so that
+# GRAPH ?g finds the sources of one triple.
+QUERIED = (ASSERTED, INFERRED)
+OWN_GRAPHS = frozenset({ASSERTED, INFERRED, DESCRIPTION})
 
 PREFIXES: dict[str, str] = {
     "ck": CK,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from clusterkg.engine.local import LocalStore
@@ -56,4 +56,16 @@ def triples_to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
     out = Graph()
     for t in triples:
         out.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return out
+
+
+def dataset_to_rdflib(default: Iterable[ox.Triple], named: Iterable[ox.Quad]) -> Dataset:
+    """A default graph's triples and named graphs' quads (statement groups) as an rdflib
+    Dataset."""
+    out = Dataset()
+    for t in default:
+        out.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    for q in named:
+        terms = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        out.add((*terms, to_rdflib(q.graph_name)))  # type: ignore[arg-type]
     return out

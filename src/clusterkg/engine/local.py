@@ -28,6 +28,7 @@ from clusterkg.engine.answers import (
 )
 from clusterkg.engine.port import EMPTY, Bindings, Functions, Solution
 from clusterkg.engine.safety import refuse_unsafe
+from clusterkg.vocabulary import QUERIED
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
@@ -116,8 +117,9 @@ class LocalEngine:
         with reported_as_query_error():
             result = self._store.query(
                 query,
-                default_graph=None if graphs is None else [ox.NamedNode(g) for g in graphs],
-                use_default_graph_as_union=graphs is None,
+                # the default graph is the facts and what reasoning added, never the union of
+                # all graphs: the statement groups hold the asserted triples a second time
+                default_graph=[ox.NamedNode(g) for g in graphs or QUERIED],
                 # as the SPARQL Protocol has it: a dataset given by its default graphs alone has
                 # no named graphs
                 named_graphs=None if graphs is None else [],
@@ -144,7 +146,6 @@ class LocalEngine:
         found = self._store.query(
             query,
             default_graph=ox.NamedNode(graph),
-            named_graphs=[],
             substitutions=substitutions or None,
             custom_functions=dict(functions) if functions else None,
         )

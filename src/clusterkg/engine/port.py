@@ -51,9 +51,10 @@ class Engine(Protocol):
         self, query: str, graph: str, bindings: Bindings = EMPTY, functions: Functions = EMPTY
     ) -> Iterator[Solution]:
         """The rows of one of clusterkg's own SELECT queries (trusted text, not checked) over one
-        graph, with no named graphs. `functions`: extension functions the query calls; an engine
-        that cannot call Python (a remote server) refuses them with a QueryError, and the caller
-        takes another way (validation: its reference backend, which reads `triples`)."""
+        graph as the default graph, the named graphs (statement groups) reachable by GRAPH.
+        `functions`: extension functions the query calls; an engine that cannot call Python (a
+        remote server) refuses them with a QueryError, and the caller takes another way
+        (validation: its reference backend, which reads `triples`)."""
         ...
 
     def triples(self, graph: str) -> Iterator[ox.Triple]:

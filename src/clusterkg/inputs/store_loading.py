@@ -29,7 +29,6 @@ from clusterkg.inputs.screening import (
 )
 from clusterkg.output.description import DATASET, HAS_PART
 from clusterkg.vocabulary import (
-    ASSERTED,
     DESCRIPTION,
     INFERRED,
     OWL_IMPORTS,
@@ -45,10 +44,11 @@ FAST_FORMATS = {
     ".turtle": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES,
 }
-# Formats with named graphs. Their triples, in whichever graph, go into the asserted graph (graph
-# names are not kept: clusterkg's graphs say asserted or inferred, not where a triple came from),
-# except clusterkg's own inferred and description graphs, which an export of ours writes: those
-# are re-derived (reasoning) or rewritten (export), never taken for asserted facts.
+# Formats with named graphs. A named graph of a data file is a statement group (docs/model.md):
+# its triples go into the asserted graph, and once more into the group's own graph, so that the
+# sources of one triple are found by GRAPH ?g. The default graph and an export's asserted graph
+# go into the asserted graph; clusterkg's inferred and description graphs, which an export of
+# ours writes, are re-derived (reasoning) or rewritten (export), never taken for asserted facts.
 DATASET_FORMATS = {
     ".nq": ox.RdfFormat.N_QUADS,
     ".trig": ox.RdfFormat.TRIG,
@@ -100,9 +100,10 @@ def _explain_refusal(path: Path, error: Exception, fmt: ox.RdfFormat) -> None:
 def _load_dataset(
     store: LocalStore, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode
 ) -> list[str]:
-    """An N-Quads or TriG file: every graph's triples into `graph`, but clusterkg's own inferred
-    and description graphs (see NOT_LOADED_GRAPHS); says which graphs went where."""
-    merged: dict[str, int] = {}
+    """An N-Quads or TriG file: every triple into `graph`, a statement group's also into the
+    group's graph; clusterkg's own inferred and description graphs left out (NOT_LOADED_GRAPHS).
+    Says what was not loaded as written."""
+    unnamed: dict[str, int] = {}
     left_out: dict[str, int] = {}
 
     def quads() -> Iterator[ox.Quad]:
@@ -111,18 +112,21 @@ def _load_dataset(
         )
         for quad in parsed:
             name = quad.graph_name
-            key = name.value if isinstance(name, ox.NamedNode | ox.BlankNode) else ""
-            if key in NOT_LOADED_GRAPHS:
-                left_out[key] = left_out.get(key, 0) + 1
+            if isinstance(name, ox.NamedNode) and name.value in NOT_LOADED_GRAPHS:
+                left_out[name.value] = left_out.get(name.value, 0) + 1
                 continue
-            merged[key] = merged.get(key, 0) + 1
-            yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+            s, p, o = quad.subject, quad.predicate, quad.object
+            yield ox.Quad(s, p, o, graph)
+            if isinstance(name, ox.NamedNode) and name != graph:
+                yield ox.Quad(s, p, o, name)
+            elif isinstance(name, ox.BlankNode):
+                unnamed[name.value] = unnamed.get(name.value, 0) + 1
 
     try:
         store.extend(quads())
     except (SyntaxError, OSError, ValueError) as error:
         raise _located_refusal(path, error) from None
-    return _dataset_notes(path, merged, left_out)
+    return _dataset_notes(path, unnamed, left_out)
 
 
 # Oxigraph's words for a statement (or a TriG graph block) not ended where the next one starts
@@ -143,17 +147,16 @@ def _located_refusal(path: Path, error: Exception, what: str = "") -> InputError
     return refusal
 
 
-def _dataset_notes(path: Path, merged: dict[str, int], left_out: dict[str, int]) -> list[str]:
+def _dataset_notes(path: Path, unnamed: dict[str, int], left_out: dict[str, int]) -> list[str]:
     notes = [
         f"{path}: {count} triples of graph <{name}> not loaded: {NOT_LOADED_GRAPHS[name]}"
         for name, count in sorted(left_out.items())
     ]
-    named = sorted(name for name in merged if name not in ("", ASSERTED))
-    if named:
-        shown = ", ".join(f"<{name}>" for name in named[:3]) + (" …" if len(named) > 3 else "")
+    if unnamed:
         notes.append(
-            f"{path}: the triples of {len(named)} named graph(s) ({shown}) are loaded into the "
-            "asserted graph; graph names are not kept"
+            f"{path}: {sum(unnamed.values())} triples in {len(unnamed)} graph(s) named by a blank "
+            "node are loaded as asserted facts but kept in no statement group: a group needs an "
+            "IRI that its description can name"
         )
     return notes
 

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from clusterkg import backends
 from clusterkg.engine import Engine
+from clusterkg.engine.groups import statement_group_quads as groups
 from clusterkg.errors import ClusterKGError
 from clusterkg.output import description
 from clusterkg.output.atomic import atomic_output
@@ -53,6 +54,8 @@ def export_bytes(
         quads += [(t.subject, t.predicate, t.object, name) for t in engine.triples(graph)]  # type: ignore[misc]
     about = description.describe(engine, len(quads), inferred)
     quads += [(s, p, o, DESCRIPTION if named else None) for s, p, o in about]
+    if named:
+        quads += [(q.subject, q.predicate, q.object, q.graph_name.value) for q in groups(engine)]  # type: ignore[misc,union-attr]
     with step(f"Serialising {len(quads)} triples"):
         return serialise(quads, fmt).encode("utf-8")
 

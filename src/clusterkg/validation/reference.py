@@ -20,12 +20,14 @@ from clusterkg.vocabulary import ASSERTED, RELATIVE_BASE, shorten
 
 
 def validate_with_pyshacl(engine: Engine, shapes: Path, sources: SourceMap) -> Report:
-    """The engine's asserted graph against the shapes file, by pySHACL."""
-    from clusterkg.engine.convert import triples_to_rdflib
+    """The engine's asserted graph, with its statement groups as named graphs (pySHACL
+    validates their union, which is the asserted graph), against the shapes file, by pySHACL."""
+    from clusterkg.engine.convert import dataset_to_rdflib
+    from clusterkg.engine.groups import statement_group_quads
     from clusterkg.quiet import quiet_rdflib
 
     with quiet_rdflib():  # ill-typed literals are reported, not logged with a traceback
-        data = triples_to_rdflib(engine.triples(ASSERTED))
+        data = dataset_to_rdflib(engine.triples(ASSERTED), statement_group_quads(engine))
         return validate(data, read_shapes(shapes), sources)
 
 

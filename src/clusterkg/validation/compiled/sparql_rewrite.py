@@ -40,6 +40,13 @@ _PROJECTION = re.compile(
 _FILTER_OR_BIND = re.compile(r"(?<![\w?$:])(FILTER|BIND)(?![\w:])", re.I)
 _EXISTS = re.compile(r"\s*(?:NOT\s+)?EXISTS\s*\{", re.I)
 _FUNCTION_NAME = re.compile(r"\s*[\w.:\-]*\s*\(")
+# an OPTIONAL or GRAPH (with its graph name) right before a group's opening brace
+_OPTIONAL_OR_GRAPH_BEFORE = re.compile(
+    r"(?<![\w?$:])(?:OPTIONAL|GRAPH\s+(?:[?$]\w+|[\w\-.]*:[\w\-.]*|\s+))\s*$", re.I
+)
+_NOT_PLAIN = re.compile(
+    r"(?<![\w?$:])(FILTER|BIND|EXISTS|MINUS|OPTIONAL|SELECT|VALUES|SERVICE|UNION)(?![\w:])", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -98,8 +105,22 @@ def _check_this_is_joinable(code: str, open_at: int, close_at: int) -> None:
             expressions.append((keyword.start(), end))
     for this in _THIS.finditer(code, open_at, close_at):
         at = this.start()
-        if depth[at] != 1 and not any(start < at < end for start, end in expressions):
+        if depth[at] == 1 or any(start < at < end for start, end in expressions):
+            continue
+        if not _in_plain_optional_or_graph(code, at, open_at, depth):
             raise UnsupportedShapes("$this is used in a nested group pattern")
+
+
+def _in_plain_optional_or_graph(code: str, at: int, open_at: int, depth: dict[int, int]) -> bool:
+    """Whether `at` lies in an OPTIONAL or GRAPH group of the WHERE group whose body is triple
+    patterns (and GRAPH blocks) only. The focus nodes bind ?this first, so joining or left-joining
+    such a group on ?this gives what pre-binding $this in it gives; a FILTER, BIND, sub-query,
+    MINUS, UNION or inner OPTIONAL could see ?this unbound, and is refused."""
+    start = max(i for i in range(open_at, at) if code[i] == "{" and depth[i] == 2)
+    end = _matching(code, start, "{", "}")
+    if end is None or not _OPTIONAL_OR_GRAPH_BEFORE.search(code, open_at, start):
+        return False
+    return not _NOT_PLAIN.search(code, start + 1, end)
 
 
 def _depths(code: str, open_at: int, close_at: int) -> dict[int, int]:
