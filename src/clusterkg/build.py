@@ -25,6 +25,7 @@ from clusterkg.inputs.store_loading import (
     check_loaded,
     drop_export_description,
     drop_repeated_vocabulary_blanks,
+    keep_statement_groups,
     load_file,
 )
 from clusterkg.reasoning import FAST, REFERENCE, choose_reasoner, consistency
@@ -89,6 +90,7 @@ def build_store(
             vocabulary_blanks = blank_nodes(store, asserted)
         if progress:
             progress(sum(sizes[: number + 1]), total)
+    notes += keep_statement_groups(store, asserted)
     notes += drop_export_description(store, asserted)
     fidelity = scan.result()
     if vocabulary_blanks and fidelity.blank_files & {str(f) for f in files[vocabulary:]}:

@@ -92,6 +92,12 @@ class LocalStore:
     def remove(self, quad: ox.Quad) -> None:
         self._store.remove(quad)
 
+    def named_graphs(self) -> Iterator[ox.NamedNode | ox.BlankNode]:
+        return iter(self._store.named_graphs())
+
+    def remove_graph(self, graph: ox.NamedNode | ox.BlankNode) -> None:
+        self._store.remove_graph(graph)
+
     def load(self, *arguments: Any, **options: Any) -> None:
         """pyoxigraph's Store.load (a file or bytes, its format, base IRI and target graph)."""
         self._store.load(*arguments, **options)
