@@ -5,7 +5,7 @@ run by tests/owl_profile/OwlDlProfile.java on the Turtle files merged into one R
 OWL API is Debian's libowlapi-java, installed by `.ci/install-owlapi`; where it is missing the
 check is skipped, except in CI (CI=true), where it must run.
 
-What OWL 2 DL cannot say and the model keeps anyway is listed in ACCEPTED and explained in
+What OWL 2 DL cannot say and the model keeps anyway (OUTSIDE_DATATYPE_MAP) is explained in
 docs/model.md, section "OWL 2 DL"; any other finding fails the test and is printed.
 """
 
@@ -73,7 +73,7 @@ class Finding:
 
 
 def accepted(finding: Finding) -> bool:
-    """A finding the model accepts (ACCEPTED in docs/model.md): a datatype outside the map."""
+    """A finding the model accepts (docs/model.md, "OWL 2 DL"): a datatype outside the map."""
     return finding.kind in DATATYPE_FINDINGS and finding.about in OUTSIDE_DATATYPE_MAP
 
 
