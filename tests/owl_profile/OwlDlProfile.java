@@ -13,6 +13,7 @@ import org.semanticweb.owlapi.formats.RDFXMLDocumentFormat;
 import org.semanticweb.owlapi.io.FileDocumentSource;
 import org.semanticweb.owlapi.io.RDFTriple;
 import org.semanticweb.owlapi.model.HasIRI;
+import org.semanticweb.owlapi.model.IRI;
 import org.semanticweb.owlapi.model.MissingImportHandlingStrategy;
 import org.semanticweb.owlapi.model.OWLLiteral;
 import org.semanticweb.owlapi.model.OWLOntology;
@@ -50,6 +51,9 @@ public class OwlDlProfile {
     }
 
     private static String about(Object expression) {
+        if (expression instanceof IRI) {
+            return expression.toString();
+        }
         if (expression instanceof HasIRI) {
             return ((HasIRI) expression).getIRI().toString();
         }
