@@ -507,7 +507,7 @@ def _end_to_end(
 
 
 def _expected(project: dict[str, Any]) -> str:
-    """" of 13 planted, 12 expected by the shapes" where the counts differ from the found one."""
+    """Say " of 13 planted, 12 expected by the shapes" where those counts differ from the found."""
     planted = project.get("planted")
     if not planted or planted["planted"] == planted["expected"] == project["violations"]:
         return ""
