@@ -1,8 +1,11 @@
 """Cluster organisations and the organisations that coordinate them: how they are made and
-how they are written (clusters.ttl, and the coordinators in organisations.ttl).
+how they are written (clusters.trig, and the coordinators in organisations.trig).
 
 Clusters are spread over countries and sectors by weight; most have a coordinating
-organisation, which now and then coordinates several clusters of its country.
+organisation, which now and then coordinates several clusters of its country. A cluster's facts
+are stated by its profile; a European cluster directory confirms the name, country, sectors and
+coordinator of some (the same triples in a second group). A coordinator is stated by the profile
+of the first cluster it coordinates; the profiles of its other clusters name it too.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from functools import partial
 
 from clusterkg.generate.chance import weighted
 from clusterkg.generate.europe import COUNTRIES, SECTORS, Country, Sector
-from clusterkg.generate.model import Cluster, Coordinator, Dataset
+from clusterkg.generate.model import LISTED_SHARE, Cluster, Coordinator, Dataset
 from clusterkg.generate.names import (
     Namer,
     SlugMaker,
@@ -23,8 +26,9 @@ from clusterkg.generate.names import (
     enumerate_names,
     name_props,
 )
-from clusterkg.generate.projects import funder_nodes
-from clusterkg.output.turtle_writer import Node, text, typed
+from clusterkg.generate.projects import funder_groups
+from clusterkg.generate.statements import Group
+from clusterkg.output.turtle_writer import Props, text, typed
 
 
 def make_clusters(
@@ -77,40 +81,58 @@ def _make_coordinator(
     return Coordinator(slug("organisation", name), name, short, country, public, city, founded)
 
 
-def cluster_nodes(data: Dataset) -> Iterable[Node]:
+def list_in_directory(clusters: list[Cluster], rng: random.Random) -> None:
+    """Mark the clusters that a European cluster directory lists too."""
+    for cluster in clusters:
+        cluster.listed = rng.random() < LISTED_SHARE
+
+
+def cluster_groups(data: Dataset) -> Iterable[Group]:
+    """Per cluster, what its profile states; for a listed one, what the directory confirms."""
     for c in data.clusters:
         managed = f", coordinated by {c.coordinator.name}" if c.coordinator else ""
         where = f"{c.city}, {c.country.name}"
         description = f"A {c.sectors[0].noun} cluster in {where}{managed}, founded in {c.founded}."
-        yield (
-            f"cluster:{c.slug}",
-            [
-                ("a", ["ck:Cluster"]),
-                *name_props(c.name, c.acronym),
-                ("dcterms:description", [text(description)]),
-                ("ck:sector", [f"sector:{s.slug}" for s in c.sectors]),
-                ("ck:coordinator", [f"organisation:{c.coordinator.slug}"] if c.coordinator else []),
-                ("ck:country", [f"country:{c.country.code}"]),
-                ("schema:location", [text(c.city, None)]),
-                ("schema:foundingDate", [typed(str(c.founded), "gYear")]),
-                ("prov:wasDerivedFrom", [f"source:{c.source}"]),
-            ],
-        )
+        subject = f"cluster:{c.slug}"
+        listed: Props = [
+            ("a", ["ck:Cluster"]),
+            ("skos:prefLabel", [text(c.name)]),
+            ("ck:sector", [f"sector:{s.slug}" for s in c.sectors]),
+            ("ck:coordinator", [f"organisation:{c.coordinator.slug}"] if c.coordinator else []),
+            ("ck:country", [f"country:{c.country.code}"]),
+        ]
+        stated: Props = [
+            *listed[:1],
+            *name_props(c.name, c.acronym),
+            ("dcterms:description", [text(description)]),
+            *listed[2:],
+            ("schema:location", [text(c.city, None)]),
+            ("schema:foundingDate", [typed(str(c.founded), "gYear")]),
+        ]
+        yield Group(f"cluster-{c.slug}", (f"source:{c.source}",), "stated", [(subject, stated)])
+        if c.listed:
+            sources = (f"source:{c.directory}",)
+            yield Group(f"cluster-{c.slug}-listed", sources, "confirmed", [(subject, listed)])
 
 
-def organisation_nodes(data: Dataset) -> Iterable[Node]:
+def organisation_groups(data: Dataset) -> Iterable[Group]:
     """The coordinating organisations, then the funders and funding schemes."""
     for org in data.coordinators:
         names = enumerate_names([c.name for c in org.clusters])
-        yield (
-            f"organisation:{org.slug}",
-            [
-                ("a", ["ck:Agency" if org.public else "org:FormalOrganization"]),
-                *name_props(org.name, org.acronym),
-                ("dcterms:description", [text(f"Coordinates {names}.")]),
-                ("schema:location", [text(org.city, None)]),
-                ("schema:foundingDate", [typed(str(org.founded), "gYear")]),
-                ("prov:wasDerivedFrom", [f"source:{c.source}" for c in org.clusters]),
-            ],
-        )
-    yield from funder_nodes()
+        subject = f"organisation:{org.slug}"
+        kind = ("a", ["ck:Agency" if org.public else "org:FormalOrganization"])
+        props: Props = [
+            kind,
+            *name_props(org.name, org.acronym),
+            ("dcterms:description", [text(f"Coordinates {names}.")]),
+            ("schema:location", [text(org.city, None)]),
+            ("schema:foundingDate", [typed(str(org.founded), "gYear")]),
+        ]
+        first, *others = org.clusters
+        yield Group(f"organisation-{org.slug}", (f"source:{first.source}",), "stated",
+                    [(subject, props)])  # fmt: skip
+        for cluster in others:  # each profile names its coordinator
+            named: Props = [kind, ("skos:prefLabel", [text(org.name)])]
+            slug = f"organisation-{org.slug}--{cluster.slug}"
+            yield Group(slug, (f"source:{cluster.source}",), "stated", [(subject, named)])
+    yield from funder_groups()

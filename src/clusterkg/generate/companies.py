@@ -1,9 +1,13 @@
 """Member companies and their memberships in clusters: how they are made and how they are
-written (companies.ttl, memberships.ttl).
+written (companies.trig, memberships.trig).
 
 Cluster sizes are heavy-tailed; most companies belong to one cluster, some to two to four,
 mostly clusters of their own country. A few memberships are inferred from a vague sentence of
 the profile rather than read from its member directory.
+
+Groups: the profile of a company's first cluster states the company; the profiles of its other
+clusters name it too (its type and name, in a group of each). Each membership is a group of its
+own, quoted from the line of the member directory (or, inferred, the vague sentence).
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from clusterkg.generate.model import (
     Dataset,
 )
 from clusterkg.generate.names import Namer, SlugMaker, company_name
-from clusterkg.output.turtle_writer import Node, Props, text, typed
+from clusterkg.generate.statements import Group
+from clusterkg.output.turtle_writer import Props, text, typed
 from clusterkg.vocabulary import ascii_fold
 
 
@@ -130,32 +135,48 @@ def _make_company(
     return Company(slug("company", name), name, city, founded, clusters, [])
 
 
-def company_nodes(data: Dataset) -> Iterable[Node]:
+def company_groups(data: Dataset) -> Iterable[Group]:
     clusters = data.clusters
     for company in data.companies:
         folded = ascii_fold(company.name)
         founded = [typed(str(company.founded), "gYear")] if company.founded else []
-        yield (
-            f"company:{company.slug}",
-            [
-                ("a", ["ck:Company"]),
-                ("skos:prefLabel", [text(company.name)]),
-                ("skos:altLabel", [text(folded)] if folded != company.name else []),
-                ("schema:location", [text(company.city, None)]),
-                ("schema:foundingDate", founded),
-                ("prov:wasDerivedFrom", [f"source:{clusters[c].source}" for c in company.clusters]),
-            ],
-        )
+        subject = f"company:{company.slug}"
+        kind = ("a", ["ck:Company"])
+        name = ("skos:prefLabel", [text(company.name)])
+        props: Props = [
+            kind,
+            name,
+            ("skos:altLabel", [text(folded)] if folded != company.name else []),
+            ("schema:location", [text(company.city, None)]),
+            ("schema:foundingDate", founded),
+        ]
+        home, *others = (clusters[c] for c in company.clusters)
+        yield Group(f"company-{company.slug}", (f"source:{home.source}",), "stated",
+                    [(subject, props)])  # fmt: skip
+        for cluster in others:
+            slug = f"company-{company.slug}--{cluster.slug}"
+            yield Group(slug, (f"source:{cluster.source}",), "stated", [(subject, [kind, name])])
+
+
+def membership_slug(company: Company, cluster: Cluster) -> str:
+    """The slug of a company's membership in a cluster, and of the group that states it."""
+    return f"{company.slug}--{cluster.slug}"
 
 
 def membership_subject(company: Company, cluster: Cluster) -> str:
     """The CURIE of a company's membership in a cluster."""
-    return f"membership:{company.slug}--{cluster.slug}"
+    return f"membership:{membership_slug(company, cluster)}"
 
 
-def membership_nodes(data: Dataset) -> Iterable[Node]:
+def membership_group_name(company: Company, cluster: Cluster) -> str:
+    """The CURIE of the statement group that holds a company's membership in a cluster."""
+    return f"statement:membership-{membership_slug(company, cluster)}"
+
+
+def membership_groups(data: Dataset) -> Iterable[Group]:
     companies = data.companies
     for c, cluster in enumerate(data.clusters):
+        source = (f"source:{cluster.source}",)
         for i in cluster.members:
             company = companies[i]
             since = company.since[company.clusters.index(c)]
@@ -165,19 +186,15 @@ def membership_nodes(data: Dataset) -> Iterable[Node]:
                 ("org:organization", [f"cluster:{cluster.slug}"]),
                 ("org:role", ["role:member"]),
             ]
+            nodes = [(membership_subject(company, cluster), props)]
+            slug = f"membership-{membership_slug(company, cluster)}"
             if (i, c) in data.inferred:
                 quote = f"{company.name} has worked closely with the {cluster.name} since {since}."
                 reasoning = (
                     f"The profile of {cluster.name} names {company.name} among the companies it "
                     "works with rather than in its member directory; read as a membership."
                 )
-                props += [
-                    ("prov:value", [text(quote, None)]),
-                    ("ck:evidence", ["evidence:inferred"]),
-                    ("ck:reasoning", [text(reasoning)]),
-                ]
+                yield Group(slug, source, "inferred", nodes, quote, reasoning)
             else:
                 quote = f"{company.name}, {company.city} (member since {since})"
-                props += [("prov:value", [text(quote, None)]), ("ck:evidence", ["evidence:stated"])]
-            props.append(("prov:wasDerivedFrom", [f"source:{cluster.source}"]))
-            yield membership_subject(company, cluster), props
+                yield Group(slug, source, "stated", nodes, quote)

@@ -88,7 +88,7 @@ def generate(
         new = staging / "new"
         new.mkdir()
         files, observed = write_all(new, data, defects, settings)
-        tally = counts(data, observed, figures=files[-1]["subjects"])
+        tally = counts(data, observed, figures=files[-1]["statement groups"])
         triples = sum(f["triples"] for f in files)
         chosen = {"seed": seed, "clusters": clusters, "violations": violations}
         manifest = manifest_text(chosen, triples, tally, files, defects)

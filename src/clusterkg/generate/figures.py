@@ -1,4 +1,4 @@
-"""What the written files report: the reported figures (figures.ttl), and the counts of
+"""What the written files report: the reported figures (figures.trig), and the counts of
 entities that MANIFEST.json lists.
 
 Both are taken from the facts as written, planted defects included (an award without a tier
@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from clusterkg.generate.europe import COUNTRIES
 from clusterkg.generate.model import FUNDERS, SCHEMES, TIERS, Dataset
 from clusterkg.generate.names import label_props
-from clusterkg.output.turtle_writer import Node, Props, text
+from clusterkg.generate.statements import Group
+from clusterkg.output.turtle_writer import Props
 
 
 @dataclass
@@ -23,12 +24,16 @@ class Observed:
     country_of: dict[str, str] = field(default_factory=dict)  # cluster → country term
     holders: dict[str, set[str]] = field(default_factory=dict)  # tier term → clusters
     awards: dict[str, int] = field(default_factory=dict)  # tier term → number of awards
+    seen: set[str] = field(default_factory=set)  # awards counted (one may be in two groups)
 
     def cluster(self, subject: str, props: Props) -> None:
         for country in dict(props).get("ck:country", []):
             self.country_of[subject] = country
 
     def award(self, subject: str, props: Props) -> None:
+        if subject in self.seen:
+            return
+        self.seen.add(subject)
         values = dict(props)
         for tier in values.get("ck:tier", []):
             self.awards[tier] = self.awards.get(tier, 0) + 1
@@ -39,7 +44,7 @@ class Observed:
 _COUNTRY_BY_TERM = {f"country:{c.code}": c for c in COUNTRIES}
 
 
-def figure_nodes(observed: Observed, register: int | None) -> Iterable[Node]:
+def figure_groups(observed: Observed, register: int | None) -> Iterable[Group]:
     """Per country, how many clusters hold a Bronze label, as the latest ESCA register says."""
     if register is None:
         return
@@ -48,21 +53,19 @@ def figure_nodes(observed: Observed, register: int | None) -> Iterable[Node]:
         country = observed.country_of.get(cluster, "")
         if country in _COUNTRY_BY_TERM:
             by_country.setdefault(country, []).append(cluster)
+    source = (f"source:esca-label-register-{register}",)
     for country, clusters in sorted(by_country.items()):
         name = _COUNTRY_BY_TERM[country].name
         label = f"{len(clusters)} clusters in {name} hold a Bronze Label"
-        yield (
-            f"figure:bronze-clusters-{_COUNTRY_BY_TERM[country].code.lower()}",
-            [
-                ("a", ["ck:ReportedFigure"]),
-                *label_props(label),
-                ("ck:reportedValue", [str(len(clusters))]),
-                ("ck:about", [country, "tier:bronze", *clusters]),
-                ("prov:value", [text(f"Total of {len(clusters)} Bronze Labels in {name}", None)]),
-                ("ck:evidence", ["evidence:stated"]),
-                ("prov:wasDerivedFrom", [f"source:esca-label-register-{register}"]),
-            ],
-        )
+        slug = f"bronze-clusters-{_COUNTRY_BY_TERM[country].code.lower()}"
+        props: Props = [
+            ("a", ["ck:ReportedFigure"]),
+            *label_props(label),
+            ("ck:reportedValue", [str(len(clusters))]),
+            ("ck:about", [country, "tier:bronze", *clusters]),
+        ]
+        quote = f"Total of {len(clusters)} Bronze Labels in {name}"
+        yield Group(f"figure-{slug}", source, "stated", [(f"figure:{slug}", props)], quote)
 
 
 def counts(data: Dataset, observed: Observed, figures: int) -> dict[str, int]:

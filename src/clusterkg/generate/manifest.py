@@ -12,7 +12,7 @@ from clusterkg.generate import GenerateError
 from clusterkg.generate.defects import Defect
 
 GENERATOR = "clusterkg generate"
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "2.0.0"
 MANIFEST = "MANIFEST.json"
 
 

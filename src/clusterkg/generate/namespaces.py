@@ -2,7 +2,9 @@
 
 The synthetic entities live in a namespace of their own (`SYNTHETIC`), apart from the project's
 ids, so that they are never mistaken for facts; the reference vocabulary they point at (tiers,
-sectors, roles, evidence levels, ESCA) is the project's, from clusterkg.vocabulary.
+sectors, roles, evidence levels, ESCA) is the project's, from clusterkg.vocabulary. Statement
+groups are named in the model's own `statement:` namespace (docs/model.md), which a loader or a
+query may recognise groups by; their quotes, synthetic, in `quote:`.
 """
 
 from __future__ import annotations
@@ -36,7 +38,12 @@ NAMESPACES: dict[str, str] = {
     "funding-scheme": SYNTHETIC + "funding-scheme/",
     "figure": SYNTHETIC + "figure/",
     "source": SYNTHETIC + "source/",
-    **{p: PREFIXES[p] for p in ("org", "rdfs", "xsd", "skos", "prov", "schema", "foaf", "dcterms")},
+    "statement": PREFIXES["statement"],
+    "quote": SYNTHETIC + "quote/",
+    **{
+        p: PREFIXES[p]
+        for p in ("org", "rdfs", "xsd", "skos", "prov", "schema", "foaf", "dcterms", "oa")
+    },
 }
 
 

@@ -1,8 +1,9 @@
-"""People and the posts they hold: how they are made and how they are written (people.ttl).
+"""People and the posts they hold: how they are made and how they are written (people.trig).
 
 Every coordinating organisation has a director; most clusters name a coordinator (now and then
 the director of its coordinating organisation); a few companies name a head of innovations.
-Each post is quoted from the source that names it.
+Each post is quoted from the source that names it: one group per post holds the post and its
+holder as that source names them (a person with two posts is in two groups).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from clusterkg.generate.model import (
     Post,
 )
 from clusterkg.generate.names import Namer, SlugMaker, label_props
+from clusterkg.generate.statements import Group
 from clusterkg.output.turtle_writer import Node, text
 from clusterkg.vocabulary import ascii_fold
 
@@ -95,33 +97,31 @@ def _head_of_innovations(made: _People, company: Company, home: Cluster) -> None
     )  # fmt: skip
 
 
-def people_nodes(data: Dataset) -> Iterable[Node]:
-    """The people, then the posts."""
-    for person in data.people:
+def people_groups(data: Dataset) -> Iterable[Group]:
+    """Per post, the post and its holder, quoted from the source that names them."""
+    for post in data.posts:
+        person = post.person
         folded = ascii_fold(person.name)
-        yield (
+        holder: Node = (
             f"person:{person.slug}",
             [
                 ("a", ["foaf:Person"]),
                 ("foaf:name", [text(person.name, None)]),
                 ("skos:prefLabel", [text(person.name)]),
                 ("skos:altLabel", [text(folded)] if folded != person.name else []),
-                ("org:holds", [f"post:{p}" for p in person.posts]),
-                ("org:headOf", person.heads),
-                ("prov:wasDerivedFrom", [f"source:{s}" for s in person.sources]),
+                ("org:holds", [f"post:{post.slug}"]),
+                ("org:headOf", [h for h in person.heads if h == post.organisation]),
             ],
         )
-    for post in data.posts:
-        yield (
+        held: Node = (
             f"post:{post.slug}",
             [
                 ("a", ["org:Post"]),
                 *label_props(post.title),
                 ("org:postIn", [post.organisation]),
-                ("org:heldBy", [f"person:{post.person.slug}"]),
+                ("org:heldBy", [f"person:{person.slug}"]),
                 ("org:role", [f"role:{post.role}"]),
-                ("prov:value", [text(post.quote, None)]),
-                ("ck:evidence", ["evidence:stated"]),
-                ("prov:wasDerivedFrom", [f"source:{post.source}"]),
             ],
         )
+        source = (f"source:{post.source}",)
+        yield Group(f"post-{post.slug}", source, "stated", [holder, held], post.quote)

@@ -15,7 +15,7 @@ from typing import Any
 
 from clusterkg.generate import GenerateError, defects
 from clusterkg.generate.chance import stream
-from clusterkg.generate.companies import membership_subject
+from clusterkg.generate.companies import membership_group_name, membership_subject
 from clusterkg.generate.defects import Defect, MembershipTarget
 from clusterkg.generate.model import Award, Cluster, Dataset
 
@@ -55,9 +55,17 @@ def _memberships(data: Dataset) -> list[Candidate]:
         other_subject = f"cluster:{other.slug}" if other is not cluster else None
         for i in cluster.members[:3]:
             if (i, c) not in data.inferred:
-                subject = membership_subject(data.companies[i], cluster)
-                found.append(((subject,), MembershipTarget(subject, other_subject)))
+                company = data.companies[i]
+                subject = membership_subject(company, cluster)
+                group = membership_group_name(company, cluster)
+                target = MembershipTarget(subject, group, other_subject)
+                found.append(((subject,), target))
     return found
+
+
+def _named_companies(data: Dataset) -> list[Candidate]:
+    """The first 500 companies (candidates enough), as the companies themselves."""
+    return [((f"company:{c.slug}",), c) for c in data.companies[:500]]
 
 
 def _with_other_cluster(data: Dataset) -> list[Candidate]:
@@ -93,7 +101,7 @@ _people = _subjects("person", lambda data: [p.slug for p in data.people])
 _coordinators = _subjects("organisation", lambda data: [o.slug for o in data.coordinators])
 _profiles = _subjects("source", lambda data: [c.source for c in data.clusters])
 
-# In this order, cycled: the first twelve (the default) cover twelve different constraints.
+# In this order, cycled: the first thirteen (the default) cover thirteen different constraints.
 _TABLE: list[tuple[str, Candidates, Planter]] = [
     ("award-without-tier", _latest_awards, defects.award_without_tier),
     ("award-year-out-of-range", _first_awards, defects.award_year_out_of_range),
@@ -107,6 +115,7 @@ _TABLE: list[tuple[str, Candidates, Planter]] = [
     ("membership-of-two-clusters", _with_other_cluster, defects.membership_of_two),
     ("inferred-without-reasoning", _memberships, defects.inferred_without_reasoning),
     ("country-code-malformed", _clusters, defects.country_code_malformed),
+    ("statement-without-a-source", _named_companies, defects.statement_without_source),
     ("award-dated-after-its-source", _latest_awards, defects.award_after_source),
     ("label-expires-before-valid", _first_awards, defects.expires_before_valid),
     ("project-ends-before-it-starts", _projects, defects.project_ends_before_start),

@@ -1,8 +1,10 @@
 """Funded projects, their funders and funding schemes: how they are made and how they are
-written (projects.ttl, and the funders and schemes in organisations.ttl).
+written (projects.trig, and the funders and schemes in organisations.trig).
 
 A project is led by a cluster (its coordinating organisation, if any, coordinates it) with
 partner clusters of its sector or from anywhere in Europe; a few projects are very large.
+Each project is one group, quoted from its factsheet; each funder and funding scheme one group
+of the funding portal.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from clusterkg.generate.names import (
     project_title,
 )
 from clusterkg.generate.sources import FUNDING_PORTAL
-from clusterkg.output.turtle_writer import Node, text, typed
+from clusterkg.generate.statements import Group
+from clusterkg.output.turtle_writer import text, typed
 from clusterkg.vocabulary import slugify
 
 _AIMS = (
@@ -85,50 +88,40 @@ def make_projects(
     return projects
 
 
-def project_nodes(data: Dataset) -> Iterable[Node]:
+def project_groups(data: Dataset) -> Iterable[Group]:
     for p in data.projects:
         who = enumerate_names(p.participant_names)
         quote = f"{who} take part in the project {p.title} ({p.acronym})."
-        yield (
-            f"project:{p.slug}",
-            [
-                ("a", ["ck:Project"]),
-                *name_props(p.title, p.acronym),
-                ("ck:coordinator", [p.coordinator]),
-                ("ck:partner", p.partners),
-                ("ck:participant", p.participants),
-                ("schema:funder", [p.funder]),
-                ("ck:fundingProgramme", [p.scheme]),
-                ("ck:aim", [text(aim) for aim in p.aims]),
-                ("schema:startDate", [typed(f"{p.start[0]}-{p.start[1]:02d}", "gYearMonth")]),
-                ("schema:endDate", [typed(f"{p.end[0]}-{p.end[1]:02d}", "gYearMonth")]),
-                ("schema:amount", [p.amount]),
-                ("schema:currency", [text("EUR", None)]),
-                ("prov:value", [text(quote, None)]),
-                ("ck:evidence", ["evidence:stated"]),
-                ("prov:wasDerivedFrom", [f"source:{p.source}"]),
-            ],
-        )
+        props = [
+            ("a", ["ck:Project"]),
+            *name_props(p.title, p.acronym),
+            ("ck:coordinator", [p.coordinator]),
+            ("ck:partner", p.partners),
+            ("ck:participant", p.participants),
+            ("schema:funder", [p.funder]),
+            ("ck:fundingProgramme", [p.scheme]),
+            ("ck:aim", [text(aim) for aim in p.aims]),
+            ("schema:startDate", [typed(f"{p.start[0]}-{p.start[1]:02d}", "gYearMonth")]),
+            ("schema:endDate", [typed(f"{p.end[0]}-{p.end[1]:02d}", "gYearMonth")]),
+            ("schema:amount", [p.amount]),
+            ("schema:currency", [text("EUR", None)]),
+        ]
+        source = (f"source:{p.source}",)
+        yield Group(f"project-{p.slug}", source, "stated", [(f"project:{p.slug}", props)], quote)
 
 
-def funder_nodes() -> Iterable[Node]:
+def funder_groups() -> Iterable[Group]:
     """The funders and the funding schemes, the same in every data set."""
+    portal = (f"source:{FUNDING_PORTAL.slug}",)
     for name, acronym in FUNDERS:
-        yield (
-            f"funder:{slugify(acronym)}",
-            [
-                ("a", ["ck:Funder"]),
-                *name_props(name, acronym),
-                ("prov:wasDerivedFrom", [f"source:{FUNDING_PORTAL.slug}"]),
-            ],
-        )
+        subject = f"funder:{slugify(acronym)}"
+        props = [("a", ["ck:Funder"]), *name_props(name, acronym)]
+        yield Group(f"funder-{slugify(acronym)}", portal, "stated", [(subject, props)])
     for name in SCHEMES:
-        yield (
-            f"funding-scheme:{slugify(name)}",
-            [
-                ("a", ["schema:FundingScheme"]),
-                ("skos:prefLabel", [text(name)]),
-                ("dcterms:description", [text(f"A funding measure for clusters: {name}.")]),
-                ("prov:wasDerivedFrom", [f"source:{FUNDING_PORTAL.slug}"]),
-            ],
-        )
+        subject = f"funding-scheme:{slugify(name)}"
+        props = [
+            ("a", ["schema:FundingScheme"]),
+            ("skos:prefLabel", [text(name)]),
+            ("dcterms:description", [text(f"A funding measure for clusters: {name}.")]),
+        ]
+        yield Group(f"funding-scheme-{slugify(name)}", portal, "stated", [(subject, props)])

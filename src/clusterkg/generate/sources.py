@@ -2,13 +2,16 @@
 (sources.ttl).
 
 One profile per cluster (its coordinator, team and member directory), one ESCA register per
-year in which labels were awarded, one factsheet per project, and one funding portal.
+year in which labels were awarded, one page of a European cluster directory per country with a
+listed cluster, one factsheet per project, and one funding portal. The catalogue of sources is
+not a fact of the data: it is written in the default graph, outside any statement group.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from clusterkg.generate.europe import Country
 from clusterkg.generate.model import Cluster, Dataset, Project, Source
 from clusterkg.generate.namespaces import ESCA
 from clusterkg.output.turtle_writer import Node, text, typed
@@ -23,11 +26,14 @@ FUNDING_PORTAL = Source(
 
 
 def make_sources(data: Dataset) -> list[Source]:
-    """The profiles, then the registers by year, the factsheets and the funding portal."""
+    """The profiles, then the registers by year, the directory pages, the factsheets and the
+    funding portal."""
     years = sorted({a.year for c in data.clusters for a in c.awards})
+    listed = {c.directory: c.country for c in data.clusters if c.listed}
     return [
         *(_profile(c) for c in data.clusters),
         *(_register(year) for year in years),
+        *(_directory(slug, country) for slug, country in sorted(listed.items())),
         *(_factsheet(p) for p in data.projects),
         FUNDING_PORTAL,
     ]
@@ -54,6 +60,17 @@ def _register(year: int) -> Source:
     )
 
 
+def _directory(slug: str, country: Country) -> Source:
+    return Source(
+        slug,
+        f"European cluster directory: cluster organisations in {country.name}",
+        "2024-10-01",
+        None,
+        f"Synthetic directory page listing cluster organisations of {country.name}: name, "
+        "country, sectors and coordinator of each.",
+    )
+
+
 def _factsheet(project: Project) -> Source:
     return Source(
         project.source,
@@ -74,7 +91,7 @@ def source_nodes(data: Dataset) -> Iterable[Node]:
                 ("skos:prefLabel", [text(source.title)]),
                 ("dcterms:description", [text(source.description)]),
                 ("dcterms:issued", [typed(source.issued, "date")]),
-                ("dcterms:publisher", [source.publisher]),
+                ("dcterms:publisher", [source.publisher] if source.publisher else []),
                 ("dcterms:language", ["language:ENG"]),
             ],
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from clusterkg.generate.awards import make_awards
 from clusterkg.generate.chance import stream
-from clusterkg.generate.clusters import make_clusters
+from clusterkg.generate.clusters import list_in_directory, make_clusters
 from clusterkg.generate.companies import inferred_memberships, make_companies
 from clusterkg.generate.model import Coordinator, Dataset
 from clusterkg.generate.names import Namer, Slugs
@@ -25,6 +25,7 @@ def build(clusters: int, seed: int) -> Dataset:
     cluster_list = make_clusters(clusters, stream(seed, "clusters"), namer, slug, coordinators)
     companies = make_companies(cluster_list, stream(seed, "companies"), namer, slug)
     inferred = inferred_memberships(cluster_list, stream(seed, "evidence"))
+    list_in_directory(cluster_list, stream(seed, "directory"))
     make_awards(cluster_list, stream(seed, "awards"))
     data = Dataset(cluster_list, coordinators, companies, inferred, [], [], [], [])
     data.people, data.posts = make_people(data, stream(seed, "people"), namer, slug)

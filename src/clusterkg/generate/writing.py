@@ -1,8 +1,11 @@
 """The data files of a synthetic data set, written through clusterkg.output.turtle_writer.
 
-One file per family of entities, in a fixed order, each subject as its family module describes
-it; the planted defects change their nodes on the way out, and what is written about clusters
-and awards is observed for the reported figures (figures.ttl, written last) and the counts.
+One file per family of entities, in a fixed order: the catalogue of sources as Turtle, every
+other family as TriG, one statement group after another (its named graph, then its description
+in the default graph), as its family module makes them. The planted defects change their nodes
+on the way out, wherever a group writes them (or add a statement outside every group), and what
+is written about clusters and awards is observed for the reported figures (figures.trig,
+written last) and the counts.
 """
 
 from __future__ import annotations
@@ -13,17 +16,18 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from clusterkg.generate.awards import award_nodes
-from clusterkg.generate.clusters import cluster_nodes, organisation_nodes
-from clusterkg.generate.companies import company_nodes, membership_nodes
-from clusterkg.generate.defects import Defect, Transform
-from clusterkg.generate.figures import Observed, figure_nodes
+from clusterkg.generate.awards import award_groups
+from clusterkg.generate.clusters import cluster_groups, organisation_groups
+from clusterkg.generate.companies import company_groups, membership_groups
+from clusterkg.generate.defects import Defect
+from clusterkg.generate.figures import Observed, figure_groups
 from clusterkg.generate.manifest import GENERATOR, GENERATOR_VERSION, MANIFEST
 from clusterkg.generate.model import Dataset
 from clusterkg.generate.namespaces import NAMESPACES, SYNTHETIC
-from clusterkg.generate.people import people_nodes
-from clusterkg.generate.projects import project_nodes
+from clusterkg.generate.people import people_groups
+from clusterkg.generate.projects import project_groups
 from clusterkg.generate.sources import source_nodes
+from clusterkg.generate.statements import Group, description
 from clusterkg.output.turtle_writer import Node, Props, TurtleFile, file_header
 from clusterkg.progress import Step, step
 
@@ -32,7 +36,7 @@ from clusterkg.progress import Step, step
 class FileSpec:
     name: str
     holds: str
-    nodes: Callable[[Dataset], Iterable[Node]]
+    items: Callable[[Dataset], Iterable[Group | Node]]
 
 
 FILES: tuple[FileSpec, ...] = (
@@ -43,43 +47,43 @@ FILES: tuple[FileSpec, ...] = (
         source_nodes,
     ),
     FileSpec(
-        "organisations.ttl",
+        "organisations.trig",
         "the organisations that coordinate clusters (associations, agencies, companies), the "
         "funders (ck:Funder) and the funding schemes",
-        organisation_nodes,
+        organisation_groups,
     ),
     FileSpec(
-        "clusters.ttl",
+        "clusters.trig",
         "the cluster organisations (ck:Cluster): names, sectors, country, coordinator, founding",
-        cluster_nodes,
+        cluster_groups,
     ),
-    FileSpec("companies.ttl", "the member companies (ck:Company)", company_nodes),
+    FileSpec("companies.trig", "the member companies (ck:Company)", company_groups),
     FileSpec(
-        "memberships.ttl",
+        "memberships.trig",
         "the memberships of companies in clusters (org:Membership), each quoted from the member "
         "directory of the cluster's profile",
-        membership_nodes,
+        membership_groups,
     ),
     FileSpec(
-        "awards.ttl",
+        "awards.trig",
         "the ESCA label awards (ck:LabelAward): bronze first, then renewals or the next tier, "
         "two years apart, never a lower tier later",
-        award_nodes,
+        award_groups,
     ),
     FileSpec(
-        "people.ttl",
+        "people.trig",
         "the people (foaf:Person) and their posts (org:Post): directors of coordinating "
         "organisations, cluster coordinators, heads of innovations",
-        people_nodes,
+        people_groups,
     ),
     FileSpec(
-        "projects.ttl",
+        "projects.trig",
         "the funded projects (ck:Project): coordinator, partners, participating clusters, funder, "
         "funding scheme, dates and budget",
-        project_nodes,
+        project_groups,
     ),
 )
-FIGURES = "figures.ttl"
+FIGURES = "figures.trig"
 _FIGURES_HOLD = (
     "the figures the ESCA registers report (ck:ReportedFigure): per country, the clusters "
     "that hold a Bronze label"
@@ -91,31 +95,62 @@ def _header(name: str, holds: str, settings: str) -> str:
         f"{name} — {holds}. SYNTHETIC data, not facts: written by `{GENERATOR} {settings}` "
         f"(generator {GENERATOR_VERSION}); see {MANIFEST}. The prefixes cluster:, company:, "
         f"person: and the like name the synthetic namespace {SYNTHETIC}; tier:, sector:, role: "
-        "and evidence: name the reference vocabulary that clusterkg always loads."
+        "and evidence: name the reference vocabulary that clusterkg always loads. Every fact is "
+        "in a statement group (docs/model.md): a named graph statement:…, described after it "
+        "by its sources, evidence level and quote."
     )
     return file_header(about, NAMESPACES)
+
+
+class _Planted:
+    """The defects, by the subject they change; each statement outside groups written once."""
+
+    def __init__(self, defects: list[Defect]) -> None:
+        self.by_focus = {d.focus: d for d in defects}
+        self.outside_written: set[str] = set()
+
+    def node(self, subject: str, props: Props) -> Props:
+        defect = self.by_focus.get(subject)
+        return props if defect is None else defect.transform(props)
+
+    def outside(self, nodes: list[Node]) -> list[Node]:
+        """The statements outside groups about `nodes`' subjects, not written yet."""
+        found = []
+        for subject, _props in nodes:
+            defect = self.by_focus.get(subject)
+            if defect is not None and defect.outside and subject not in self.outside_written:
+                self.outside_written.add(subject)
+                found.append((subject, defect.outside))
+        return found
 
 
 def _write_file(
     path: Path,
     header: str,
-    nodes: Iterable[Node],
-    transforms: dict[str, Transform],
+    items: Iterable[Group | Node],
+    planted: _Planted,
     observe: Callable[[str, Props], None] | None,
     progress: Callable[[int], None] | None,
 ) -> dict[str, Any]:
     out = TurtleFile(path, header, progress)
+    groups = 0
     try:
-        for subject, props in nodes:
-            change = transforms.get(subject)
-            if change is not None:
-                props = change(props)
-            if observe is not None:
-                observe(subject, props)
-            out.write(subject, props)
+        for item in items:
+            if isinstance(item, Group):
+                nodes = [(s, planted.node(s, props)) for s, props in item.nodes]
+                if observe is not None:
+                    for subject, props in nodes:
+                        observe(subject, props)
+                out.write_graph(item.name, nodes)
+                for subject, props in [*description(item), *planted.outside(nodes)]:
+                    out.write(subject, planted.node(subject, props))
+                groups += 1
+            else:
+                subject, props = item
+                out.write(subject, planted.node(subject, props))
     finally:
         info = out.close()
-    return {"name": path.name, **info}
+    return {"name": path.name, **info, "statement groups": groups}
 
 
 def write_all(
@@ -123,11 +158,11 @@ def write_all(
 ) -> tuple[list[dict[str, Any]], Observed]:
     """Write every file into `folder`; the file list (name, triples, bytes, sha256), and what
     was written about clusters and awards."""
-    transforms = {d.focus: d.transform for d in defects}
+    planted = _Planted(defects)
     observed = Observed()
     observers: dict[str, Callable[[str, Props], None]] = {
-        "clusters.ttl": observed.cluster,
-        "awards.ttl": observed.award,
+        "clusters.trig": observed.cluster,
+        "awards.trig": observed.award,
     }
     files: list[dict[str, Any]] = []
     total = data.subject_count
@@ -138,11 +173,11 @@ def write_all(
             report = partial(_report, progress, written, total)
             observe = observers.get(spec.name)
             path = folder / spec.name
-            files.append(_write_file(path, header, spec.nodes(data), transforms, observe, report))
+            files.append(_write_file(path, header, spec.items(data), planted, observe, report))
     years = [a.year for c in data.clusters for a in c.awards]
-    figures = figure_nodes(observed, max(years) if years else None)
+    figures = figure_groups(observed, max(years) if years else None)
     header = _header(FIGURES, _FIGURES_HOLD, settings)
-    files.append(_write_file(folder / FIGURES, header, figures, {}, None, None))
+    files.append(_write_file(folder / FIGURES, header, figures, _Planted([]), None, None))
     return files, observed
 
 

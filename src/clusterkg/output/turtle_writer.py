@@ -1,11 +1,15 @@
-"""The writer of readable Turtle data files that every producer of data (`generate`, importers)
-shares, so that their files look as if written by hand, like data/*.ttl.
+"""The writer of readable Turtle and TriG data files that every producer of data (`generate`,
+importers) shares, so that their files look as if written by hand, like data/*.
 
 A file is a comment saying what it holds, a prefix block, then one block per subject: the
 subject at the start of its line (the tool locates problems by that line), its predicates on
 indented lines separated by ` ;`, the objects of one predicate separated by ` , ` (one per line
 past three). Nothing is reordered: subjects and predicates come out in the order given, so a
 producer that gives them in a deterministic order writes byte-identical files. No blank nodes.
+
+TriG: a named graph is written as `name {`, its subject blocks (subjects still at the start of
+their lines) and `}`; blocks written outside graphs are the default graph. A Turtle file is the
+special case without graphs, so one writer makes both.
 
 Terms are written by the producer with `text`, `typed` and `iri` (or as CURIEs of the prefix
 block); the writer escapes what Turtle requires and nothing more.
@@ -78,8 +82,27 @@ def subject_block(subject: str, props: Props) -> tuple[str, int]:
     return f"{subject} " + " ;\n    ".join(parts) + " .\n\n", triples
 
 
+def graph_block(name: str, nodes: list[Node]) -> tuple[str, int, int]:
+    """One named graph of subject blocks (TriG); its number of triples and of subjects.
+
+    A graph whose subjects have no objects at all is left out.
+    """
+    blocks = []
+    triples = subjects = 0
+    for subject, props in nodes:
+        block, count = subject_block(subject, props)
+        if count:
+            blocks.append(block)
+            triples += count
+            subjects += 1
+    if not triples:
+        return "", 0, 0
+    return f"{name} {{\n{''.join(blocks)[:-1]}}}\n\n", triples, subjects
+
+
 class TurtleFile:
-    """A data file written block by block, counted and hashed as it goes.
+    """A data file (Turtle, or TriG with `write_graph`) written block by block, counted and
+    hashed as it goes.
 
     `header` is the start of the file, as `file_header` makes it. `progress`, if given, is told
     the number of subjects written so far each time a batch of blocks reaches the file.
@@ -105,6 +128,16 @@ class TurtleFile:
         self.subjects += triples > 0
         if len(self.pending) >= FLUSH_EVERY:
             self.flush()
+
+    def write_graph(self, name: str, nodes: list[Node]) -> None:
+        """Add one named graph (TriG) holding the subject blocks of `nodes`."""
+        block, triples, subjects = graph_block(name, nodes)
+        if triples:
+            self.pending.append(block)
+            self.triples += triples
+            self.subjects += subjects
+            if len(self.pending) >= FLUSH_EVERY:
+                self.flush()
 
     def flush(self) -> None:
         data = "".join(self.pending).encode("utf-8")
