@@ -275,7 +275,7 @@ def test_input_files_are_never_modified(tmp_path: Path) -> None:
         invoke("validate", str(BAD / name))
         invoke("--data", str(data), "--data", str(BAD / name), "export")
     assert invoke("--data", str(data), "export", "-o", str(tmp_path / "out.ttl")).exit_code == 0
-    assert invoke("--data", str(data), "export", "-o", str(data / "awards.ttl")).exit_code == 2
+    assert invoke("--data", str(data), "export", "-o", str(data / "awards.trig")).exit_code == 2
     assert invoke("validate", str(NEW_CLUSTER)).exit_code == 0
 
     assert tree_digest(BAD) == bad_before

@@ -81,12 +81,13 @@ def usage_error(result: Result) -> str:
 def loaded_graph() -> Graph:
     """What clusterkg loads by default, parsed by rdflib alone: ontology, reference, data."""
     graph = Graph()
-    for path in [
-        ONTOLOGY / "clusterkg.ttl",
-        *sorted((ONTOLOGY / "reference").glob("*.ttl")),
-        *sorted(DATA.glob("*.ttl")),
-    ]:
+    for path in [ONTOLOGY / "clusterkg.ttl", *sorted((ONTOLOGY / "reference").glob("*.ttl"))]:
         graph.parse(path, format="turtle")
+    for path in sorted(DATA.glob("*.trig")):  # statement groups: every graph's triples, merged
+        dataset = Dataset()
+        dataset.parse(path, format="trig")
+        for quad in dataset.quads((None, None, None, None)):
+            graph.add(quad[:3])
     return graph
 
 
@@ -376,9 +377,12 @@ def broken_data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     line where that award's subject is written)."""
     folder = tmp_path_factory.mktemp("broken") / "data"
     shutil.copytree(DATA, folder)
-    awards = folder / "awards.ttl"
+    awards = folder / "awards.trig"
     lines = awards.read_text(encoding="utf-8").splitlines(keepends=True)
-    subject = next(i for i, line in enumerate(lines) if line.startswith("award:fetek-bronze-2018 "))
+    # its first description, in the statement group that holds its tier
+    subject = next(
+        i for i, line in enumerate(lines) if line.strip().startswith("award:fetek-bronze-2018 a ")
+    )
     end = next(i for i in range(subject, len(lines)) if lines[i].rstrip().endswith(" ."))
     tier = next(i for i in range(subject, end) if lines[i].strip().startswith("ck:tier "))
     del lines[tier]
@@ -405,7 +409,7 @@ def test_validate_json(broken_data: tuple[Path, int]) -> None:
     document = json.loads(result.stdout)
     assert document["conforms"] is False
     assert {
-        "file": str(folder / "awards.ttl"),
+        "file": str(folder / "awards.trig"),
         "line": line,
         "severity": "Violation",
         "focus": "https://w3id.org/clusterkg/id/award/fetek-bronze-2018",
@@ -464,8 +468,8 @@ def test_validate_broken_copy_reports_file_and_line(
     problems = result.stdout.strip().splitlines()[:-1]
     assert problems
     for problem in problems:
-        assert re.match(r"^.+\.ttl:\d+: (Violation|Warning|Info): ", problem), problem
-    expected = f"{folder / 'awards.ttl'}:{line}: Violation: award:fetek-bronze-2018 ck:tier: "
+        assert re.match(r"^.+\.(ttl|trig):\d+: (Violation|Warning|Info): ", problem), problem
+    expected = f"{folder / 'awards.trig'}:{line}: Violation: award:fetek-bronze-2018 ck:tier: "
     assert any(p.startswith(expected) for p in problems), problems
     assert result.stdout.strip().splitlines()[-1].startswith("does not conform")
 
@@ -609,13 +613,13 @@ def test_export_to_a_missing_folder(tmp_path: Path) -> None:
 def test_export_refuses_to_overwrite_an_input_file(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
-    clusters = data / "clusters.ttl"
+    clusters = data / "clusters.trig"
     before = clusters.read_bytes()
     stderr = usage_error(invoke("--data", str(data), "export", "-o", str(clusters)))
-    assert "clusters.ttl" in stderr
+    assert "clusters.trig" in stderr
     assert "input" in stderr
     assert clusters.read_bytes() == before
-    assert sorted(p.name for p in data.iterdir()) == sorted(p.name for p in DATA.glob("*.ttl"))
+    assert sorted(p.name for p in data.iterdir()) == sorted(p.name for p in DATA.glob("*.trig"))
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def test_counting_ltfood_twice_is_caught(tmp_path: Path) -> None:
 def test_a_listed_cluster_without_its_award_is_caught(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(bundled().root / "data", data)
-    awards = data / "awards.ttl"
+    awards = data / "awards.trig"
     text = awards.read_text(encoding="utf-8")
     # Drop PrefabLT's bronze award: the "Total of 10 Bronze Labels" list then holds 9.
     start = text.index("award:prefablt-bronze a")
