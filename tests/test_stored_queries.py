@@ -826,18 +826,18 @@ EXPECTED_STATISTICS: list[tuple[str, int]] = [
     # text 1: InoLink is the one project.
     ("projects", 1),
     # 11 Bronze + 2 Silver, see below.
-    ("label awards", 13),
+    ("label award records", 13),
     # Bronze: 8 of 2018 (public-facts CONFIRMED) + the 2 certified before (text 1 "just 2
     # certified clusters"; public-facts INFERRED LitCare, PrefabLT) + iVita's label held in 2016
-    # (public-facts CONFIRMED; valid 2 years, so a separate, earlier award) = 11 awards.
-    ("Bronze awards", 11),
+    # (public-facts CONFIRMED; valid 2 years, so a separate, earlier award) = 11 award records.
+    ("Bronze award records", 11),
     # public-facts: FETEK and Smart Food later received Silver labels.
-    ("Silver awards", 2),
-    ("Gold awards", 0),
-    # text 1: 10 Bronze-labelled clusters — iVita's two awards count once: 10, not 11.
-    ("clusters with a Bronze label", 10),
-    ("clusters with a Silver label", 2),
-    ("clusters with a Gold label", 0),
+    ("Silver award records", 2),
+    ("Gold award records", 0),
+    # text 1: "Total of 10 Bronze Labels" — iVita's two awards count once: 10 clusters, not 11.
+    ("Bronze-labelled clusters", 10),
+    ("Silver-labelled clusters", 2),
+    ("Gold-labelled clusters", 0),
 ]
 
 
@@ -848,6 +848,21 @@ def test_statistics(kg: KnowledgeGraph) -> None:
     assert dict(counts) == dict(EXPECTED_STATISTICS)
     # ORDER BY ?order: the order above is part of the query's contract.
     assert [m for m, _ in counts] == [m for m, _ in EXPECTED_STATISTICS]
+
+
+@golden("statistics")
+def test_statistics_say_what_they_count(kg: KnowledgeGraph) -> None:
+    # issue 10: no unexplained number. Every row says what it counts; the two Bronze rows say
+    # apart what makes 11 and what makes 10.
+    what = dict(records(run(kg, "statistics"), "metric", "what"))
+    assert all(what.values()), what
+    assert what["Bronze award records"] == (
+        "awards of the Bronze tier; a cluster awarded it twice counts twice"
+    )
+    assert what["Bronze-labelled clusters"] == (
+        "distinct clusters with at least one Bronze award, current or lapsed"
+    )
+    assert what["clusters"] == "distinct clusters (ck:Cluster)"
 
 
 # =================================================================================================
