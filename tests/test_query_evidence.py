@@ -105,3 +105,9 @@ def test_labelled_clusters_current_on_a_day(
 
 def test_labelled_clusters_without_a_day_say_nothing_of_currency(service: QueryService) -> None:
     assert {c for _, c in rows(service, "labelled-clusters", {}, "award", "current")} == {None}
+
+
+def test_clusters_of_company_marks_an_inferred_membership(service: QueryService) -> None:
+    # text 2: the Smart Food Cluster "belong[s] to" Rūta, read as membership: INFERRED.
+    found = rows(service, "clusters-of-company", {"company": "Rūta"}, "cluster", "evidence")
+    assert found == {(f"{CKID}cluster/smart-food-cluster", "inferred")}

@@ -221,6 +221,15 @@ def test_clusters_of_company_ruta_food(kg: KnowledgeGraph, spelling: str) -> Non
 
 
 @golden("clusters-of-company")
+def test_clusters_of_company_marks_inferred_memberships(kg: KnowledgeGraph) -> None:
+    needs_statement_groups(kg)
+    # public-facts: "INFERRED (high confidence): Rūta is a MEMBER of the Smart Food cluster and of
+    # the National Food Cluster (the second text's "belong to")".
+    table = run(kg, "clusters-of-company", {"company": "Rūta"})
+    assert set(records(table, "cluster", "evidence")) == {(c, "inferred") for c in RUTA_CLUSTERS}
+
+
+@golden("clusters-of-company")
 def test_clusters_of_company_without_sector(kg: KnowledgeGraph) -> None:
     # text 2: Rūta belongs to exactly these two clusters; no other membership in any source.
     table = run(kg, "clusters-of-company", {"company": "Rūta"})
@@ -638,8 +647,16 @@ def test_people_and_roles_all(kg: KnowledgeGraph) -> None:
         GILAITIENE_POST,
     }
     assert len(table.rows) == 3
-    # The names as the texts write them, with their accents.
-    assert set(column(table, "name")) == {"Kęstutis Šetkus", "Julius Paužolis", "Rūta Gilaitienė"}
+    # The names as the texts write them, with their accents, and the roles by name: text 1
+    # "Director", "the coordinator of Laser & Engineering Technologies Cluster"; text 2 "the Head
+    # of Innovations".
+    assert set(records(table, "name", "roleName")) == {
+        ("Kęstutis Šetkus", "Director"),
+        ("Julius Paužolis", "Cluster coordinator"),
+        ("Rūta Gilaitienė", "Head of Innovations"),
+    }
+    # Names first: what a reader reads before the IRIs.
+    assert table.variables[:3] == ["name", "roleName", "organisationName"]
 
 
 @golden("people-and-roles")
@@ -808,16 +825,42 @@ def test_clusters_by_sector_food(kg: KnowledgeGraph, name: str) -> None:
 @golden("clusters-by-sector")
 def test_clusters_by_sector_all(kg: KnowledgeGraph) -> None:
     table = run(kg, "clusters-by-sector")
-    # public-facts table "Sectors and coordinators of the ten": one sector per cluster.
-    assert set(records(table, "cluster", "sector")) == {
-        (cluster(slug), sector(sector_slug)) for slug, sector_slug in SECTOR_OF.items()
+    # public-facts table "Sectors and coordinators of the ten": one sector per cluster; and our
+    # own grouping (ontology/reference/sectors.ttl) lists LitCare and iVita under health too.
+    assert set(records(table, "cluster", "sector", "clusterSector")) == {
+        (cluster(slug), sector(sector_slug), sector(sector_slug))
+        for slug, sector_slug in SECTOR_OF.items()
+    } | {
+        (cluster("litcare"), sector("health"), sector("medical-tourism")),
+        (cluster("ivita"), sector("health"), sector("wellness-and-health")),
     }
-    assert len(table.rows) == 10
+    assert len(table.rows) == 12
     nace = {c: n for c, n in records(table, "cluster", "nace")}
     # public-facts: "e.g. /10 food, /22 plastics, /59 film".
     assert nace[cluster("lithuanian-plastic-cluster")] == f"{NACE}22"
     assert nace[cluster("vilnius-film-cluster")] == f"{NACE}59"
     assert nace[cluster("smart-food-cluster")] == f"{NACE}10"
+
+
+@golden("clusters-by-sector")
+@pytest.mark.parametrize("name", ["health", "Health", "sector:health", "healthcare"])
+def test_clusters_by_sector_health_follows_the_hierarchy(kg: KnowledgeGraph, name: str) -> None:
+    table = run(kg, "clusters-by-sector", {"sector": name})
+    # public-facts table: LitCare | medical tourism, iVita | wellness and health; both narrower
+    # than health in our grouping (skos:broader, ontology/reference/sectors.ttl).
+    assert records(table, "cluster", "clusterSectorName") == [
+        (cluster("ivita"), "Wellness and health"),
+        (cluster("litcare"), "Medical tourism"),
+    ]
+    assert set(column(table, "sector")) == {sector("health")}
+    assert set(column(table, "sectorName")) == {"Health"}
+
+
+@golden("clusters-by-sector")
+def test_clusters_by_sector_narrower_sector_alone(kg: KnowledgeGraph) -> None:
+    # A narrower sector lists its own clusters only: medical tourism is LitCare's (public-facts).
+    table = run(kg, "clusters-by-sector", {"sector": "medical tourism"})
+    assert column(table, "cluster") == [cluster("litcare")]
 
 
 @golden("clusters-by-sector")
