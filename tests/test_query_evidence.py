@@ -111,3 +111,40 @@ def test_clusters_of_company_marks_an_inferred_membership(service: QueryService)
     # text 2: the Smart Food Cluster "belong[s] to" Rūta, read as membership: INFERRED.
     found = rows(service, "clusters-of-company", {"company": "Rūta"}, "cluster", "evidence")
     assert found == {(f"{CKID}cluster/smart-food-cluster", "inferred")}
+
+
+def test_members_of_cluster_marks_an_inferred_membership(service: QueryService) -> None:
+    found = rows(
+        service, "members-of-cluster", {"cluster": "Smart Food Cluster"}, "member", "evidence"
+    )
+    assert found == {(f"{CKID}organisation/ruta", "inferred")}
+
+
+def test_organisations_evidence_of_each_role(service: QueryService) -> None:
+    found = rows(service, "organisations", {}, "organisation", "role", "of", "evidence")
+    assert {r for r in found if r[1]} == {
+        (
+            f"{CKID}organisation/ruta",
+            "member of cluster",
+            f"{CKID}cluster/smart-food-cluster",
+            "inferred",
+        ),
+        # ESCA issued FETEK's 2018 Bronze (CONFIRMED) and LitCare's earlier one (INFERRED).
+        (
+            f"{CKID}organisation/esca",
+            "label issuer of cluster",
+            f"{CKID}cluster/fetek",
+            "confirmed",
+        ),
+        (
+            f"{CKID}organisation/esca",
+            "label issuer of cluster",
+            f"{CKID}cluster/litcare",
+            "inferred",
+        ),
+    }
+
+
+def test_awards_in_year_evidence(service: QueryService) -> None:
+    found = rows(service, "awards-in-year", {"year": "2018"}, "award", "evidence")
+    assert found == {(f"{CKID}award/fetek-bronze-2018", "confirmed")}

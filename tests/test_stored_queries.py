@@ -1068,6 +1068,152 @@ def test_violation_queries_catch_a_split_ltfood(tmp_path: Path) -> None:
 
 
 # =================================================================================================
+# clusters-by-country, awards-in-year, members-of-cluster, organisations
+# =================================================================================================
+
+
+@golden("clusters-by-country")
+@pytest.mark.parametrize("country", ["LT", "lt", "LTU", "Lithuania", LTU, f"<{LTU}>"])
+def test_clusters_by_country_lithuania(kg: KnowledgeGraph, country: str) -> None:
+    # text 1: "Lithuanian clusters that are currently benchmarked by ESCA …: FETEK, LitCare, …,
+    # iVita." — all ten are Lithuanian.
+    table = run(kg, "clusters-by-country", {"country": country})
+    assert set(records(table, "country", "cluster")) == {(LTU, cluster(slug)) for slug in THE_TEN}
+    assert len(table.rows) == 10
+    sectors = dict(records(table, "cluster", "sectors"))
+    # public-facts table: Smart Food Cluster | food (exporters); PrefabLT | prefabricated houses.
+    assert sectors[cluster("smart-food-cluster")] == "Food"
+    assert sectors[cluster("prefablt")] == "Prefabricated wooden houses"
+
+
+@golden("clusters-by-country")
+def test_clusters_by_country_all_and_elsewhere(kg: KnowledgeGraph) -> None:
+    # No source names a cluster outside Lithuania.
+    assert set(column(run(kg, "clusters-by-country"), "country")) == {LTU}
+    assert run(kg, "clusters-by-country", {"country": "Latvia"}).rows == []
+    with pytest.raises(ParameterError, match=r"no country is named 'Lithuaniaa'.*Lithuania"):
+        run(kg, "clusters-by-country", {"country": "Lithuaniaa"})
+
+
+@golden("awards-in-year")
+def test_awards_in_year_2018(kg: KnowledgeGraph) -> None:
+    # public-facts: "CONFIRMED: in 2018 eight Lithuanian clusters achieved ESCA Bronze labels" and
+    # "the eight were …".
+    table = run(kg, "awards-in-year", {"year": "2018"})
+    assert set(records(table, "award", "cluster", "tierName")) == {
+        (award(f"{slug}-bronze-2018"), cluster(slug), "Bronze") for slug in THE_EIGHT_OF_2018
+    }
+    assert len(table.rows) == 8
+
+
+@golden("awards-in-year")
+@pytest.mark.parametrize("year", ["2016", "2017", "2019"])
+def test_awards_in_year_without_a_stated_award(kg: KnowledgeGraph, year: str) -> None:
+    # iVita HELD a Bronze in 2016 (award year unknown); the Silvers' year is not stated; LitCare's
+    # and PrefabLT's year is not stated either (public-facts).
+    assert run(kg, "awards-in-year", {"year": year}).rows == []
+
+
+@golden("awards-in-year")
+def test_awards_in_year_evidence(kg: KnowledgeGraph) -> None:
+    needs_statement_groups(kg)
+    table = run(kg, "awards-in-year", {"year": "2018"})
+    for evidence in column(table, "evidence"):
+        # public-facts: CONFIRMED, not inferred.
+        assert "confirmed" in (evidence or "").split(", ")
+        assert "inferred" not in (evidence or "")
+
+
+@golden("members-of-cluster")
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("Smart Food Cluster", "smart-food-cluster"), ("LTFood", "national-food-cluster")],
+)
+def test_members_of_cluster_food(kg: KnowledgeGraph, name: str, slug: str) -> None:
+    # text 2: "two clusters - the Smart Food and the National Food Cluster - belong to the "Rūta"
+    # sweets factory": Rūta, as a member (public-facts INFERRED), is the one member named.
+    table = run(kg, "members-of-cluster", {"cluster": name})
+    assert records(table, "member", "roleName", "membership", "cluster") == [
+        (RUTA, "Member", f"{CKID}membership/ruta-{slug}", cluster(slug))
+    ]
+
+
+@golden("members-of-cluster")
+@pytest.mark.parametrize("name", ["LITEK", "FETEK", "LitCare"])
+def test_members_of_cluster_none_named(kg: KnowledgeGraph, name: str) -> None:
+    # No source names a member of these clusters (a coordinator is not a member).
+    assert run(kg, "members-of-cluster", {"cluster": name}).rows == []
+
+
+@golden("members-of-cluster")
+def test_members_of_cluster_evidence(kg: KnowledgeGraph) -> None:
+    needs_statement_groups(kg)
+    table = run(kg, "members-of-cluster", {"cluster": "Smart Food Cluster"})
+    assert column(table, "evidence") == ["inferred"]  # public-facts: INFERRED (high confidence)
+
+
+# (organisation, role, of): written from the sources, one line each.
+ORGANISATION_ROLES = {
+    # text 2 "belong to", read as membership (public-facts INFERRED).
+    (RUTA, "member of cluster", cluster("smart-food-cluster")),
+    (RUTA, "member of cluster", cluster("national-food-cluster")),
+    # public-facts table: FETEK "coordinated by ProTech", LITEK "coordinated by FIMTP", the plastics
+    # cluster "coordinated by LINPRA", Smart Food "managed by LitMEA".
+    (organisation("protech"), "coordinator of cluster", cluster("fetek")),
+    (organisation("fimtp"), "coordinator of cluster", cluster("litek")),
+    (organisation("linpra"), "coordinator of cluster", cluster("lithuanian-plastic-cluster")),
+    (organisation("litmea"), "coordinator of cluster", cluster("smart-food-cluster")),
+    # text 1: InoLink "is coordinated by MITA", "implemented together with the Lithuanian
+    # Innovation Centre (LIC)".
+    (organisation("mita"), "coordinator of project", INOLINK),
+    (organisation("lic"), "partner of project", INOLINK),
+} | {
+    # text 1 "Total of 10 Bronze Labels", issued by ESCA: the ten clusters.
+    (organisation("esca"), "label issuer of cluster", cluster(slug))
+    for slug in THE_TEN
+}
+
+
+@golden("organisations")
+def test_organisations_with_their_clusters_and_roles(kg: KnowledgeGraph) -> None:
+    table = run(kg, "organisations")
+    assert {r for r in records(table, "organisation", "role", "of") if r[1]} == ORGANISATION_ROLES
+    kinds = dict(records(table, "organisation", "kind"))
+    # text 2: the "Rūta" sweets factory; public-facts: MITA an agency; ESCA issues the labels.
+    assert kinds[RUTA] == "company"
+    assert kinds[organisation("mita")] == "agency"
+    assert kinds[organisation("esca")] == "labelling body"
+    # public-facts: Innovation Agency Lithuania (2022) took over MITA's innovation functions: an
+    # agency with no cluster role in any source, listed alone.
+    assert (organisation("innovation-agency-lithuania"), None, None) in set(
+        records(table, "organisation", "role", "of")
+    )
+    # Clusters are organisations too, but not listed as such.
+    assert not {cluster(slug) for slug in THE_TEN} & set(column(table, "organisation"))
+
+
+@golden("organisations")
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("LitMEA", [("coordinator of cluster", cluster("smart-food-cluster"))]),
+        ("MITA", [("coordinator of project", INOLINK)]),
+    ],
+)
+def test_organisations_one(kg: KnowledgeGraph, name: str, expected: list[tuple[str, str]]) -> None:
+    table = run(kg, "organisations", {"organisation": name})
+    assert records(table, "role", "of") == expected
+
+
+@golden("organisations")
+def test_organisations_evidence(kg: KnowledgeGraph) -> None:
+    needs_statement_groups(kg)
+    table = run(kg, "organisations", {"organisation": "Rūta"})
+    # public-facts: Rūta's memberships are INFERRED readings of "belong to".
+    assert set(column(table, "evidence")) == {"inferred"}
+
+
+# =================================================================================================
 # every stored query has a golden test
 # =================================================================================================
 
