@@ -148,3 +148,26 @@ def test_organisations_evidence_of_each_role(service: QueryService) -> None:
 def test_awards_in_year_evidence(service: QueryService) -> None:
     found = rows(service, "awards-in-year", {"year": "2018"}, "award", "evidence")
     assert found == {(f"{CKID}award/fetek-bronze-2018", "confirmed")}
+
+
+@pytest.mark.parametrize(
+    ("cluster", "day", "expected"),
+    [
+        # FETEK's Bronze of 2018, valid two years: held in mid-2019, Silver next.
+        ("FETEK", "2019-06-01", (f"{CKID}tier/bronze", f"{CKID}tier/silver", None)),
+        # Lapsed by mid-2021: a lapsed Bronze is no step to Silver — Bronze (again) next.
+        ("FETEK", "2021-06-01", (None, f"{CKID}tier/bronze", "Bronze")),
+        # Not begun before 2018.
+        ("FETEK", "2017-06-01", (None, f"{CKID}tier/bronze", None)),
+        # No date: the highest ever awarded.
+        ("FETEK", None, (f"{CKID}tier/bronze", f"{CKID}tier/silver", None)),
+        # LitCare's Bronze has no validity recorded: it counts as held.
+        ("LitCare", "2021-06-01", (f"{CKID}tier/bronze", f"{CKID}tier/silver", None)),
+    ],
+)
+def test_next_label_given_lapsed_labels(
+    service: QueryService, cluster: str, day: str | None, expected: tuple
+) -> None:
+    params = {"cluster": cluster} | ({"date": day} if day else {})
+    found = rows(service, "next-label", params, "currentTier", "nextTier", "lapsedTierName")
+    assert found == {expected}

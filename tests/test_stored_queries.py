@@ -565,6 +565,26 @@ def test_next_label_by_name(kg: KnowledgeGraph, name: str, expected: tuple[str, 
     ]
 
 
+@golden("next-label")
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # public-facts: LITEK's only label is the Bronze of 2018, "valid 2 years from the month of
+        # the interview": lapsed by mid-2021, and a lapsed Bronze is no step to Silver.
+        ("LITEK", (None, "Bronze", "Bronze")),
+        # Smart Food's Silver (May, year not stated) has no known end: it counts as held; its
+        # Bronze of 2018 has lapsed.
+        ("Smart Food Cluster", ("Silver", "Gold", "Bronze")),
+    ],
+)
+def test_next_label_after_lapse(
+    kg: KnowledgeGraph, name: str, expected: tuple[str | None, str, str]
+) -> None:
+    needs_validity(kg)
+    table = run(kg, "next-label", {"cluster": name, "date": "2021-06-01"})
+    assert records(table, "currentTierName", "nextTierName", "lapsedTierName") == [expected]
+
+
 # =================================================================================================
 # project-participants
 # =================================================================================================
