@@ -36,7 +36,9 @@ class Bundle:
 
     @property
     def data(self) -> list[Path]:
-        return sorted((self.root / "data").glob("*.ttl"))
+        # Any RDF file: the bundled facts are TriG (a named graph per statement group).
+        folder = self.root / "data"
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() in RDF_SUFFIXES)
 
     @property
     def queries(self) -> Path:
