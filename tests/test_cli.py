@@ -679,9 +679,8 @@ def test_data_replaces_the_bundled_facts() -> None:
     assert [b["cluster"]["value"] for b in bindings] == [CLUSTER + "example-amber-cluster"]
     assert bindings[0]["issuer"]["value"] == ESCA
 
-    rows = dict(
-        csv.reader(io.StringIO(ok(invoke(*data, "query", "statistics", "-f", "csv")).stdout))
-    )
+    statistics = ok(invoke(*data, "query", "statistics", "-f", "csv")).stdout
+    rows = {row["metric"]: row["count"] for row in csv.DictReader(io.StringIO(statistics))}
     assert rows["clusters"] == "1"
 
     next_label = ok(invoke(*data, "query", "next-label", "-p", "cluster", "examber", "-f", "csv"))

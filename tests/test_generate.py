@@ -426,9 +426,20 @@ def test_statistics_count_what_the_manifest_says(clean: Path, clean_graph: Knowl
     counts = manifest(clean)["counts"]
     statistics_rows = rows(clean_graph.query("statistics"))
     assert len(statistics_rows) == 12
-    for metric, count in statistics_rows:
+    for metric, count, _ in statistics_rows:
         assert metric is not None and count is not None
-        assert int(count) == counts[metric], metric
+        assert int(count) == counts[_MANIFEST_NAMES.get(metric, metric)], metric
+
+
+# The manifest's names for the `statistics` rows that issue 10 renamed to say what they count.
+_MANIFEST_NAMES = {"label award records": "label awards"} | {
+    name: manifest_name
+    for tier in ("Bronze", "Silver", "Gold")
+    for name, manifest_name in (
+        (f"{tier} award records", f"{tier} awards"),
+        (f"{tier}-labelled clusters", f"clusters with a {tier} label"),
+    )
+}
 
 
 def test_clusters_of_a_company_in_several_clusters(
@@ -440,9 +451,10 @@ def test_clusters_of_a_company_in_several_clusters(
         company = graph.value(membership, ORG.member)
         clusters_of[str(company)].add(str(graph.value(membership, ORG.organization)))
     company = min(c for c, clusters in clusters_of.items() if len(clusters) >= 2)
-    found = rows(clean_graph.query("clusters-of-company", {"company": company}))
+    table = clean_graph.query("clusters-of-company", {"company": company})
+    found = rows(table)
     assert {row[0] for row in found} == clusters_of[company]
-    assert {row[3] for row in found} == {company}
+    assert {row[table.variables.index("company")] for row in found} == {company}
 
 
 def test_reported_figures_agree_with_the_awards(planted_graph: KnowledgeGraph) -> None:

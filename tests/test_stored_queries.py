@@ -221,6 +221,15 @@ def test_clusters_of_company_ruta_food(kg: KnowledgeGraph, spelling: str) -> Non
 
 
 @golden("clusters-of-company")
+def test_clusters_of_company_marks_inferred_memberships(kg: KnowledgeGraph) -> None:
+    needs_statement_groups(kg)
+    # public-facts: "INFERRED (high confidence): Rūta is a MEMBER of the Smart Food cluster and of
+    # the National Food Cluster (the second text's "belong to")".
+    table = run(kg, "clusters-of-company", {"company": "Rūta"})
+    assert set(records(table, "cluster", "evidence")) == {(c, "inferred") for c in RUTA_CLUSTERS}
+
+
+@golden("clusters-of-company")
 def test_clusters_of_company_without_sector(kg: KnowledgeGraph) -> None:
     # text 2: Rūta belongs to exactly these two clusters; no other membership in any source.
     table = run(kg, "clusters-of-company", {"company": "Rūta"})
@@ -333,7 +342,7 @@ EXPECTED_AWARDS: set[tuple[str, str, str | None, str | None]] = (
 def award_rows(table: Table) -> list[tuple[str | None, ...]]:
     return [
         (c.removeprefix(cluster("")) if c else None, t.removeprefix(tier("")) if t else None, y, m)
-        for c, t, y, m in records(table, "cluster", "tier", "year", "month")
+        for c, t, y, m in records(table, "cluster", "tier", "awardYear", "month")
     ]
 
 
@@ -362,8 +371,20 @@ def test_labelled_clusters_bronze(kg: KnowledgeGraph) -> None:
     assert sum(1 for *_, year, _ in rows if year == "2018") == 8
 
 
+def needs_statement_groups(kg: KnowledgeGraph) -> None:
+    """Skip unless the build keeps each statement group's graph (docs/model.md): the sources and
+    evidence of a triple are read from the groups that hold it. (Until the loader keeps them,
+    tests/test_query_evidence.py checks these columns on a miniature loaded as a build will be.)"""
+    groups = kg.sparql(
+        "ASK { GRAPH ?g { ?s ?p ?o } ?g a <https://w3id.org/clusterkg/ontology#StatementGroup> }"
+    )
+    if not (isinstance(groups, Table) and groups.boolean):
+        pytest.skip("the build keeps no statement-group graphs yet")
+
+
 @golden("labelled-clusters")
 def test_labelled_clusters_bronze_sources(kg: KnowledgeGraph) -> None:
+    needs_statement_groups(kg)
     table = run(kg, "labelled-clusters", {"tier": "Bronze Label"})
     sources = {a: set((s or "").split()) for a, s in records(table, "award", "sources")}
     for slug in THE_EIGHT_OF_2018:
@@ -381,7 +402,97 @@ def test_labelled_clusters_silver(kg: KnowledgeGraph) -> None:
     table = run(kg, "labelled-clusters", {"tier": "silver"})
     # public-facts: "FETEK and Smart Food later received Silver labels (month May, year not stated)"
     assert set(award_rows(table)) == {(slug, "silver", None, "--05") for slug in SILVER}
-    assert {s for s in column(table, "sources")} == {PROTECH_SILVER}
+
+
+@golden("labelled-clusters")
+def test_labelled_clusters_evidence_and_sources(kg: KnowledgeGraph) -> None:
+    needs_statement_groups(kg)
+    table = run(kg, "labelled-clusters")
+    evidence = {
+        a.removeprefix(award("")): set((e or "").split(", "))
+        for a, e in records(table, "award", "evidence")
+        if a
+    }
+    sources = {a: s for a, s in records(table, "award", "sources")}
+    # public-facts: "INFERRED: the two clusters certified before the eight are LitCare and
+    # PrefabLT (by elimination; no page names them)": never printed like a confirmed award.
+    for slug in THE_EARLIER_TWO:
+        assert "inferred" in evidence[f"{slug}-bronze"], slug
+        assert "confirmed" not in evidence[f"{slug}-bronze"], slug
+    # public-facts: "CONFIRMED: in 2018 eight Lithuanian clusters achieved ESCA Bronze labels"
+    # and "CONFIRMED: the eight were …".
+    for slug in THE_EIGHT_OF_2018:
+        assert "confirmed" in evidence[f"{slug}-bronze-2018"], slug
+        assert "inferred" not in evidence[f"{slug}-bronze-2018"], slug
+    # public-facts: "CONFIRMED: iVita already held a Bronze label in 2016" (klaster.lt) and
+    # "CONFIRMED: FETEK and Smart Food later received Silver labels" (protechnology.lt): one page
+    # each, no source text.
+    assert evidence["ivita-bronze-2016"] == {"confirmed"}
+    assert sources[award("ivita-bronze-2016")] == KLASTER_SETKUS
+    for slug in SILVER:
+        assert evidence[f"{slug}-silver"] == {"confirmed"}
+        assert sources[award(f"{slug}-silver")] == PROTECH_SILVER
+
+
+@golden("labelled-clusters")
+@pytest.mark.parametrize("year", ["2018", " 2018 "])
+def test_labelled_clusters_of_a_year(kg: KnowledgeGraph, year: str) -> None:
+    # public-facts: "CONFIRMED: in 2018 eight Lithuanian clusters achieved ESCA Bronze labels";
+    # no other award has a known year (iVita's 2016 is a year it HELD the label).
+    table = run(kg, "labelled-clusters", {"year": year})
+    assert set(award_rows(table)) == {(slug, "bronze", "2018", None) for slug in THE_EIGHT_OF_2018}
+
+
+@golden("labelled-clusters")
+@pytest.mark.parametrize("year", ["2016", "2019", "2020"])
+def test_labelled_clusters_of_a_year_without_awards(kg: KnowledgeGraph, year: str) -> None:
+    # 2016: iVita held a Bronze then, its award year is unknown. 2019, 2020: the Silvers' year is
+    # not stated (public-facts: "month May, year not stated").
+    assert run(kg, "labelled-clusters", {"year": year}).rows == []
+
+
+@golden("labelled-clusters")
+@pytest.mark.parametrize(("value", "words"), [("18", "not a year"), ("2019-6-1", "not a date")])
+def test_labelled_clusters_refuse_a_malformed_year_or_date(
+    kg: KnowledgeGraph, value: str, words: str
+) -> None:
+    name = "year" if words == "not a year" else "date"
+    with pytest.raises(ParameterError, match=words):
+        run(kg, "labelled-clusters", {name: value})
+
+
+def needs_validity(kg: KnowledgeGraph) -> None:
+    """Skip unless the awards record their validity (schema:validFrom/validThrough)."""
+    found = kg.sparql("ASK { ?award <https://schema.org/validFrom> ?from }")
+    if not (isinstance(found, Table) and found.boolean):
+        pytest.skip("the data records no label validity yet")
+
+
+@golden("labelled-clusters")
+def test_labelled_clusters_current_in_mid_2019(kg: KnowledgeGraph) -> None:
+    needs_validity(kg)
+    table = run(kg, "labelled-clusters", {"date": "2019-06-01"})
+    current = {a.removeprefix(award("")): c for a, c in records(table, "award", "current") if a}
+    # public-facts: ESCA labels are "valid 2 years from the month of the interview"; the eight
+    # were awarded in 2018 (CONFIRMED), so each is valid from a month of 2018 to that month of
+    # 2020: on 1 June 2019 surely current.
+    for slug in THE_EIGHT_OF_2018:
+        assert current[f"{slug}-bronze-2018"] == "yes", slug
+    # The others' dates are not known to the day: none of them is surely current. (iVita's label
+    # held in 2016 lapsed by the end of 2018 at the latest; the Silvers' year is not stated;
+    # LitCare's and PrefabLT's were current at the beginning of 2018, text 1.)
+    others = {a: c for a, c in current.items() if not a.endswith("-2018")}
+    assert set(others.values()) <= {"possibly", "unknown"}
+    assert {"litcare-bronze", "prefablt-bronze"} <= set(others)
+
+
+@golden("labelled-clusters")
+def test_labelled_clusters_lapsed_by_2021(kg: KnowledgeGraph) -> None:
+    needs_validity(kg)
+    table = run(kg, "labelled-clusters", {"date": "2021-01-01"})
+    listed = {a.removeprefix(award("")) for a in column(table, "award") if a}
+    # Valid two years from a month of 2018: lapsed by 1 January 2021 at the latest.
+    assert not {f"{slug}-bronze-2018" for slug in THE_EIGHT_OF_2018} & listed
 
 
 @golden("labelled-clusters")
@@ -452,6 +563,26 @@ def test_next_label_by_name(kg: KnowledgeGraph, name: str, expected: tuple[str, 
     assert records(table, "cluster", "currentTierName", "nextTierName") == [
         (cluster(slug), current, following)
     ]
+
+
+@golden("next-label")
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # public-facts: LITEK's only label is the Bronze of 2018, "valid 2 years from the month of
+        # the interview": lapsed by mid-2021, and a lapsed Bronze is no step to Silver.
+        ("LITEK", (None, "Bronze", "Bronze")),
+        # Smart Food's Silver (May, year not stated) has no known end: it counts as held; its
+        # Bronze of 2018 has lapsed.
+        ("Smart Food Cluster", ("Silver", "Gold", "Bronze")),
+    ],
+)
+def test_next_label_after_lapse(
+    kg: KnowledgeGraph, name: str, expected: tuple[str | None, str, str]
+) -> None:
+    needs_validity(kg)
+    table = run(kg, "next-label", {"cluster": name, "date": "2021-06-01"})
+    assert records(table, "currentTierName", "nextTierName", "lapsedTierName") == [expected]
 
 
 # =================================================================================================
@@ -536,8 +667,16 @@ def test_people_and_roles_all(kg: KnowledgeGraph) -> None:
         GILAITIENE_POST,
     }
     assert len(table.rows) == 3
-    # The names as the texts write them, with their accents.
-    assert set(column(table, "name")) == {"Kęstutis Šetkus", "Julius Paužolis", "Rūta Gilaitienė"}
+    # The names as the texts write them, with their accents, and the roles by name: text 1
+    # "Director", "the coordinator of Laser & Engineering Technologies Cluster"; text 2 "the Head
+    # of Innovations".
+    assert set(records(table, "name", "roleName")) == {
+        ("Kęstutis Šetkus", "Director"),
+        ("Julius Paužolis", "Cluster coordinator"),
+        ("Rūta Gilaitienė", "Head of Innovations"),
+    }
+    # Names first: what a reader reads before the IRIs.
+    assert table.variables[:3] == ["name", "roleName", "organisationName"]
 
 
 @golden("people-and-roles")
@@ -607,10 +746,7 @@ def test_cluster_profile_litek(kg: KnowledgeGraph, name: str) -> None:
     assert facts["label award"] == {(award("litek-bronze-2018"), "Bronze 2018")}
     # text 1: "All 8 Lithuanian clusters that were recently benchmarked take part in … (InoLink)"
     assert values_of(facts, "project") == {INOLINK}
-    # Named in text 1's list; one of the eight on litfoodcluster.eu/en/achievements; the FIMTP
-    # page of the public-facts table. (The Interreg page gives only the number 8, no names.)
-    assert values_of(facts, "source") == {TEXT1, ACHIEVEMENTS, FIMTP_PAGE}
-    assert set(facts) == {
+    assert set(facts) - {"source"} == {
         "name",
         "alternative name",
         "sector",
@@ -618,8 +754,13 @@ def test_cluster_profile_litek(kg: KnowledgeGraph, name: str) -> None:
         "person",
         "label award",
         "project",
-        "source",
     }
+    needs_statement_groups(kg)
+    # The sources of the statements about LITEK: named in text 1's list; the FIMTP page of the
+    # public-facts table (acronym, coordinator). (The Interreg page gives only the number 8, no
+    # names: it supports the award's year, a statement about the award, not about LITEK.)
+    assert {TEXT1, FIMTP_PAGE} <= values_of(facts, "source")
+    assert INTERREG not in values_of(facts, "source")
 
 
 @golden("cluster-profile")
@@ -630,8 +771,8 @@ def test_cluster_profile_smart_food(kg: KnowledgeGraph) -> None:
     assert values_of(facts, "sector") == {sector("food")}  # public-facts table
     # public-facts: "Smart Food is managed by LitMEA, the Lithuanian Food Exporters Association"
     assert values_of(facts, "coordinating organisation") == {organisation("litmea")}
-    # text 2 "belong to the "Rūta" sweets factory": membership, INFERRED (public-facts).
-    assert facts["member"] == {(RUTA, "evidence: Inferred")}
+    # text 2 "belong to the "Rūta" sweets factory": membership (its evidence: below).
+    assert values_of(facts, "member") == {RUTA}
     # public-facts: Bronze in 2018 (one of the eight) and a later Silver (May, year not stated).
     assert facts["label award"] == {
         (award("smart-food-cluster-bronze-2018"), "Bronze 2018"),
@@ -639,15 +780,14 @@ def test_cluster_profile_smart_food(kg: KnowledgeGraph) -> None:
     }
     assert values_of(facts, "project") == {INOLINK}
     assert values_of(facts, "person") == set()
-    # text 1 (list), text 2 (belong to), litfoodcluster achievements (the eight), smartfoodcluster
-    # about-us (LitMEA), protechnology (Silver).
-    assert values_of(facts, "source") == {
-        TEXT1,
-        TEXT2,
-        ACHIEVEMENTS,
-        SMARTFOOD_PAGE,
-        PROTECH_SILVER,
-    }
+    needs_statement_groups(kg)
+    # public-facts: the membership is INFERRED (high confidence).
+    assert facts["member"] == {(RUTA, "evidence: Inferred")}
+    # The statements about the cluster: text 1 (its name in the list), text 2 ("the Smart Food"),
+    # smartfoodcluster about-us (managed by LitMEA). (The Silver's page, protechnology.lt, supports
+    # the award, a statement about the award.)
+    assert {TEXT1, TEXT2, SMARTFOOD_PAGE} <= values_of(facts, "source")
+    assert PROTECH_SILVER not in values_of(facts, "source")
 
 
 @golden("cluster-profile")
@@ -660,10 +800,12 @@ def test_cluster_profile_ltfood_is_national_food_cluster(kg: KnowledgeGraph) -> 
     assert {"LTFood", "NaMŪK", "Nacionalinis maisto ūkio klasteris"} <= values_of(
         facts, "alternative name"
     )
-    assert facts["member"] == {(RUTA, "evidence: Inferred")}  # text 2
+    assert values_of(facts, "member") == {RUTA}  # text 2
     assert facts["label award"] == {(award("national-food-cluster-bronze-2018"), "Bronze 2018")}
     # public-facts table: no coordinator is named for the National Food Cluster.
     assert values_of(facts, "coordinating organisation") == set()
+    needs_statement_groups(kg)
+    assert facts["member"] == {(RUTA, "evidence: Inferred")}  # public-facts: INFERRED
 
 
 @golden("cluster-profile")
@@ -706,16 +848,42 @@ def test_clusters_by_sector_food(kg: KnowledgeGraph, name: str) -> None:
 @golden("clusters-by-sector")
 def test_clusters_by_sector_all(kg: KnowledgeGraph) -> None:
     table = run(kg, "clusters-by-sector")
-    # public-facts table "Sectors and coordinators of the ten": one sector per cluster.
-    assert set(records(table, "cluster", "sector")) == {
-        (cluster(slug), sector(sector_slug)) for slug, sector_slug in SECTOR_OF.items()
+    # public-facts table "Sectors and coordinators of the ten": one sector per cluster; and our
+    # own grouping (ontology/reference/sectors.ttl) lists LitCare and iVita under health too.
+    assert set(records(table, "cluster", "sector", "clusterSector")) == {
+        (cluster(slug), sector(sector_slug), sector(sector_slug))
+        for slug, sector_slug in SECTOR_OF.items()
+    } | {
+        (cluster("litcare"), sector("health"), sector("medical-tourism")),
+        (cluster("ivita"), sector("health"), sector("wellness-and-health")),
     }
-    assert len(table.rows) == 10
+    assert len(table.rows) == 12
     nace = {c: n for c, n in records(table, "cluster", "nace")}
     # public-facts: "e.g. /10 food, /22 plastics, /59 film".
     assert nace[cluster("lithuanian-plastic-cluster")] == f"{NACE}22"
     assert nace[cluster("vilnius-film-cluster")] == f"{NACE}59"
     assert nace[cluster("smart-food-cluster")] == f"{NACE}10"
+
+
+@golden("clusters-by-sector")
+@pytest.mark.parametrize("name", ["health", "Health", "sector:health", "healthcare"])
+def test_clusters_by_sector_health_follows_the_hierarchy(kg: KnowledgeGraph, name: str) -> None:
+    table = run(kg, "clusters-by-sector", {"sector": name})
+    # public-facts table: LitCare | medical tourism, iVita | wellness and health; both narrower
+    # than health in our grouping (skos:broader, ontology/reference/sectors.ttl).
+    assert records(table, "cluster", "clusterSectorName") == [
+        (cluster("ivita"), "Wellness and health"),
+        (cluster("litcare"), "Medical tourism"),
+    ]
+    assert set(column(table, "sector")) == {sector("health")}
+    assert set(column(table, "sectorName")) == {"Health"}
+
+
+@golden("clusters-by-sector")
+def test_clusters_by_sector_narrower_sector_alone(kg: KnowledgeGraph) -> None:
+    # A narrower sector lists its own clusters only: medical tourism is LitCare's (public-facts).
+    table = run(kg, "clusters-by-sector", {"sector": "medical tourism"})
+    assert column(table, "cluster") == [cluster("litcare")]
 
 
 @golden("clusters-by-sector")
@@ -826,18 +994,18 @@ EXPECTED_STATISTICS: list[tuple[str, int]] = [
     # text 1: InoLink is the one project.
     ("projects", 1),
     # 11 Bronze + 2 Silver, see below.
-    ("label awards", 13),
+    ("label award records", 13),
     # Bronze: 8 of 2018 (public-facts CONFIRMED) + the 2 certified before (text 1 "just 2
     # certified clusters"; public-facts INFERRED LitCare, PrefabLT) + iVita's label held in 2016
-    # (public-facts CONFIRMED; valid 2 years, so a separate, earlier award) = 11 awards.
-    ("Bronze awards", 11),
+    # (public-facts CONFIRMED; valid 2 years, so a separate, earlier award) = 11 award records.
+    ("Bronze award records", 11),
     # public-facts: FETEK and Smart Food later received Silver labels.
-    ("Silver awards", 2),
-    ("Gold awards", 0),
-    # text 1: 10 Bronze-labelled clusters — iVita's two awards count once: 10, not 11.
-    ("clusters with a Bronze label", 10),
-    ("clusters with a Silver label", 2),
-    ("clusters with a Gold label", 0),
+    ("Silver award records", 2),
+    ("Gold award records", 0),
+    # text 1: "Total of 10 Bronze Labels" — iVita's two awards count once: 10 clusters, not 11.
+    ("Bronze-labelled clusters", 10),
+    ("Silver-labelled clusters", 2),
+    ("Gold-labelled clusters", 0),
 ]
 
 
@@ -848,6 +1016,21 @@ def test_statistics(kg: KnowledgeGraph) -> None:
     assert dict(counts) == dict(EXPECTED_STATISTICS)
     # ORDER BY ?order: the order above is part of the query's contract.
     assert [m for m, _ in counts] == [m for m, _ in EXPECTED_STATISTICS]
+
+
+@golden("statistics")
+def test_statistics_say_what_they_count(kg: KnowledgeGraph) -> None:
+    # issue 10: no unexplained number. Every row says what it counts; the two Bronze rows say
+    # apart what makes 11 and what makes 10.
+    what = dict(records(run(kg, "statistics"), "metric", "what"))
+    assert all(what.values()), what
+    assert what["Bronze award records"] == (
+        "awards of the Bronze tier; a cluster awarded it twice counts twice"
+    )
+    assert what["Bronze-labelled clusters"] == (
+        "distinct clusters with at least one Bronze award, current or lapsed"
+    )
+    assert what["clusters"] == "distinct clusters (ck:Cluster)"
 
 
 # =================================================================================================
@@ -905,6 +1088,152 @@ def test_violation_queries_catch_a_split_ltfood(tmp_path: Path) -> None:
     assert records(by_figure, "figure", "tier", "reported", "counted") == [
         (FIGURE_TEN, tier("bronze"), "10", "11")
     ]
+
+
+# =================================================================================================
+# clusters-by-country, awards-in-year, members-of-cluster, organisations
+# =================================================================================================
+
+
+@golden("clusters-by-country")
+@pytest.mark.parametrize("country", ["LT", "lt", "LTU", "Lithuania", LTU, f"<{LTU}>"])
+def test_clusters_by_country_lithuania(kg: KnowledgeGraph, country: str) -> None:
+    # text 1: "Lithuanian clusters that are currently benchmarked by ESCA …: FETEK, LitCare, …,
+    # iVita." — all ten are Lithuanian.
+    table = run(kg, "clusters-by-country", {"country": country})
+    assert set(records(table, "country", "cluster")) == {(LTU, cluster(slug)) for slug in THE_TEN}
+    assert len(table.rows) == 10
+    sectors = dict(records(table, "cluster", "sectors"))
+    # public-facts table: Smart Food Cluster | food (exporters); PrefabLT | prefabricated houses.
+    assert sectors[cluster("smart-food-cluster")] == "Food"
+    assert sectors[cluster("prefablt")] == "Prefabricated wooden houses"
+
+
+@golden("clusters-by-country")
+def test_clusters_by_country_all_and_elsewhere(kg: KnowledgeGraph) -> None:
+    # No source names a cluster outside Lithuania.
+    assert set(column(run(kg, "clusters-by-country"), "country")) == {LTU}
+    assert run(kg, "clusters-by-country", {"country": "Latvia"}).rows == []
+    with pytest.raises(ParameterError, match=r"no country is named 'Lithuaniaa'.*Lithuania"):
+        run(kg, "clusters-by-country", {"country": "Lithuaniaa"})
+
+
+@golden("awards-in-year")
+def test_awards_in_year_2018(kg: KnowledgeGraph) -> None:
+    # public-facts: "CONFIRMED: in 2018 eight Lithuanian clusters achieved ESCA Bronze labels" and
+    # "the eight were …".
+    table = run(kg, "awards-in-year", {"year": "2018"})
+    assert set(records(table, "award", "cluster", "tierName")) == {
+        (award(f"{slug}-bronze-2018"), cluster(slug), "Bronze") for slug in THE_EIGHT_OF_2018
+    }
+    assert len(table.rows) == 8
+
+
+@golden("awards-in-year")
+@pytest.mark.parametrize("year", ["2016", "2017", "2019"])
+def test_awards_in_year_without_a_stated_award(kg: KnowledgeGraph, year: str) -> None:
+    # iVita HELD a Bronze in 2016 (award year unknown); the Silvers' year is not stated; LitCare's
+    # and PrefabLT's year is not stated either (public-facts).
+    assert run(kg, "awards-in-year", {"year": year}).rows == []
+
+
+@golden("awards-in-year")
+def test_awards_in_year_evidence(kg: KnowledgeGraph) -> None:
+    needs_statement_groups(kg)
+    table = run(kg, "awards-in-year", {"year": "2018"})
+    for evidence in column(table, "evidence"):
+        # public-facts: CONFIRMED, not inferred.
+        assert "confirmed" in (evidence or "").split(", ")
+        assert "inferred" not in (evidence or "")
+
+
+@golden("members-of-cluster")
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("Smart Food Cluster", "smart-food-cluster"), ("LTFood", "national-food-cluster")],
+)
+def test_members_of_cluster_food(kg: KnowledgeGraph, name: str, slug: str) -> None:
+    # text 2: "two clusters - the Smart Food and the National Food Cluster - belong to the "Rūta"
+    # sweets factory": Rūta, as a member (public-facts INFERRED), is the one member named.
+    table = run(kg, "members-of-cluster", {"cluster": name})
+    assert records(table, "member", "roleName", "membership", "cluster") == [
+        (RUTA, "Member", f"{CKID}membership/ruta-{slug}", cluster(slug))
+    ]
+
+
+@golden("members-of-cluster")
+@pytest.mark.parametrize("name", ["LITEK", "FETEK", "LitCare"])
+def test_members_of_cluster_none_named(kg: KnowledgeGraph, name: str) -> None:
+    # No source names a member of these clusters (a coordinator is not a member).
+    assert run(kg, "members-of-cluster", {"cluster": name}).rows == []
+
+
+@golden("members-of-cluster")
+def test_members_of_cluster_evidence(kg: KnowledgeGraph) -> None:
+    needs_statement_groups(kg)
+    table = run(kg, "members-of-cluster", {"cluster": "Smart Food Cluster"})
+    assert column(table, "evidence") == ["inferred"]  # public-facts: INFERRED (high confidence)
+
+
+# (organisation, role, of): written from the sources, one line each.
+ORGANISATION_ROLES = {
+    # text 2 "belong to", read as membership (public-facts INFERRED).
+    (RUTA, "member of cluster", cluster("smart-food-cluster")),
+    (RUTA, "member of cluster", cluster("national-food-cluster")),
+    # public-facts table: FETEK "coordinated by ProTech", LITEK "coordinated by FIMTP", the plastics
+    # cluster "coordinated by LINPRA", Smart Food "managed by LitMEA".
+    (organisation("protech"), "coordinator of cluster", cluster("fetek")),
+    (organisation("fimtp"), "coordinator of cluster", cluster("litek")),
+    (organisation("linpra"), "coordinator of cluster", cluster("lithuanian-plastic-cluster")),
+    (organisation("litmea"), "coordinator of cluster", cluster("smart-food-cluster")),
+    # text 1: InoLink "is coordinated by MITA", "implemented together with the Lithuanian
+    # Innovation Centre (LIC)".
+    (organisation("mita"), "coordinator of project", INOLINK),
+    (organisation("lic"), "partner of project", INOLINK),
+} | {
+    # text 1 "Total of 10 Bronze Labels", issued by ESCA: the ten clusters.
+    (organisation("esca"), "label issuer of cluster", cluster(slug))
+    for slug in THE_TEN
+}
+
+
+@golden("organisations")
+def test_organisations_with_their_clusters_and_roles(kg: KnowledgeGraph) -> None:
+    table = run(kg, "organisations")
+    assert {r for r in records(table, "organisation", "role", "of") if r[1]} == ORGANISATION_ROLES
+    kinds = dict(records(table, "organisation", "kind"))
+    # text 2: the "Rūta" sweets factory; public-facts: MITA an agency; ESCA issues the labels.
+    assert kinds[RUTA] == "company"
+    assert kinds[organisation("mita")] == "agency"
+    assert kinds[organisation("esca")] == "labelling body"
+    # public-facts: Innovation Agency Lithuania (2022) took over MITA's innovation functions: an
+    # agency with no cluster role in any source, listed alone.
+    assert (organisation("innovation-agency-lithuania"), None, None) in set(
+        records(table, "organisation", "role", "of")
+    )
+    # Clusters are organisations too, but not listed as such.
+    assert not {cluster(slug) for slug in THE_TEN} & set(column(table, "organisation"))
+
+
+@golden("organisations")
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("LitMEA", [("coordinator of cluster", cluster("smart-food-cluster"))]),
+        ("MITA", [("coordinator of project", INOLINK)]),
+    ],
+)
+def test_organisations_one(kg: KnowledgeGraph, name: str, expected: list[tuple[str, str]]) -> None:
+    table = run(kg, "organisations", {"organisation": name})
+    assert records(table, "role", "of") == expected
+
+
+@golden("organisations")
+def test_organisations_evidence(kg: KnowledgeGraph) -> None:
+    needs_statement_groups(kg)
+    table = run(kg, "organisations", {"organisation": "Rūta"})
+    # public-facts: Rūta's memberships are INFERRED readings of "belong to".
+    assert set(column(table, "evidence")) == {"inferred"}
 
 
 # =================================================================================================

@@ -28,6 +28,9 @@ PARAMETER_KINDS = (
     "tier",
     "sector",
     "subject",
+    "country",
+    "year",
+    "date",
     "text",
 )
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")

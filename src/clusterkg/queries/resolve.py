@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from clusterkg.engine import Engine, Table, Term
 from clusterkg.errors import ParameterError
+from clusterkg.queries import values
 from clusterkg.queries.catalogue import Parameter
 from clusterkg.vocabulary import CK, FOAF, NOT_IN_IRI, ORG, PREFIXES, expand_curie
 
@@ -51,6 +52,8 @@ _LABELS_OF_ANYTHING = (
   FILTER(isIRI(?thing))
 }}"""
 )
+# Kinds whose values are typed literals, checked before the query runs.
+_LITERAL_KINDS = {"year": values.year, "date": values.day}
 _EXISTS = "ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }"
 
 
@@ -73,6 +76,8 @@ class Resolver:
     def resolve(self, parameter: Parameter, value: str) -> Term:
         if parameter.kind == "text":
             return ox.Literal(value)
+        if parameter.kind in _LITERAL_KINDS:
+            return _LITERAL_KINDS[parameter.kind](parameter.name, value)
         iri = _as_iri(value)
         if iri is not None:
             if NOT_IN_IRI.search(iri):
@@ -81,6 +86,9 @@ class Resolver:
                     "are not allowed); give a name, a CURIE or an IRI"
                 )
             return self._existing(parameter, iri)
+        if parameter.kind == "country":
+            # The graph names no countries: codes and names come from the EU's table.
+            return values.country(parameter.name, value)
         return ox.NamedNode(self._by_name(parameter, value))
 
     def _existing(self, parameter: Parameter, iri: str) -> Term:
