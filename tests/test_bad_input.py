@@ -23,7 +23,7 @@ from clusterkg.knowledge_graph import KnowledgeGraph
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "fixtures" / "bad"
 DATA = ROOT / "data"
-NEW_CLUSTER = ROOT / "tests" / "fixtures" / "cli" / "new-cluster.ttl"
+NEW_CLUSTER = ROOT / "tests" / "fixtures" / "cli" / "new-cluster.trig"
 
 # file in tests/fixtures/bad/, the line the message must name (None: no line), words it must say
 CASES: list[tuple[str, int | None, list[str]]] = [

@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 ONTOLOGY = ROOT / "ontology"
 QUERIES = ROOT / "queries"
-NEW_CLUSTER = ROOT / "tests" / "fixtures" / "cli" / "new-cluster.ttl"
+NEW_CLUSTER = ROOT / "tests" / "fixtures" / "cli" / "new-cluster.trig"
 
 CK = Namespace("https://w3id.org/clusterkg/ontology#")
 CLUSTER = "https://w3id.org/clusterkg/id/cluster/"
@@ -83,7 +83,9 @@ def loaded_graph() -> Graph:
     graph = Graph()
     for path in [ONTOLOGY / "clusterkg.ttl", *sorted((ONTOLOGY / "reference").glob("*.ttl"))]:
         graph.parse(path, format="turtle")
-    for path in sorted(DATA.glob("*.trig")):  # statement groups: every graph's triples, merged
+    # statement groups (ESCA's facts in the reference data, the bundled facts): every graph's
+    # triples, merged
+    for path in sorted([*(ONTOLOGY / "reference").glob("*.trig"), *DATA.glob("*.trig")]):
         dataset = Dataset()
         dataset.parse(path, format="trig")
         for quad in dataset.quads((None, None, None, None)):
@@ -431,7 +433,7 @@ def test_validate_ttl(broken_data: tuple[Path, int]) -> None:
     assert (None, SH.resultPath, CK.tier) in report
 
 
-WARNING_ONLY = ROOT / "tests" / "fixtures" / "shapes" / "invalid" / "cluster-without-sector.ttl"
+WARNING_ONLY = ROOT / "tests" / "fixtures" / "shapes" / "invalid" / "cluster-without-sector.trig"
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "json", "text"])

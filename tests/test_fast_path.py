@@ -86,12 +86,17 @@ def _bindings(kg: KnowledgeGraph) -> dict[str, str]:
         kg, "SELECT ?x (COUNT(?c) AS ?n) { ?x org:memberOf ?c } GROUP BY ?x ORDER BY DESC(?n) ?x"
     )
     return {
-        "cluster": _some(kg, "SELECT ?x { ?x a ck:Cluster ; ck:hasAward ?a } ORDER BY ?x"),
+        "cluster": _some(  # a cluster with an award and a member, for every question of one
+            kg, "SELECT ?x { ?x a ck:Cluster ; ck:hasAward ?a . ?m org:memberOf ?x } ORDER BY ?x"
+        ),
         "organisation": company,
         "subject": company,
         "project": _some(kg, "SELECT ?x { ?x a ck:Project } ORDER BY ?x"),
         "sector": _some(kg, "SELECT ?x { ?c ck:sector ?x } ORDER BY ?x"),
         "tier": _some(kg, "SELECT ?x { ?x a ck:LabelTier } ORDER BY ?x"),
+        "year": _some(kg, "SELECT (STR(MIN(?y)) AS ?x) { ?a ck:awardYear ?y }"),
+        "date": _some(kg, "SELECT (CONCAT(STR(MIN(?y)), '-06-01') AS ?x) { ?a ck:awardYear ?y }"),
+        "country": _some(kg, "SELECT ?x { ?c ck:country ?x } ORDER BY ?x"),
     }
 
 

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from clusterkg.engine import LocalEngine, LocalStore, Table
+from clusterkg.inputs.store_loading import keep_statement_groups
 from clusterkg.queries.catalogue import Catalogue
 from clusterkg.queries.service import QueryService
 from clusterkg.vocabulary import ASSERTED, INFERRED
@@ -29,10 +30,12 @@ def grouped_store(trig: Path) -> LocalStore:
     """The reference data and `trig`, stored as a build stores statement groups."""
     store = ox.Store()
     asserted, inferred = ox.NamedNode(ASSERTED), ox.NamedNode(INFERRED)
-    references = sorted((ROOT / "ontology" / "reference").glob("*.ttl"))
+    references = sorted((ROOT / "ontology" / "reference").iterdir())
     assert references
-    for path in references:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=asserted)
+    for path in references:  # vocabularies in Turtle, ESCA's statement groups in TriG
+        store.load(
+            path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]), to_graph=asserted
+        )
     for quad in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG):
         s, p, o, graph = quad.subject, quad.predicate, quad.object, quad.graph_name
         if graph == inferred:
@@ -41,7 +44,9 @@ def grouped_store(trig: Path) -> LocalStore:
         store.add(ox.Quad(s, p, o, asserted))
         if not isinstance(graph, ox.DefaultGraph):
             store.add(quad)
-    return LocalStore(store)
+    kept = LocalStore(store)
+    keep_statement_groups(kept, asserted)
+    return kept
 
 
 @pytest.fixture(scope="module")

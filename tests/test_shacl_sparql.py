@@ -33,6 +33,7 @@ from clusterkg.engine import LocalEngine, LocalStore
 from clusterkg.engine.convert import to_oxigraph
 from clusterkg.inputs.bundle import bundled
 from clusterkg.inputs.sources import SourceMap
+from clusterkg.inputs.store_loading import keep_statement_groups
 from clusterkg.validation.compiled import (
     CompiledShapes,
     ShaclResult,
@@ -69,11 +70,11 @@ def store_of(files: Iterable[Path] = (), turtle: str = "") -> ox.Store:
     the way clusterkg loads them (Oxigraph's parser)."""
     store = LocalStore()
     for path in [*BUNDLE.vocabulary(), *files]:
-        store.load(
-            path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.as_uri(), to_graph=GRAPH
-        )
+        fmt = ox.RdfFormat.from_extension(path.suffix[1:])
+        store.load(path=str(path), format=fmt, base_iri=path.as_uri(), to_graph=GRAPH)
     if turtle:
         store.load(turtle.encode(), format=ox.RdfFormat.TURTLE, to_graph=GRAPH)
+    keep_statement_groups(store, GRAPH)  # the TriG files' groups, into the asserted graph too
     return store
 
 
@@ -412,6 +413,7 @@ def test_generated_data_with_planted_violations_gives_pyshacls_results(tmp_path:
     store = store_of()
     for path in sorted((tmp_path / "generated").glob("*.t*")):  # sources.ttl, the groups' .trig
         load_file(store, path, GRAPH)
+    keep_statement_groups(store, GRAPH)
     # A planted kind whose shape is not there yet (MANIFEST.json names it) is not reported.
     listed = json.loads((tmp_path / "generated" / "MANIFEST.json").read_text())
     shapes = {str(s) for s in Graph().parse(BUNDLE.shapes).subjects()}

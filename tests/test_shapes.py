@@ -28,8 +28,8 @@ from rdflib.term import Node
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology"
 FIXTURES = ROOT / "tests" / "fixtures" / "shapes"
-VALID = sorted((FIXTURES / "valid").glob("*.ttl"))
-INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
+VALID = sorted([*(FIXTURES / "valid").glob("*.ttl"), *(FIXTURES / "valid").glob("*.trig")])
+INVALID = sorted([*(FIXTURES / "invalid").glob("*.ttl"), *(FIXTURES / "invalid").glob("*.trig")])
 DATA = sorted((ROOT / "data").glob("*.trig"))
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -44,20 +44,45 @@ def _shapes() -> Graph:
     return Graph().parse(ONTOLOGY / "shapes.ttl", format="turtle")
 
 
+CK = Namespace("https://w3id.org/clusterkg/ontology#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+FIXTURE_SOURCE = URIRef("https://w3id.org/clusterkg/id/source/shape-fixture")
+
+
+def _read(dataset: Dataset, path: Path) -> None:
+    """A file into `dataset` as the loader reads it: a TriG file's statement groups as named
+    graphs; a Turtle fixture as one statement group with a described source, so that the shape
+    "every statement has a source" stays quiet on fixtures that test other shapes (the fixtures
+    of that shape are TriG files with their groups written out)."""
+    if path.suffix == ".trig":
+        dataset.parse(path, format="trig")
+        return
+    if path.parent.parent != FIXTURES:  # the ontology and the reference vocabularies
+        dataset.default_graph.parse(path, format="turtle")
+        return
+    group = URIRef(f"https://w3id.org/clusterkg/id/statement/fixture-{path.stem}")
+    dataset.graph(group).parse(path, format="turtle")
+    dataset.add((group, RDF.type, CK.StatementGroup))
+    dataset.add((group, PROV.wasDerivedFrom, FIXTURE_SOURCE))
+    dataset.add((group, CK.evidence, URIRef("https://w3id.org/clusterkg/id/evidence/stated")))
+    dataset.add((FIXTURE_SOURCE, RDF.type, CK.SourceDocument))
+    dataset.add(
+        (FIXTURE_SOURCE, URIRef("http://purl.org/dc/terms/title"), Literal("Fixture", lang="en"))
+    )
+
+
+def _reference_files() -> list[Path]:
+    reference = ONTOLOGY / "reference"
+    return sorted([*reference.glob("*.ttl"), *reference.glob("*.trig")])
+
+
 @functools.cache  # each set of files is validated once per session; reports are only read
 def validate(*data_files: Path) -> Graph:
-    """Validate files together with the ontology and reference data; return the report graph."""
-    data = Graph()
-    for path in [ONTOLOGY / "clusterkg.ttl", *sorted((ONTOLOGY / "reference").glob("*.ttl"))]:
-        data.parse(path, format="turtle")
-    for path in data_files:
-        if path.suffix == ".trig":  # every graph's triples, merged (as the loader does)
-            dataset = Dataset()
-            dataset.parse(path, format="trig")
-            for triple in dataset.triples((None, None, None, None)):
-                data.add(triple[:3])
-        else:
-            data.parse(path, format="turtle")
+    """Validate files together with the ontology and reference data; return the report graph.
+    pySHACL validates the union of the dataset's graphs, as the asserted graph holds it."""
+    data = Dataset()
+    for path in [ONTOLOGY / "clusterkg.ttl", *_reference_files(), *data_files]:
+        _read(data, path)
     _conforms, report, _text = pyshacl.validate(
         data_graph=data,
         shacl_graph=_shapes(),
@@ -118,7 +143,7 @@ def header(path: Path, key: str) -> list[str]:
 
 def expected(path: Path) -> set[Result]:
     """The results an invalid fixture's `# expect:` lines announce."""
-    graph = Graph().parse(path, format="turtle")
+    graph = _graph_of(path)
     graph.bind("cksh", CKSH)
     graph.bind("sh", SH)
 
@@ -134,6 +159,20 @@ def expected(path: Path) -> set[Result]:
             )
         )
     return found
+
+
+def _graph_of(path: Path) -> Graph:
+    """A fixture's triples in one graph (a TriG fixture's groups merged), with its prefixes."""
+    if path.suffix != ".trig":
+        return Graph().parse(path, format="turtle")
+    dataset = Dataset()
+    dataset.parse(path, format="trig")
+    graph = Graph()
+    for prefix, namespace in dataset.namespaces():
+        graph.bind(prefix, namespace)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
 
 
 def names(path: Path) -> str:
@@ -168,8 +207,8 @@ def test_invalid_fixture_has_a_valid_twin_with_the_same_node(fixture: Path) -> N
     assert twin.is_file(), f"{fixture.name}: valid twin {twin_name} does not exist"
     # The broken node is described in the twin, or (when the fixture breaks the node's IRI
     # itself) a node of the same class is.
-    broken = Graph().parse(fixture, format="turtle")
-    valid = Graph().parse(twin, format="turtle")
+    broken = _graph_of(fixture)
+    valid = _graph_of(twin)
     for result in expected(fixture):
         classes = set(broken.objects(result.focus, RDF.type))
         described = result.focus in set(valid.subjects())

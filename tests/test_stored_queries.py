@@ -372,14 +372,12 @@ def test_labelled_clusters_bronze(kg: KnowledgeGraph) -> None:
 
 
 def needs_statement_groups(kg: KnowledgeGraph) -> None:
-    """Skip unless the build keeps each statement group's graph (docs/model.md): the sources and
-    evidence of a triple are read from the groups that hold it. (Until the loader keeps them,
-    tests/test_query_evidence.py checks these columns on a miniature loaded as a build will be.)"""
+    """The build keeps each statement group's graph (docs/model.md): the sources and evidence of
+    a triple are read from the groups that hold it."""
     groups = kg.sparql(
         "ASK { GRAPH ?g { ?s ?p ?o } ?g a <https://w3id.org/clusterkg/ontology#StatementGroup> }"
     )
-    if not (isinstance(groups, Table) and groups.boolean):
-        pytest.skip("the build keeps no statement-group graphs yet")
+    assert isinstance(groups, Table) and groups.boolean, "the build keeps no statement groups"
 
 
 @golden("labelled-clusters")
@@ -387,9 +385,19 @@ def test_labelled_clusters_bronze_sources(kg: KnowledgeGraph) -> None:
     needs_statement_groups(kg)
     table = run(kg, "labelled-clusters", {"tier": "Bronze Label"})
     sources = {a: set((s or "").split()) for a, s in records(table, "award", "sources")}
+    # The sources of the award's tier statement, not of the award as a whole (data model 2):
     for slug in THE_EIGHT_OF_2018:
-        # text 1 reports the 8 awards; the Interreg page confirms the year 2018.
-        assert {TEXT1, INTERREG} <= sources[award(f"{slug}-bronze-2018")], slug
+        # public-facts CONFIRMED: the achievements page names the eight Bronze-labelled clusters.
+        assert ACHIEVEMENTS in sources[award(f"{slug}-bronze-2018")], slug
+        # the Interreg page confirms the year 2018, not which clusters: it is no source of a tier.
+        assert INTERREG not in sources[award(f"{slug}-bronze-2018")], slug
+    # text 1: Paužolis, "the coordinator of Laser & Engineering Technologies Cluster, which
+    # recently was awarded with the Bronze Label"; text 2: "two clusters - the Smart Food and the
+    # National Food Cluster" among those that received the "Bronze Label" certificate.
+    assert TEXT1 in sources[award("litek-bronze-2018")]
+    for slug in ("smart-food-cluster", "national-food-cluster"):
+        assert TEXT2 in sources[award(f"{slug}-bronze-2018")], slug
+    assert TEXT1 not in sources[award("fetek-bronze-2018")]  # text 1 does not name FETEK's
     # the klaster.lt page is where "iVita already held a Bronze label in 2016" comes from.
     assert KLASTER_SETKUS in sources[award("ivita-bronze-2016")]
     for slug in THE_EARLIER_TWO:
@@ -901,52 +909,94 @@ def test_clusters_by_sector_single(kg: KnowledgeGraph, name: str, slug: str) -> 
 # provenance
 # =================================================================================================
 
+PROVENANCE_COLUMNS = ("about", "property", "value", "evidence", "sources", "quotes", "reasoning")
+TEXT1_TITLE = "8 more clusters in Lithuania awarded with Bronze Label of Excellence"
+TEXT2_TITLE = "The international recognition will facilitate the business development abroad"
+PROTECH_PAGE = "https://protechnology.lt/about-us/open-innovation-hub/"
+ACHIEVEMENTS_PAGE = "https://litfoodcluster.eu/en/achievements/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+CK = "https://w3id.org/clusterkg/ontology#"
+
+
+def statements(kg: KnowledgeGraph, subject: str) -> dict[tuple[str, str, str], dict[str, str]]:
+    """provenance's rows by statement (about, property, value): its evidence, sources, quotes."""
+    table = run(kg, "provenance", {"subject": subject})
+    found: dict[tuple[str, str, str], dict[str, str]] = {}
+    for about, prop, value, *support in records(table, *PROVENANCE_COLUMNS):
+        assert about and prop and value is not None
+        key = (about, prop, value)
+        assert key not in found, f"one row per statement: {key} twice"
+        found[key] = dict(zip(PROVENANCE_COLUMNS[3:], (s or "" for s in support), strict=True))
+    return found
+
+
+def sources_of(support: dict[str, str]) -> set[str]:
+    return set(filter(None, support["sources"].split(" | ")))
+
+
+@golden("provenance")
+def test_provenance_credits_each_fetek_statement_only_to_its_own_sources(
+    kg: KnowledgeGraph,
+) -> None:
+    fetek = cluster("fetek")
+    found = statements(kg, "FETEK")
+    # text 1 lists FETEK among the ten benchmarked clusters: its name and type rest on text 1 alone.
+    for key in ((fetek, SKOS_PREF_LABEL, "FETEK"), (fetek, RDF_TYPE, f"{CK}Cluster")):
+        assert found[key]["evidence"] == "stated"
+        assert sources_of(found[key]) == {TEXT1_TITLE}
+    # public-facts: "FETEK | photovoltaics | coordinated by ProTech … | protechnology.lt/about-us/…"
+    coordinator = found[(fetek, f"{CK}coordinator", organisation("protech"))]
+    assert coordinator["evidence"] == "confirmed"
+    assert sources_of(coordinator) == {PROTECH_PAGE}
+    # the sector: that table row, and the achievements page ("the photovoltaics cluster FETEK")
+    sector_support = found[(fetek, f"{CK}sector", sector("photovoltaics"))]
+    assert sources_of(sector_support) == {PROTECH_PAGE, ACHIEVEMENTS_PAGE}
+    # nothing about FETEK itself rests on text 2, which does not name it, but the inferred
+    # reading of its "eight clusters managed by the Agency"
+    for (about, prop, _), support in found.items():
+        if about == fetek and TEXT2_TITLE in sources_of(support):
+            assert prop == f"{CK}managedByAgency" and support["evidence"] == "inferred"
+            assert support["reasoning"]
+    # the node-level provenance of data model 1 is gone
+    assert not any(p == "http://www.w3.org/ns/prov#wasDerivedFrom" for _, p, _ in found)
+
+
+@golden("provenance")
+def test_provenance_marks_what_the_reasoner_derived(kg: KnowledgeGraph) -> None:
+    fetek = cluster("fetek")
+    found = statements(kg, "FETEK")
+    # ck:hasAward is the inverse of ck:awardedTo: derived, never written in data/
+    entailed = found[(fetek, f"{CK}hasAward", award("fetek-bronze-2018"))]
+    assert entailed["evidence"] == "entailed" and not sources_of(entailed)
+    assert "reasoner" in entailed["reasoning"]
+    for support in found.values():
+        assert support["evidence"] in {"stated", "confirmed", "inferred", "entailed"} or (
+            set(support["evidence"].split(", ")) <= {"stated", "confirmed", "inferred"}
+        )
+        # a statement with evidence has sources, except what the reasoner derived
+        assert bool(sources_of(support)) == (support["evidence"] != "entailed")
+
 
 @golden("provenance")
 @pytest.mark.parametrize("subject", ["Rūta", "organisation:ruta"])
 def test_provenance_ruta(kg: KnowledgeGraph, subject: str) -> None:
-    table = run(kg, "provenance", {"subject": subject})
-    rows = records(table, "statement", "property", "value", "sources", "quote", "evidence")
-    assert set(column(table, "subject")) == {RUTA}
-    by_statement: dict[str, list[tuple[str | None, ...]]] = {}
-    for row in rows:
-        assert row[0] is not None
-        by_statement.setdefault(row[0], []).append(row)
-    # The facts that involve Rūta in the sources: the two memberships (text 2 "belong to"), the
-    # post of its Head of Innovations (text 2), and the inference that reads "belong to" as
-    # membership (public-facts INFERRED).
-    assert set(by_statement) == {
-        RUTA,
-        f"{CKID}membership/ruta-smart-food-cluster",
-        f"{CKID}membership/ruta-national-food-cluster",
-        post("ruta-head-of-innovations"),
-        f"{CKID}inference/ruta-member-of-food-clusters",
-    }
+    found = statements(kg, subject)
+    # public-facts CONFIRMED: UAB "Rūta", a sweets factory in Šiauliai founded 1913 — ruta.lt;
+    # text 2 names the factory but says neither its town nor its year.
+    for key in ((RUTA, f"{SCHEMA}foundingDate", "1913"), (RUTA, f"{SCHEMA}location", "Šiauliai")):
+        assert found[key]["evidence"] == "confirmed"
+        assert sources_of(found[key]) == {RUTA_PAGE}
+    # text 2: "two clusters - the Smart Food and the National Food Cluster - belong to the "Rūta"
+    # sweets factory"; public-facts: INFERRED that Rūta is a member of both.
     for slug in ("smart-food-cluster", "national-food-cluster"):
-        membership = by_statement[f"{CKID}membership/ruta-{slug}"]
-        assert (f"{ORG}organization", cluster(slug)) in {(p, v) for _, p, v, *_ in membership}
-        assert (f"{ORG}member", RUTA) in {(p, v) for _, p, v, *_ in membership}
-        for _, _, _, sources, quote, evidence in membership:
-            # text 2, verbatim; public-facts: INFERRED (high confidence).
-            assert quote == BELONG_TO
-            assert evidence == EVIDENCE_INFERRED
-            assert TEXT2 in (sources or "").split()
-    for _, _, _, sources, quote, evidence in by_statement[post("ruta-head-of-innovations")]:
-        assert quote == GILAITIENE  # text 2, verbatim
-        assert evidence == EVIDENCE_STATED
-        assert (sources or "").split() == [TEXT2]
-    own = {(p, v) for _, p, v, *_ in by_statement[RUTA]}
-    # public-facts: "UAB "Rūta", a sweets factory in Šiauliai founded 1913 — http://ruta.lt/…"
-    assert (f"{SCHEMA}location", "Šiauliai") in own
-    assert (f"{SCHEMA}foundingDate", "1913") in own
-    assert {RUTA_PAGE, TEXT2} <= set((by_statement[RUTA][0][3] or "").split())
-    # Only asserted statements: org:memberOf is derived by the property chain, so not listed.
-    assert f"{ORG}memberOf" not in {p for _, p, *_ in by_statement[RUTA]}
-    # ORDER BY (?statement != ?subject): the thing's own statements come first.
-    statements = column(table, "statement")
-    first_other = next(i for i, s in enumerate(statements) if s != RUTA)
-    assert set(statements[:first_other]) == {RUTA}
-    assert RUTA not in statements[first_other:]
+        membership = f"{CKID}membership/ruta-{slug}"
+        support = found[(membership, f"{ORG}organization", cluster(slug))]
+        assert support["evidence"] == "inferred" and support["reasoning"]
+        assert TEXT2_TITLE in sources_of(support)
+        assert "belong to" in support["quotes"]
+        # the reasoner's org:memberOf from the membership is marked, not passed off as stated
+        assert found[(RUTA, f"{ORG}memberOf", cluster(slug))]["evidence"] == "entailed"
 
 
 @golden("provenance")
@@ -955,27 +1005,26 @@ def test_provenance_ruta(kg: KnowledgeGraph, subject: str) -> None:
     [*sorted(f"cluster:{slug}" for slug in THE_TEN), "Rūta", "MITA", "InoLink", "Kęstutis Šetkus"],
 )
 def test_provenance_quotes_are_verbatim(kg: KnowledgeGraph, subject: str) -> None:
-    # docs/model.md: prov:value is "the quoted sentence of the source, verbatim". Every quote of a
-    # fact derived from a source text must therefore occur word for word in one of the texts.
+    # docs/model.md: a quote is the exact words of its source. Quotes of the two texts must occur
+    # word for word in them.
     texts = [
         source_text("mita-8-more-clusters-bronze-label.txt"),
         source_text("mita-international-recognition-bronze-labels.txt"),
     ]
     assert None not in texts, f"source texts missing from {SOURCES}"
-    table = run(kg, "provenance", {"subject": subject})
-    for statement, sources, quote in records(table, "statement", "sources", "quote"):
-        cited = set((sources or "").split())
-        if quote is None or not cited & {TEXT1, TEXT2}:
+    for support in statements(kg, subject).values():
+        if not sources_of(support) <= {TEXT1_TITLE, TEXT2_TITLE} or not support["quotes"]:
             continue
-        assert any(quote in text for text in texts if text), (statement, quote)
+        for quote in support["quotes"].split(" | "):
+            assert any(quote in text for text in texts if text), quote
 
 
 @golden("provenance")
 def test_provenance_award_evidence(kg: KnowledgeGraph) -> None:
-    table = run(kg, "provenance", {"subject": "LitCare"})
-    evidence = {s: e for s, e in records(table, "statement", "evidence")}
     # public-facts: "INFERRED: the two clusters certified before the eight are LitCare and PrefabLT"
-    assert evidence[award("litcare-bronze")] == EVIDENCE_INFERRED
+    found = statements(kg, "LitCare")
+    tiers = [s for (a, p, _), s in found.items() if p == f"{CK}tier" and a != cluster("litcare")]
+    assert tiers and all(s["evidence"] == "inferred" and s["reasoning"] for s in tiers)
 
 
 # =================================================================================================

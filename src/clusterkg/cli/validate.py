@@ -34,7 +34,7 @@ def validate_command(settings: Settings, paths: tuple[Path, ...], fmt: str) -> N
 
     \b
         clusterkg validate
-        clusterkg validate my-new-cluster.ttl
+        clusterkg validate my-new-cluster.trig
     """
     # Ill-typed literals are listed as violations with everything else, not refused one by one.
     graph = settings.graph(paths, whole_graph=True, keep_ill_typed=True)

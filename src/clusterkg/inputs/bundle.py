@@ -32,7 +32,9 @@ class Bundle:
 
     @property
     def reference(self) -> list[Path]:
-        return sorted((self.root / "ontology" / "reference").glob("*.ttl"))
+        # Vocabularies in Turtle; ESCA's facts in TriG, in statement groups like all facts.
+        folder = self.root / "ontology" / "reference"
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() in RDF_SUFFIXES)
 
     @property
     def data(self) -> list[Path]:

@@ -27,7 +27,12 @@ def validate_with_pyshacl(engine: Engine, shapes: Path, sources: SourceMap) -> R
     from clusterkg.quiet import quiet_rdflib
 
     with quiet_rdflib():  # ill-typed literals are reported, not logged with a traceback
-        data = dataset_to_rdflib(engine.triples(ASSERTED), statement_group_quads(engine))
+        asserted = list(engine.triples(ASSERTED))
+        # pySHACL validates the union of the graphs: a group's copy of a triple no longer
+        # asserted (removed from the asserted graph alone) must not count
+        held = set(asserted)
+        grouped = [q for q in statement_group_quads(engine) if q.triple in held]
+        data = dataset_to_rdflib(asserted, grouped)
         return validate(data, read_shapes(shapes), sources)
 
 
