@@ -230,6 +230,9 @@ def _bindings(kg: Any) -> dict[str, str]:
     for kind, query in picks.items():
         table = kg.engine.run(prefixes + query)
         found[kind] = table.rows[0][0].value
+    found["year"] = "2018"
+    found["date"] = "2019-06-01"
+    found["country"] = "LT"
     found["company"] = found["organisation"]
     found["subject"] = found["organisation"]
     return found
@@ -238,7 +241,17 @@ def _bindings(kg: Any) -> dict[str, str]:
 def _params_for(stored: Any, bindings: dict[str, str]) -> dict[str, Any]:
     import pyoxigraph as ox
 
-    return {p.name: ox.NamedNode(bindings[p.kind]) for p in stored.parameters if p.required}
+    from clusterkg.queries import values
+
+    # the kinds that are not things in the graph become the terms the query service binds
+    literal = {"year": values.year, "date": values.day, "country": values.country}
+    return {
+        p.name: literal[p.kind](p.name, bindings[p.kind])
+        if p.kind in literal
+        else ox.NamedNode(bindings[p.kind])
+        for p in stored.parameters
+        if p.required
+    }
 
 
 def _query_kind(stored: Any) -> str:
