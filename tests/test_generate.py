@@ -128,23 +128,6 @@ def quad_count(folder: Path) -> int:
     return sum(1 for _ in dataset(folder).quads((None, None, None, None)))
 
 
-def node_sources_still_required() -> bool:
-    """Whether the shapes still ask every node for its own prov:wasDerivedFrom (before the
-    statement-source shape replaced them, data in statement groups cannot conform)."""
-    shapes = Graph().parse(SHAPES)
-    sh = Namespace("http://www.w3.org/ns/shacl#")
-    return any(
-        shapes.value(shape, sh.minCount) for shape in shapes.subjects(sh.path, PROV.wasDerivedFrom)
-    )
-
-
-needs_group_shapes = pytest.mark.skipif(
-    node_sources_still_required(),
-    reason="ontology/shapes.ttl still requires prov:wasDerivedFrom on every node; the shape "
-    "cksh:StatementSourceShape (a source for every statement, via its group) replaces that",
-)
-
-
 def shapes_present() -> set[str]:
     return {str(s) for s in Graph().parse(SHAPES).subjects()}
 
@@ -386,13 +369,11 @@ def test_literals_are_escaped(value: str) -> None:
 # --- validation ---------------------------------------------------------------------------------
 
 
-@needs_group_shapes
 def test_clean_data_conforms_without_warnings(clean_report: Report) -> None:
     assert clean_report.conforms
     assert [p.text() for p in clean_report.problems] == []
 
 
-@needs_group_shapes
 def test_planted_violations_are_exactly_those_listed(
     planted: Path, planted_graph: KnowledgeGraph
 ) -> None:

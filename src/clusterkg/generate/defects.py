@@ -269,7 +269,8 @@ def source_without_title(subject: str) -> Defect:
 def statement_without_source(company: Company) -> Defect:
     return Defect(
         "statement-without-a-source", f"company:{company.slug}", "SPARQLConstraintComponent",
-        None, "companies.trig", "a name that no source gives, written outside every group",
+        "skos:altLabel", "companies.trig",
+        "a name that no source gives, written outside every group",
         _unchanged, [("skos:altLabel", [text(company.name.upper())])],
-        SHAPES + "StatementSourceShape",
+        SHAPES + "StatementSource",
     )  # fmt: skip
