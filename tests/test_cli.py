@@ -769,6 +769,7 @@ def test_commands_load_the_graph_with_the_loader_of_their_settings(tmp_path: Pat
                 keep_ill_typed=True,
                 reads_every_triple=True,
                 reader="reference",
+                reasoning=False,
             ),
         ),
         (
@@ -780,6 +781,7 @@ def test_commands_load_the_graph_with_the_loader_of_their_settings(tmp_path: Pat
                 keep_ill_typed=False,
                 reads_every_triple=False,
                 reader="reference",
+                reasoning=True,
             ),
         ),
     ]

@@ -318,3 +318,67 @@ def test_the_bundled_graph_is_reasoned_by_the_rules_and_is_consistent() -> None:
     assert result.exit_code == 0, result.stderr
     assert "reasoner: rules" in result.stdout.splitlines()
     assert "inconsistent" not in result.stderr
+
+
+# --- commands that read the asserted graph only do not reason --------------------------------
+
+
+def _validate_cli(data: Path, cache: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        cli, ["--cache-dir", str(cache), "--data", str(data), "validate", "-f", "json"]
+    )
+    return result.exit_code, result.stdout
+
+
+def test_validate_without_a_cached_build_reasons_for_contradictions_only(tmp_path: Path) -> None:
+    """Loaded without reasoning, validate still reports the contradiction (it reasons then),
+    exactly as a graph loaded with its closure does."""
+    data = [FIXTURES / "disjoint.ttl"]
+    asserted = KnowledgeGraph.load(data, reasoning=False, keep_ill_typed=True)
+    assert not asserted.built.reasoned and asserted.built.inferred == 0
+    report = asserted.validate()
+    assert asserted.built.reasoned, "the contradictions were unknown: reasoning found them"
+    assert report.as_json() == KnowledgeGraph.load(data, keep_ill_typed=True).validate().as_json()
+    assert [p.component for p in report.problems].count("owl2rl:cax-dw") == 1
+
+
+def test_validate_takes_the_contradictions_a_cached_build_recorded(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    data = [FIXTURES / "property_disjoint.ttl"]
+    KnowledgeGraph.load(data, cache=cache)  # a query's run: built, reasoned, published
+    asserted = KnowledgeGraph.load(data, cache=cache, reasoning=False, keep_ill_typed=True)
+    assert asserted.built.inconsistencies_known and not asserted.built.from_cache
+    report = asserted.validate()
+    assert not asserted.built.reasoned, "the cache's record was used: no reasoning"
+    assert [p.component for p in report.problems if p.component.startswith("owl2rl:")] == [
+        "owl2rl:prp-pdw"
+    ]
+    reasoned = KnowledgeGraph.load(data, keep_ill_typed=True).validate()
+    assert report.as_json() == reasoned.as_json()
+
+
+def test_validate_command_gives_the_same_report_with_and_without_a_cached_build(
+    tmp_path: Path,
+) -> None:
+    data = FIXTURES / "disjoint.ttl"
+    cold = _validate_cli(data, tmp_path / "cache")
+    ok = CliRunner().invoke(
+        cli, ["--cache-dir", str(tmp_path / "cache"), "--data", str(data), "reason"]
+    )
+    assert ok.exit_code == 1 and "cax-dw" in ok.stderr  # the build is now in the cache
+    assert _validate_cli(data, tmp_path / "cache") == cold
+    assert cold[0] == 1 and "cax-dw" in cold[1]
+
+
+def test_a_plain_export_does_not_reason_and_a_query_after_it_does(tmp_path: Path) -> None:
+    data = [FIXTURES / "disjoint.ttl"]
+    asserted = KnowledgeGraph.load(data, reasoning=False)
+    plain = asserted.export("nt")
+    assert not asserted.built.reasoned
+    assert plain == KnowledgeGraph.load(data).export("nt")
+    table = asserted.sparql("SELECT ?c WHERE { <https://example.org/x> a ?c }")
+    assert asserted.built.reasoned, "a query reads the closure: it reasoned first"
+    assert "https://example.org/Cluster" in {row[0].value for row in table.rows}  # type: ignore[union-attr]
+    assert asserted.export("nt", inferred=True) == KnowledgeGraph.load(data).export(
+        "nt", inferred=True
+    )

@@ -46,6 +46,11 @@ class Build:
     from_cache: bool = False
     # contradictions reasoning found (reported by reason and validate, never exported as data)
     inconsistencies: list[Inconsistency] = field(default_factory=list)
+    # False: built without reasoning (validate, a plain export): the inferred graph is empty and
+    # `inconsistencies` are those a cached build of the same inputs recorded, if
+    # `inconsistencies_known`; reason_build completes it when they are needed and not known.
+    reasoned: bool = True
+    inconsistencies_known: bool = True
     # What the store changed in the files' literals, and ill-typed literals when they were kept
     # (validate lists them); notes for stderr, kept with a cached build to be said again.
     fidelity: Fidelity = field(default_factory=Fidelity)
@@ -62,6 +67,7 @@ def build_store(
     vocabulary: int = 0,
     refuse_imports: bool = True,
     reader: str = "auto",
+    reasoning: bool = True,
 ) -> Build:
     """Load `files` into the asserted graph of `store` and materialise the inferred graph.
     `progress(done, total)` is told how far loading is (reasoning counts as the last 30 %).
@@ -70,7 +76,9 @@ def build_store(
     `vocabulary`: how many of the first files are the always-loaded vocabulary, whose blank-node
     structures a data file (an export read back) must not add a second time.
     `refuse_imports` False: owl:imports statements are loaded as triples, never followed.
-    `reader`: which parser reads Turtle and N-Triples (see clusterkg.backends)."""
+    `reader`: which parser reads Turtle and N-Triples (see clusterkg.backends).
+    `reasoning` False: the asserted graph only (for a command that reads nothing inferred);
+    reason_build adds the closure later if it is wanted after all."""
     from clusterkg.inputs.blank_nodes import (
         blank_nodes,  # building only: not on a cached run's path
     )
@@ -96,20 +104,31 @@ def build_store(
     if vocabulary_blanks and fidelity.blank_files & {str(f) for f in files[vocabulary:]}:
         notes += drop_repeated_vocabulary_blanks(store, asserted, vocabulary_blanks)
     check_loaded(store, files, asserted, None if keep_ill_typed else fidelity, refuse_imports)
-    asserted_count = count(store, asserted)
-    used, inconsistencies = reason(store, profile, reasoner)
-    inferred_count = count(store, ox.NamedNode(INFERRED))
-    return Build(
+    built = Build(
         store,
         SourceMap.of(files),
         profile,
-        used,
-        asserted_count,
-        inferred_count,
-        inconsistencies=inconsistencies,
+        reasoner,
+        count(store, asserted),
+        0,
         fidelity=fidelity,
         notes=[*notes, *fidelity.notes()],
+        reasoned=False,
+        inconsistencies_known=False,
     )
+    if reasoning:
+        reason_build(built)
+    return built
+
+
+def reason_build(built: Build) -> None:
+    """Materialise the inferred graph of a build made without reasoning; it records the
+    reasoner used and the contradictions found."""
+    if built.reasoned:
+        return
+    built.reasoner, built.inconsistencies = reason(built.store, built.profile, built.reasoner)
+    built.inferred = count(built.store, ox.NamedNode(INFERRED))
+    built.reasoned = built.inconsistencies_known = True
 
 
 def _size(path: Path) -> int:
@@ -169,12 +188,7 @@ def cached_build(
 ) -> Build:
     """The build of these inputs from the cache, built and published first if missing.
     `progress(title)` is a context manager showing a long step (clusterkg.progress.step)."""
-    # "reasoning": bumped when what a build holds changes (2: inconsistencies in the meta,
-    # owlrl's error messages no longer in the inferred graph; 3: statement groups kept)
-    # auto reads with the fast reader: one build, one key
-    read_by = "fast" if reader == "auto" else reader
-    options = {"profile": profile, "reasoner": reasoner, "reader": read_by, "reasoning": "3"}
-    key = build_key(files, options)
+    key = cache_key(files, profile, reasoner, reader)
     found = cache.open(key)
     if found is None:
         with progress(f"Loading and reasoning over {len(files)} files") as bar:
@@ -212,6 +226,25 @@ def cached_build(
         fidelity=Fidelity.from_json(meta.get("fidelity")),
         notes=[str(n) for n in notes] if isinstance(notes, list) else [],
     )
+
+
+def cache_key(files: list[Path], profile: str, reasoner: str, reader: str) -> str:
+    """The build cache's key for a build of `files` with these settings."""
+    # "reasoning": bumped when what a build holds changes (2: inconsistencies in the meta,
+    # owlrl's error messages no longer in the inferred graph; 3: statement groups kept)
+    # auto reads with the fast reader: one build, one key
+    read_by = "fast" if reader == "auto" else reader
+    options = {"profile": profile, "reasoner": reasoner, "reader": read_by, "reasoning": "3"}
+    return build_key(files, options)
+
+
+def recall_inconsistencies(built: Build, cache: BuildCache, files: list[Path], reader: str) -> None:
+    """Give a build made without reasoning the contradictions a cached build of the same inputs
+    found, if there is one: validate reports them without reasoning again."""
+    meta = cache.recorded(cache_key(files, built.profile, built.reasoner, reader))
+    if meta is not None and isinstance(meta.get("inconsistencies"), list):
+        built.inconsistencies = _inconsistencies(meta.get("inconsistencies"))
+        built.inconsistencies_known = True
 
 
 def _inconsistencies(stored: object) -> list[Inconsistency]:

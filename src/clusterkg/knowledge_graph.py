@@ -55,6 +55,7 @@ class KnowledgeGraph:
         keep_ill_typed: bool = False,
         reads_every_triple: bool = False,
         reader: str = "auto",
+        reasoning: bool = True,
     ) -> KnowledgeGraph:
         """Load the vocabulary plus `data` (files or folders; default: the bundled facts) and
         reason. With `cache`, a build of the same inputs is reused instead of redone.
@@ -62,7 +63,11 @@ class KnowledgeGraph:
         `reads_every_triple`: the caller scans the whole graph (validate, export), so the build is
         made in memory and the cache left aside: Oxigraph's on-disk store, which the cache opens
         in 0.2 s, scans four times slower (2 M triples: validation 137 s on disk, 36 s in
-        memory). `reasoner` and `reader`: auto, fast or reference (see clusterkg.backends)."""
+        memory). `reasoner` and `reader`: auto, fast or reference (see clusterkg.backends).
+        `reasoning` False: the caller reads the asserted graph only (validate, a plain export),
+        so the build is made in memory without reasoning; the contradictions a cached build of
+        the same inputs found are taken from the cache. Anything that needs the closure later
+        (a query, the inferred graph, unknown contradictions) reasons then."""
         bundle = bundle or bundled()
         selection = select_files([Path(p) for p in data]) if data else Selection(bundle.data, [])
         vocabulary = unique_files(bundle.vocabulary())
@@ -71,6 +76,11 @@ class KnowledgeGraph:
         reasoner = reasoner_name(reasoner)
         if profile not in PROFILES:
             raise ClusterKGError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
+        if not reasoning:
+            built = cls._asserted_only(files, profile, reasoner, keep_ill_typed, vocabulary, reader)
+            if cache is not None:
+                building.recall_inconsistencies(built, cache, files, reader)
+            return cls(bundle, files, built, selection.notes)
         if reads_every_triple or keep_ill_typed:  # a cached build never holds ill-typed literals
             cache = None
         if cache is None:
@@ -91,6 +101,36 @@ class KnowledgeGraph:
             )
         return cls(bundle, files, built, selection.notes)
 
+    @staticmethod
+    def _asserted_only(
+        files: list[Path],
+        profile: str,
+        reasoner: str,
+        keep_ill_typed: bool,
+        vocabulary: list[Path],
+        reader: str,
+    ) -> building.Build:
+        with step(f"Loading {len(files)} files") as progress:
+            return building.build_store(
+                LocalStore(),
+                files,
+                profile,
+                reasoner,
+                progress.update,
+                keep_ill_typed,
+                len(vocabulary),
+                reader=reader,
+                reasoning=False,
+            )
+
+    def with_closure(self) -> KnowledgeGraph:
+        """This graph with its inferred graph materialised (reasoning now if it was loaded
+        without); returns itself."""
+        if not self.built.reasoned:
+            with step("Reasoning (OWL 2 RL)"):
+                building.reason_build(self.built)
+        return self
+
     # -- what was loaded ------------------------------------------------------------------
 
     @property
@@ -110,6 +150,7 @@ class KnowledgeGraph:
 
     @property
     def inference(self) -> Inference:
+        self.with_closure()
         return Inference(self.built.profile, self.built.reasoner, self.engine)
 
     @property
@@ -124,6 +165,7 @@ class KnowledgeGraph:
 
     @cached_property
     def queries(self) -> QueryService:
+        self.with_closure()  # every query reads asserted + inferred triples
         return QueryService(self.engine, self.catalogue)
 
     def query(
@@ -163,6 +205,8 @@ class KnowledgeGraph:
         from clusterkg.validation.validate import validate_build
 
         backend = backends.checked("validator", validator)
+        if not self.built.inconsistencies_known:
+            self.with_closure()  # contradictions are violations too, and only reasoning finds them
         with step("Validating (SHACL)"):
             # contradictions reasoning found are violations too, located like SHACL results
             return validate_build(self.built, self.bundle.shapes, backend, self.engine)
@@ -174,10 +218,14 @@ class KnowledgeGraph:
 
     def export_bytes(self, fmt: str = "ttl", inferred: bool = False, writer: str = "auto") -> bytes:
         """export() as UTF-8 bytes: what files and pipes take, without a 300 MB str between."""
+        if inferred:
+            self.with_closure()
         return export.export_bytes(self.engine, fmt, inferred, writer)
 
     def write_export(
         self, path: Path, fmt: str = "ttl", inferred: bool = False, writer: str = "auto"
     ) -> None:
         """Export atomically to `path`; refuses to overwrite one of the graph's own inputs."""
+        if inferred:
+            self.with_closure()
         export.write_export(self.engine, path, self.files, fmt, inferred, writer)

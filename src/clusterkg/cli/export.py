@@ -35,7 +35,9 @@ def export(settings: Settings, fmt: str, inferred: bool, output: Path | None) ->
         clusterkg export --format ttl -o clusterkg.ttl
         clusterkg export --format trig --inferred -o clusterkg.trig
     """
-    kg = settings.graph(whole_graph=True)
+    # A plain export writes the asserted graph: no reasoning for it. Contradictions are said
+    # when they are known (reasoned for --inferred, or recorded by a cached build).
+    kg = settings.graph(whole_graph=True, reasoning=inferred)
     for inconsistency in kg.built.inconsistencies:  # exported data holds none of them
         click.echo(f"clusterkg: warning: inconsistent: {inconsistency.text()}", err=True)
     if output is None:

@@ -33,6 +33,7 @@ class GraphLoader(Protocol):
         keep_ill_typed: bool,
         reads_every_triple: bool,
         reader: str,
+        reasoning: bool,
     ) -> KnowledgeGraph: ...
 
 
@@ -56,10 +57,12 @@ class Settings:
         profile: str = "owlrl",
         whole_graph: bool = False,
         keep_ill_typed: bool = False,
+        reasoning: bool = True,
     ) -> KnowledgeGraph:
         """The graph for a command: from `data` if given, else the --data files, else the bundled
         facts. What loading changed is said on stderr, once per command. `whole_graph`: the
-        command reads every triple (validate, export), which decides the cache policy."""
+        command reads every triple (validate, export), which decides the cache policy.
+        `reasoning` False: the command reads the asserted graph only (see KnowledgeGraph.load)."""
         kg = self.load(
             list(data) or list(self.data) or None,
             profile=profile,
@@ -68,6 +71,7 @@ class Settings:
             keep_ill_typed=keep_ill_typed,
             reads_every_triple=whole_graph,
             reader=self.reader,
+            reasoning=reasoning,
         )
         print_notes(kg.notes)
         return kg

@@ -123,6 +123,19 @@ class BuildCache:
             os.utime(folder)  # most recently used: pruned last
         return found
 
+    def recorded(self, key: str) -> dict[str, object] | None:
+        """What the published build for `key` recorded (its meta.json), without opening its
+        store; None if there is none or its record does not belong to `key`."""
+        folder = self.root / key
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            stamp = (folder / STAMP_FILE).read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return None
+        if not isinstance(meta, dict) or meta.get("key") != key or stamp != key:
+            return None
+        return meta
+
     def publish(self, key: str, built: LocalStore, meta: dict[str, object]) -> bool:
         """Copy the in-memory store `built` to disk under `key`, atomically. False if the cache
         folder is not usable (read-only file system, no space): nothing is cached then.
