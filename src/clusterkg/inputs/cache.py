@@ -20,8 +20,9 @@ Damage: RocksDB checks its blocks only when it reads them, so a damaged file wou
 query time, on every run (and garbage read as a block length has made a query grow to 24 GB).
 Every file of the store is therefore listed in meta.json at publish time with its size,
 modification time and CRC-32; opening an entry compares sizes and times (one stat per file) and
-recomputes the checksum of any file whose time changed. A damaged entry is removed and rebuilt,
-with one line on stderr saying why. An entry on a read-only file system is simply used.
+recomputes the checksum of any file whose time changed; files kept beside the store (the name
+index) are listed and checked alike. A damaged entry is removed and rebuilt, with one line on
+stderr saying why. An entry on a read-only file system is simply used.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import shutil
 import tempfile
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -43,8 +44,9 @@ from clusterkg.engine import LocalStore
 from clusterkg.version import __version__
 
 # bump when the layout of a cached build changes (3: stamp out of the store, files listed), or
-# what a build accepts (4: value ranges checked: a build of 3 may hold "99999999999"^^xsd:int)
-FORMAT = 4
+# what a build accepts (4: value ranges checked: a build of 3 may hold "99999999999"^^xsd:int),
+# (5: files beside the store, such as the name index, listed under "beside")
+FORMAT = 5
 STAMP_FILE = "stamp"
 KEEP = 6  # builds kept; older ones are removed when a new one is published
 
@@ -123,9 +125,17 @@ class BuildCache:
             os.utime(folder)  # most recently used: pruned last
         return found
 
-    def publish(self, key: str, built: LocalStore, meta: dict[str, object]) -> bool:
+    def publish(
+        self,
+        key: str,
+        built: LocalStore,
+        meta: dict[str, object],
+        beside: Mapping[str, Callable[[Path], object]] | None = None,
+    ) -> bool:
         """Copy the in-memory store `built` to disk under `key`, atomically. False if the cache
         folder is not usable (read-only file system, no space): nothing is cached then.
+        `beside`: files kept with the store, each written by its function given its path (the
+        name index); they are published, fingerprinted and checked with the store.
 
         The store is built in memory and copied (dumped as N-Quads, bulk-loaded), because
         building directly in an on-disk store is three times slower here."""
@@ -136,9 +146,12 @@ class BuildCache:
             return False
         try:
             built.copy_to_disk(private / "store", scratch=private / "dump.nq")
+            for name, write in (beside or {}).items():
+                write(private / name)
             built_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             files = _fingerprints(private / "store")
-            meta = {"key": key, "built": built_at, "files": files, **meta}
+            kept = {name: _fingerprint(private / name) for name in beside or {}}
+            meta = {"key": key, "built": built_at, "files": files, "beside": kept, **meta}
             (private / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
             (private / STAMP_FILE).write_text(key, encoding="utf-8")
             try:
@@ -185,6 +198,10 @@ def _open_entry(folder: Path, key: str) -> CachedBuild:
     if stamp != key:
         raise DamagedEntry("its stamp does not match its key")
     _check_files(folder / "store", files)
+    beside = meta.get("beside")
+    if not isinstance(beside, dict):
+        raise DamagedEntry("meta.json lists no files beside the store")
+    _check_files(folder, beside)
     try:
         store = LocalStore.read_only(folder / "store")
     except (OSError, RuntimeError, ValueError) as error:
@@ -200,13 +217,18 @@ _NOT_DATA = ("LOG", "LOCK")
 def _fingerprints(store: Path) -> dict[str, list[int]]:
     """Each file of the store: [size, modification time in ns, CRC-32]."""
     return {
-        path.name: [stat.st_size, stat.st_mtime_ns, _crc32(path)]
+        path.name: _fingerprint(path)
         for path in sorted(store.iterdir())
-        if path.is_file() and not path.name.startswith(_NOT_DATA) and (stat := path.stat())
+        if path.is_file() and not path.name.startswith(_NOT_DATA)
     }
 
 
-def _check_files(store: Path, files: dict[str, object]) -> None:
+def _fingerprint(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, _crc32(path)]
+
+
+def _check_files(folder: Path, files: dict[str, object]) -> None:
     """DamagedEntry unless every listed file is there, of its size, and (if it was touched
     since) of its checksum."""
     for name, recorded in files.items():
@@ -214,13 +236,13 @@ def _check_files(store: Path, files: dict[str, object]) -> None:
             raise DamagedEntry("meta.json lists files in an unknown form")
         size, modified, crc = recorded
         try:
-            stat = (store / name).stat()
+            stat = (folder / name).stat()
         except OSError:
-            raise DamagedEntry(f"store file {name} is missing") from None
+            raise DamagedEntry(f"file {name} is missing") from None
         if stat.st_size != size:
-            raise DamagedEntry(f"store file {name} has {stat.st_size} bytes, not {size}")
-        if stat.st_mtime_ns != modified and _crc32(store / name) != crc:
-            raise DamagedEntry(f"store file {name} was changed after the build")
+            raise DamagedEntry(f"file {name} has {stat.st_size} bytes, not {size}")
+        if stat.st_mtime_ns != modified and _crc32(folder / name) != crc:
+            raise DamagedEntry(f"file {name} was changed after the build")
 
 
 def _crc32(path: Path) -> int:
