@@ -9,8 +9,8 @@ made of; read-only afterwards. Every lookup the resolver makes on a known name i
   words sought are the start of a tail: one range of the `tails` primary key;
 - a kind: `kinds` (kind, thing), checked per thing found.
 
-Only the near matches of an unknown name ("did you mean") read every name of the kind: the
-error path, as in memory.
+Only the near matches of an unknown name ("did you mean") read every name of the kind (at 2 M
+triples ~84 k names of organisations: ~1 s, mostly difflib): the error path, as in memory.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ WHERE k.key = :key {_OF_KIND}"""
 _NAMED_BY_WORDS = f"""SELECT DISTINCT t.iri, t.display FROM tails w
 JOIN names n ON n.key = w.key JOIN things t ON t.id = n.thing
 WHERE w.tail >= :words AND w.tail < :words || '!' {_OF_KIND}"""
-_KEYS_OF_KIND = """SELECT k.key FROM keys k WHERE EXISTS (SELECT 1 FROM names n
-JOIN kinds ON kinds.kind = :kind AND kinds.thing = n.thing WHERE n.key = k.id)"""
+_KEYS_OF_KIND = """SELECT DISTINCT k.key FROM kinds JOIN names n ON n.thing = kinds.thing
+JOIN keys k ON k.id = n.key WHERE kinds.kind = :kind"""
 _EVERY_KEY = "SELECT key FROM keys"
 
 
@@ -68,6 +68,7 @@ def write(things: NamedThings, path: Path) -> None:
         kinds = sorted((kind, thing_ids[t]) for t, ks in things.kinds.items() for kind in ks)
         connection.executemany("INSERT INTO kinds VALUES (?, ?)", kinds)
         connection.executemany("INSERT INTO tails VALUES (?, ?)", sorted(_tails(key_ids)))
+        connection.execute("CREATE INDEX names_of_thing ON names (thing, key)")  # keys of a kind
         connection.commit()
     finally:
         connection.close()
