@@ -36,6 +36,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -145,9 +146,13 @@ class BuildCache:
         except OSError:
             return False
         try:
-            built.copy_to_disk(private / "store", scratch=private / "dump.nq")
-            for name, write in (beside or {}).items():
-                write(private / name)
+            # the files beside are written while the store is copied (Oxigraph's dump and load
+            # let go of the GIL): at 2 M triples the name index then costs the first run ~no time
+            with ThreadPoolExecutor(max_workers=1) as writer:
+                written = [writer.submit(write, private / n) for n, write in (beside or {}).items()]
+                built.copy_to_disk(private / "store", scratch=private / "dump.nq")
+                for done in written:
+                    done.result()
             built_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             files = _fingerprints(private / "store")
             kept = {name: _fingerprint(private / name) for name in beside or {}}
