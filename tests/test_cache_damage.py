@@ -63,6 +63,8 @@ DAMAGE = {
     "truncated data file": lambda cache: truncate(biggest_data_file(cache)),
     "deleted data file": lambda cache: biggest_data_file(cache).unlink(),
     "deleted manifest": lambda cache: next((entry(cache) / "store").glob("MANIFEST-*")).unlink(),
+    "garbage in the name index": lambda cache: overwrite_middle(entry(cache) / "names.sqlite"),
+    "deleted name index": lambda cache: (entry(cache) / "names.sqlite").unlink(),
     "broken metadata": lambda cache: (entry(cache) / "meta.json").write_text("{", "utf-8"),
     "metadata of another build": lambda cache: (entry(cache) / "meta.json").write_text(
         json.dumps({"key": "0" * 32}), "utf-8"

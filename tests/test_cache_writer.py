@@ -32,6 +32,8 @@ def test_a_build_published_in_the_background_is_opened_by_the_next_run(
     assert len(published) == 1 and not published[0].startswith("."), published
     later = KnowledgeGraph.load(cache=cache)
     assert later.built.from_cache
+    assert later.built.names is not None, "the name index was published with the store"
+    assert first.built.scanned_names is not None, "the first run looks names up in its scan"
     assert later.query(*QUESTION) == answer
     assert later.built.asserted == first.built.asserted
     assert later.built.inferred == first.built.inferred
@@ -55,7 +57,7 @@ def test_a_run_does_not_publish_what_a_live_writer_is_publishing(
 def test_a_writer_that_fails_leaves_nothing_behind(tmp_path: Path) -> None:
     private = tmp_path / "cache" / ".key-failing"
     private.mkdir(parents=True)
-    (private / PENDING_FILE).write_text(json.dumps({"asserted": 1}))
+    (private / PENDING_FILE).write_text(json.dumps({"meta": {"asserted": 1}, "beside": []}))
     (private / DUMP_FILE).write_text("<a> <b> this is not N-Quads .\n")
     with pytest.raises(SyntaxError):
         write(private, "key")

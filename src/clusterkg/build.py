@@ -28,6 +28,8 @@ from clusterkg.inputs.store_loading import (
     keep_statement_groups,
     load_file,
 )
+from clusterkg.queries import names, stored_names
+from clusterkg.queries.names import NamedThings
 from clusterkg.reasoning import FAST, REFERENCE, choose_reasoner, consistency
 from clusterkg.reasoning.consistency import Inconsistency
 from clusterkg.vocabulary import ASSERTED, INFERRED
@@ -55,6 +57,11 @@ class Build:
     # (validate lists them); notes for stderr, kept with a cached build to be said again.
     fidelity: Fidelity = field(default_factory=Fidelity)
     notes: list[str] = field(default_factory=list)
+    # the name index kept with a cached build (clusterkg.queries.stored_names); None: names are
+    # looked up in an index made from the store on the first lookup
+    names: Path | None = None
+    # the names scanned from the store to write that index (the run that built it uses them)
+    scanned_names: NamedThings | None = None
 
 
 def build_store(
@@ -224,6 +231,7 @@ def cached_build(
         inconsistencies=_inconsistencies(meta.get("inconsistencies")),
         fidelity=Fidelity.from_json(meta.get("fidelity")),
         notes=[str(n) for n in notes] if isinstance(notes, list) else [],
+        names=_name_index(found.path),
     )
 
 
@@ -241,12 +249,16 @@ def _publish(
 ) -> None:
     if cache.being_written(key):
         return  # another run's writer is publishing these very inputs
+    beside = {names.FILE: _name_index_writer(made)}
     if made.asserted + made.inferred > PUBLISH_IN_BACKGROUND_ABOVE:
+        # this run looks names up in the scan made for the index, not in the index, which
+        # the writer is still publishing
         with progress(f"Handing the build to the cache's background writer ({cache.root})"):
-            cache.publish(key, made.store, meta, background=True)
+            cache.publish(key, made.store, meta, beside, background=True)
         return
     with progress(f"Writing the build cache ({cache.root})"):
-        cache.publish(key, made.store, meta)
+        if cache.publish(key, made.store, meta, beside):
+            made.names = _name_index(cache.root / key)
 
 
 def cache_key(files: list[Path], profile: str, reasoner: str, reader: str) -> str:
@@ -256,6 +268,7 @@ def cache_key(files: list[Path], profile: str, reasoner: str, reader: str) -> st
     # auto reads with the fast reader: one build, one key
     read_by = "fast" if reader == "auto" else reader
     options = {"profile": profile, "reasoner": reasoner, "reader": read_by, "reasoning": "3"}
+    options["names"] = names.FINGERPRINT  # the name index's code: another index, another key
     return build_key(files, options)
 
 
@@ -266,6 +279,23 @@ def recall_inconsistencies(built: Build, cache: BuildCache, files: list[Path], r
     if meta is not None and isinstance(meta.get("inconsistencies"), list):
         built.inconsistencies = _inconsistencies(meta.get("inconsistencies"))
         built.inconsistencies_known = True
+
+
+def _name_index_writer(made: Build) -> Callable[[Path], None]:
+    """Writes the name index of the build `made`, scanned in memory (2 M triples: ~10 s, while
+    the store is copied to disk)."""
+
+    def write(path: Path) -> None:
+        made.scanned_names = names.scan(LocalEngine(made.store))
+        stored_names.write(made.scanned_names, path)
+
+    return write
+
+
+def _name_index(entry: Path) -> Path | None:
+    """A cache entry's name index; None if it has none (the resolver then scans the store)."""
+    path = entry / names.FILE
+    return path if path.is_file() else None
 
 
 def _inconsistencies(stored: object) -> list[Inconsistency]:

@@ -25,6 +25,7 @@ from clusterkg.inputs.sources import SourceMap
 from clusterkg.output import export
 from clusterkg.progress import step
 from clusterkg.queries.catalogue import Catalogue
+from clusterkg.queries.resolve import Resolver
 from clusterkg.queries.service import QueryService
 from clusterkg.reasoning import PROFILES, reasoner_name
 from clusterkg.reasoning.inference import Inference
@@ -166,7 +167,8 @@ class KnowledgeGraph:
     @cached_property
     def queries(self) -> QueryService:
         self.with_closure()  # every query reads asserted + inferred triples
-        return QueryService(self.engine, self.catalogue)
+        resolver = Resolver.of_build(self.engine, self.built.names, self.built.scanned_names)
+        return QueryService(self.engine, self.catalogue, resolver)
 
     def query(
         self, name: str, params: Mapping[str, str] | None = None, limits: Limits | None = None

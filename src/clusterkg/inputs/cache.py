@@ -20,8 +20,9 @@ Damage: RocksDB checks its blocks only when it reads them, so a damaged file wou
 query time, on every run (and garbage read as a block length has made a query grow to 24 GB).
 Every file of the store is therefore listed in meta.json at publish time with its size,
 modification time and CRC-32; opening an entry compares sizes and times (one stat per file) and
-recomputes the checksum of any file whose time changed. A damaged entry is removed and rebuilt,
-with one line on stderr saying why. An entry on a read-only file system is simply used.
+recomputes the checksum of any file whose time changed; files kept beside the store (the name
+index) are listed and checked alike. A damaged entry is removed and rebuilt, with one line on
+stderr saying why. An entry on a read-only file system is simply used.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -45,8 +47,9 @@ from clusterkg.engine import LocalStore
 from clusterkg.version import __version__
 
 # bump when the layout of a cached build changes (3: stamp out of the store, files listed), or
-# what a build accepts (4: value ranges checked: a build of 3 may hold "99999999999"^^xsd:int)
-FORMAT = 4
+# what a build accepts (4: value ranges checked: a build of 3 may hold "99999999999"^^xsd:int),
+# (5: files beside the store, such as the name index, listed under "beside")
+FORMAT = 5
 STAMP_FILE = "stamp"
 KEEP = 6  # builds kept; older ones are removed when a new one is published
 DUMP_FILE = "dump.nq"
@@ -140,28 +143,46 @@ class BuildCache:
         return meta
 
     def publish(
-        self, key: str, built: LocalStore, meta: dict[str, object], background: bool = False
+        self,
+        key: str,
+        built: LocalStore,
+        meta: dict[str, object],
+        beside: Mapping[str, Callable[[Path], object]] | None = None,
+        background: bool = False,
     ) -> bool:
         """Copy the in-memory store `built` to disk under `key`, atomically. False if the cache
         folder is not usable (read-only file system, no space): nothing is cached then.
+        `beside`: files kept with the store, each written by its function given its path (the
+        name index); they are published, fingerprinted and checked with the store.
 
         The store is built in memory and copied (dumped as N-Quads, bulk-loaded), because
         building directly in an on-disk store is three times slower here. `background`: only
-        the dump is made here; a detached writer process (clusterkg.inputs.cache_writer)
-        bulk-loads and publishes it, so a big first run answers without waiting for the disk
-        (2 M triples: the bulk load takes twice as long as the build itself)."""
+        the dump (and the files beside) are made here; a detached writer process
+        (clusterkg.inputs.cache_writer) bulk-loads and publishes it, so a big first run answers
+        without waiting for the disk (2 M triples: the bulk load takes twice as long as the
+        build itself)."""
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             private = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=self.root))
         except OSError:
             return False
+        besides = list(beside or {})
         try:
+            # the files beside are written while the store is dumped or copied (Oxigraph's dump
+            # and load let go of the GIL): at 2 M triples the name index then costs ~no time
+            with ThreadPoolExecutor(max_workers=1) as writer:
+                written = [writer.submit(write, private / n) for n, write in (beside or {}).items()]
+                if background:
+                    built.dump_quads(private / DUMP_FILE)
+                else:
+                    built.copy_to_disk(private / "store", scratch=private / DUMP_FILE)
+                for done in written:
+                    done.result()
             if background:
-                built.dump_quads(private / DUMP_FILE)
-                (private / PENDING_FILE).write_text(json.dumps(meta), encoding="utf-8")
+                pending = {"meta": meta, "beside": besides}
+                (private / PENDING_FILE).write_text(json.dumps(pending), encoding="utf-8")
                 return _start_writer(private, key)
-            built.copy_to_disk(private / "store", scratch=private / DUMP_FILE)
-            return self.finish(private, key, meta)
+            return self.finish(private, key, meta, besides)
         except OSError:
             shutil.rmtree(private, ignore_errors=True)
             return False
@@ -169,13 +190,15 @@ class BuildCache:
             shutil.rmtree(private, ignore_errors=True)
             raise
 
-    def finish(self, private: Path, key: str, meta: dict[str, object]) -> bool:
-        """Publish the store written in the private folder `private`: its files listed in
-        meta.json, its stamp written, then one atomic rename; older builds pruned."""
+    def finish(self, private: Path, key: str, meta: dict[str, object], beside: list[str]) -> bool:
+        """Publish the store written in the private folder `private` with the files `beside`
+        it: every file fingerprinted in meta.json, the stamp written, then one atomic rename;
+        older builds pruned."""
         try:
             built_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             files = _fingerprints(private / "store")
-            meta = {"key": key, "built": built_at, "files": files, **meta}
+            kept = {name: _fingerprint(private / name) for name in beside}
+            meta = {"key": key, "built": built_at, "files": files, "beside": kept, **meta}
             (private / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
             (private / STAMP_FILE).write_text(key, encoding="utf-8")
             try:
@@ -273,6 +296,10 @@ def _open_entry(folder: Path, key: str) -> CachedBuild:
     if stamp != key:
         raise DamagedEntry("its stamp does not match its key")
     _check_files(folder / "store", files)
+    beside = meta.get("beside")
+    if not isinstance(beside, dict):
+        raise DamagedEntry("meta.json lists no files beside the store")
+    _check_files(folder, beside)
     try:
         store = LocalStore.read_only(folder / "store")
     except (OSError, RuntimeError, ValueError) as error:
@@ -288,13 +315,18 @@ _NOT_DATA = ("LOG", "LOCK")
 def _fingerprints(store: Path) -> dict[str, list[int]]:
     """Each file of the store: [size, modification time in ns, CRC-32]."""
     return {
-        path.name: [stat.st_size, stat.st_mtime_ns, _crc32(path)]
+        path.name: _fingerprint(path)
         for path in sorted(store.iterdir())
-        if path.is_file() and not path.name.startswith(_NOT_DATA) and (stat := path.stat())
+        if path.is_file() and not path.name.startswith(_NOT_DATA)
     }
 
 
-def _check_files(store: Path, files: dict[str, object]) -> None:
+def _fingerprint(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, _crc32(path)]
+
+
+def _check_files(folder: Path, files: dict[str, object]) -> None:
     """DamagedEntry unless every listed file is there, of its size, and (if it was touched
     since) of its checksum."""
     for name, recorded in files.items():
@@ -302,13 +334,13 @@ def _check_files(store: Path, files: dict[str, object]) -> None:
             raise DamagedEntry("meta.json lists files in an unknown form")
         size, modified, crc = recorded
         try:
-            stat = (store / name).stat()
+            stat = (folder / name).stat()
         except OSError:
-            raise DamagedEntry(f"store file {name} is missing") from None
+            raise DamagedEntry(f"file {name} is missing") from None
         if stat.st_size != size:
-            raise DamagedEntry(f"store file {name} has {stat.st_size} bytes, not {size}")
-        if stat.st_mtime_ns != modified and _crc32(store / name) != crc:
-            raise DamagedEntry(f"store file {name} was changed after the build")
+            raise DamagedEntry(f"file {name} has {stat.st_size} bytes, not {size}")
+        if stat.st_mtime_ns != modified and _crc32(folder / name) != crc:
+            raise DamagedEntry(f"file {name} was changed after the build")
 
 
 def _crc32(path: Path) -> int:

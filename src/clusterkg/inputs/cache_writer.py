@@ -21,10 +21,10 @@ from clusterkg.inputs.cache import DUMP_FILE, PENDING_FILE, BuildCache
 def write(private: Path, key: str) -> bool:
     """Load the dump in `private` into a store and publish it under `key`."""
     try:
-        meta = json.loads((private / PENDING_FILE).read_text(encoding="utf-8"))
+        pending = json.loads((private / PENDING_FILE).read_text(encoding="utf-8"))
         LocalStore.load_on_disk(private / "store", private / DUMP_FILE)
         (private / PENDING_FILE).unlink()
-        return BuildCache(private.parent).finish(private, key, meta)
+        return BuildCache(private.parent).finish(private, key, pending["meta"], pending["beside"])
     except BaseException:
         shutil.rmtree(private, ignore_errors=True)
         raise

@@ -23,7 +23,8 @@ class QueryService:
 
     engine: Engine
     catalogue: Catalogue
-    _resolver: Resolver | None = field(default=None, repr=False)
+    # names → terms; by default one that indexes the engine's names on its first lookup
+    resolver: Resolver | None = field(default=None, repr=False)
 
     def stored(
         self, name: str, params: Mapping[str, str] | None = None, limits: Limits = NO_LIMITS
@@ -44,8 +45,8 @@ class QueryService:
         """The RDF term each parameter value names (ParameterError if one names nothing, or
         several things)."""
         stored.check_parameters(params.items())
-        resolver = self._resolver or Resolver(self.engine)
-        self._resolver = resolver
+        resolver = self.resolver or Resolver(self.engine)
+        self.resolver = resolver
         return {
             name: resolver.resolve(p, params[name])
             for name in params
