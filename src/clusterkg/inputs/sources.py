@@ -71,17 +71,17 @@ class SourceFile:
         """(iri, line, indented?) of the first line each IRI starts, found in one regex pass."""
         by_spelling = {spelling: iri for iri in iris for spelling in self.spellings(iri)}
         alternatives = "|".join(re.escape(s) for s in sorted(by_spelling, key=len, reverse=True))
-        pattern = re.compile(
-            rf"^([ \t]*)({alternatives})(?!{_NAME_CHAR}|\.{_NAME_CHAR})", re.MULTILINE
-        )
-        text, line, position = self.text, 1, 0
+        # Each line start as a newline (one before the first line): the regex engine skips to
+        # the next "\n" by a fast search, where `^` would be tried at every character (4x slower).
+        pattern = re.compile(rf"\n([ \t]*)({alternatives})(?!{_NAME_CHAR}|\.{_NAME_CHAR})")
+        text, line, position = "\n" + self.text, 0, 0
         found: dict[str, tuple[str, int, bool]] = {}
         for match in pattern.finditer(text):
             iri = by_spelling[match.group(2)]
             if iri in found:
                 continue
-            line += text.count("\n", position, match.start())
-            position = match.start()
+            line += text.count("\n", position, match.start() + 1)
+            position = match.start() + 1
             found[iri] = (iri, line, bool(match.group(1)))
         return list(found.values())
 
