@@ -39,6 +39,7 @@ from clusterkg.validation.compiled import (
     ShaclResult,
     UnsupportedShapes,
     compile_shapes,
+    runner,
 )
 from clusterkg.validation.compiled.rdflib_view import RDFLIB_CONVERTED
 from clusterkg.validation.compiled.rust_regex import rust_subset
@@ -368,6 +369,18 @@ def test_every_compiled_feature_gives_pyshacls_results_and_messages(edge_shapes:
     store = store_of(turtle=EDGE_DATA)
     count = assert_same_results(store, compile_shapes(edge_shapes), edge_shapes)
     assert count > 40
+
+
+def test_class_tests_as_joins_give_pyshacls_results(
+    edge_shapes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over many values (runner.MANY_VALUES) a value query tests sh:class by a join: forced here
+    for every value query, on the edge shapes and on the bundled graph broken."""
+    monkeypatch.setattr(runner, "MANY_VALUES", -1)
+    compiled = compile_shapes(edge_shapes)
+    assert any(query.joined for query in compiled._queries)
+    assert assert_same_results(store_of(turtle=EDGE_DATA), compiled, edge_shapes) > 40
+    test_a_broken_bundled_graph_gives_pyshacls_results()
 
 
 def test_a_shapes_graph_given_as_rdflib_graph_names_terms_with_its_prefixes() -> None:

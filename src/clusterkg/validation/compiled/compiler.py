@@ -46,7 +46,13 @@ from clusterkg.validation.compiled.shapes import (
     from_rdflib,
     parse_turtle,
 )
-from clusterkg.validation.compiled.targets import Focus, focus_nodes, values_of, with_instances
+from clusterkg.validation.compiled.targets import (
+    Focus,
+    focus_nodes,
+    joined_instances,
+    values_of,
+    with_instances,
+)
 from clusterkg.validation.compiled.terms import (
     ALLOWED_SEVERITIES,
     SCRATCH,
@@ -145,9 +151,10 @@ class Compiler:
     def _check_syntax(self) -> None:
         """Run every query once on an empty engine: a query Oxigraph refuses is not compiled."""
         empty = LocalEngine()
-        for query in self.queries:
+        texts = [t for q in self.queries for t in (q.sparql, q.joined) if t is not None]
+        for text in texts:
             try:
-                sparql_text = with_written(with_instances(query.sparql, {}), (ox.Literal(""),))
+                sparql_text = with_written(with_instances(text, {}), (ox.Literal(""),))
                 list(empty.solutions(sparql_text, SCRATCH, functions=self.functions.table))
             except SyntaxError as error:
                 raise UnsupportedShapes(f"Oxigraph refuses a compiled query: {error}") from None
@@ -182,12 +189,23 @@ class Compiler:
         )
         if shape.path is not None:  # the value's triple is known: ?this path ?value
             binds = written_triple(binds, "?value", "?this", sparql(shape.path))
-        sparql_text = (
-            f"SELECT DISTINCT ?this ?value {' '.join(flags)} WHERE {{ {focus.nodes} "
-            f"{values_of(shape)} {binds} FILTER (!{' || !'.join(flags)}) }}"
-        )
+
+        def query(joins: str, binds: str) -> str:
+            return (
+                f"SELECT DISTINCT ?this ?value {' '.join(flags)} WHERE {{ {focus.nodes} "
+                f"{values_of(shape)} {joins} {binds} FILTER (!{' || !'.join(flags)}) }}"
+            )
+
+        joined_binds, joins = joined_instances(binds, "?value")
         checks = tuple((t.component, flag[1:]) for t, flag in zip(tests, flags, strict=True))
-        self.queries.append(Query(sparql_text, CoreOutcome(shape, checks, "value")))
+        self.queries.append(
+            Query(
+                query("", binds),
+                CoreOutcome(shape, checks, "value"),
+                joined=query(joins, joined_binds) if joins else None,
+                predicate=sparql(shape.path) if joins and shape.path is not None else None,
+            )
+        )
 
     def value_tests(self, shape: Shape, conjunctive: bool = False) -> list[ValueTest]:
         """The value tests of the shape, in registry order; `conjunctive`: only ever used all

@@ -29,10 +29,16 @@ Condition = Callable[[str], str]  # a SPARQL boolean expression about a variable
 
 @dataclass(frozen=True)
 class Query:
-    """One compiled query, and how its rows become results."""
+    """One compiled query, and how its rows become results. `heavy`: a query that may read the
+    whole graph (a SPARQL-based constraint), started first so that no core waits on it alone at
+    the end. `joined`: the same query with its class tests as joins (targets.joined_instances),
+    run instead where the values of `predicate` are many."""
 
     sparql: str
     outcome: Outcome
+    heavy: bool = False
+    joined: str | None = None
+    predicate: str | None = None
 
 
 @dataclass(frozen=True)

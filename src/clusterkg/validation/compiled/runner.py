@@ -1,13 +1,19 @@
 """Running compiled shapes on an engine: each query once over all focus nodes, the class
-placeholders and the record of literals as written filled in first, the rows turned into results."""
+placeholders and the record of literals as written filled in first, the rows turned into results.
+
+The queries are independent and Oxigraph releases the GIL while it evaluates one, so they run on
+a pool of threads, one per core; their rows are turned into results in the queries' own order,
+so that a report is the same from run to run."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
 
-from clusterkg.engine import Engine
+from clusterkg.engine import Engine, Solution
 from clusterkg.quiet import quiet_rdflib
 from clusterkg.validation.compiled.components import Query
 from clusterkg.validation.compiled.functions import Functions
@@ -55,15 +61,44 @@ class CompiledShapes:
         self._functions.written.triples = {k: list(v) for k, v in (written_triples or {}).items()}
         run = Run(engine, graph, self._messages)
         subclasses = _subclasses(engine, graph, self._queries)
+        recorded = tuple(written_forms or ())
+
+        def rows_of(query: Query) -> list[Solution]:
+            sparql_text = query.sparql
+            if query.joined and _many_values(engine, graph, query.predicate):
+                sparql_text = query.joined
+            sparql_text = with_written(with_instances(sparql_text, subclasses), recorded)
+            return list(engine.solutions(sparql_text, graph, functions=self._functions.table))
+
         results: list[ShaclResult] = []
-        with quiet_rdflib():
+        with quiet_rdflib(), ThreadPoolExecutor(_cores()) as pool:
+            heavy_first = sorted(self._queries, key=lambda q: not q.heavy)
+            pending = {id(q): pool.submit(rows_of, q) for q in heavy_first}
             for query in self._queries:
-                sparql_text = with_written(
-                    with_instances(query.sparql, subclasses), tuple(written_forms or ())
-                )
-                for row in engine.solutions(sparql_text, graph, functions=self._functions.table):
+                for row in pending[id(query)].result():
                     results.extend(query.outcome.results(row, run))
         return results
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+# A predicate with more triples than this makes a value query test classes by a join.
+MANY_VALUES = 10_000
+
+
+def _many_values(engine: Engine, graph: str, predicate: str | None) -> bool:
+    """Whether the predicate has more than MANY_VALUES triples (counted up to that: cheap)."""
+    if predicate is None:
+        return False
+    probe = (
+        "SELECT (COUNT(*) AS ?n) WHERE { "
+        f"{{ SELECT ?s WHERE {{ ?s {predicate} ?o }} LIMIT {MANY_VALUES + 1} }} }}"
+    )
+    (row,) = engine.solutions(probe, graph)
+    return int(bound(row, "n").value) > MANY_VALUES
 
 
 def _subclasses(engine: Engine, graph: str, queries: Iterable[Query]) -> dict[str, list[Term]]:

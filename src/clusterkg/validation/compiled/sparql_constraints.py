@@ -62,7 +62,7 @@ def _compiled_constraint(scope: FocusScope, constraint: Term) -> Query | None:
         rewritten.projected,
         tuple(m for m in messages if isinstance(m, ox.Literal)),
     )
-    return Query(sparql_text, outcome)
+    return Query(sparql_text, outcome, heavy=True)
 
 
 FOCUS_COMPONENTS = {SH + "sparql": FocusComponent(_add_sparql_constraints)}
