@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-
 AFFORDABLE = 20.0  # seconds: a command that takes longer runs once
 
 

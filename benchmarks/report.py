@@ -10,12 +10,14 @@ COMMAND_TARGETS = {"first run": 30.0, "validate": 15.0, "export": 8.0}
 NAME_OVER_IRI = 0.050  # a company by name: at most this much over the IRI-bound command
 IN_PROCESS_TARGETS = {"build": 30.0, "validate": 8.0, "lookup": 0.050, "aggregate": 0.500}
 QUERY_TARGETS = {"clusters-of-company": 0.005}
+NAME_VS_IRI = "clusters-of-company"
 JENA_PEERS = {
     "first run": "tdb2.tdbloader (load into TDB2)",
     "later runs": "tdb2.tdbquery statistics",
     "validate": "shacl validate",
     "export": "riot --output=turtle",
-    "reason": "— (no OWL RL materialisation command)",
+    "queries": "tdb2.tdbquery on the TDB2 store (and arq on the data in memory)",
+    "reason": "none (Jena has no OWL RL materialisation command)",
 }
 
 
@@ -52,27 +54,46 @@ def command_table(result: dict[str, Any]) -> list[str]:
     ]
     if "missing" in jena:
         lines[0] += f" **Jena not run: {jena['missing']}.**"
-    base_steps = (base or {}).get("steps", {})
-    build = _sum(base_steps.get("load"), base_steps.get("reason"))
-    peers = {"first run": build, "later runs": None, "validate": base_steps.get("validate")}
-    peers |= {"export": base_steps.get("export"), "reason": base_steps.get("reason")}
+    else:
+        lines[0] += " Jena's peers: " + "; ".join(f"{k}: {v}" for k, v in JENA_PEERS.items())
     for step in ("first run", "later runs"):
-        lines.append(_command_row(step, ours.get(step), jena.get(step), None, "", base, peers))
+        lines.append(_step_row(step, ours.get(step), jena.get(step), base))
     for name, query in ours.get("queries", {}).items():
         theirs = jena.get("queries", {}).get(name, {})
         base_query = (base or {}).get("queries", {}).get(name)
         rows = _rows(query, project["queries"][name], theirs, base_query)
-        label = f"query {query.get('argv', name)}"
+        label = query.get("argv", name).replace(" -f json", "")
+        target = _name_target(query, ours.get("iri query")) if name == NAME_VS_IRI else ""
+        base_time = (base_query or {}).get("p50")
         lines.append(
-            _command_row(label, query, theirs.get("tdb"), theirs.get("memory"), rows, base,
-                         {label: (base_query or {}).get("p50")})
+            _command_row(label, query, theirs.get("tdb"), theirs.get("memory"), rows,
+                         _base_query_cell(name, base), base_time, target)
         )  # fmt: skip
     if "iri query" in ours:
-        lines.append(_command_row("query clusters-of-company (IRI)", ours["iri query"],
-                                  None, None, "", None, {}))  # fmt: skip
+        label = ours["iri query"].get("argv", "").replace(" -f json", "") + " (by IRI)"
+        lines.append(_command_row(label, ours["iri query"], None, None, "", "", None, ""))
     for step in ("validate", "export", "reason"):
-        lines.append(_command_row(step, ours.get(step), jena.get(step), None, "", base, peers))
+        lines.append(_step_row(step, ours.get(step), jena.get(step), base))
     return [*lines, "", *_command_notes(result), ""]
+
+
+def _step_row(
+    step: str,
+    ours: dict[str, Any] | None,
+    theirs: dict[str, Any] | None,
+    base: dict[str, Any] | None,
+) -> str:
+    base_steps = (base or {}).get("steps", {})
+    if step == "first run":  # the pipeline's build: parse + reason
+        base_time = _sum(base_steps.get("load"), base_steps.get("reason"))
+    else:
+        base_time = None if step == "later runs" else base_steps.get(step)
+    target = _target((ours or {}).get("wall"), COMMAND_TARGETS.get(step))
+    if step == "reason":
+        theirs = {"status": "no OWL RL command"}
+    return _command_row(
+        step, ours, theirs, None, "", _base_step_cell(step, base), base_time, target
+    )
 
 
 def _command_row(
@@ -81,41 +102,52 @@ def _command_row(
     theirs: dict[str, Any] | None,
     memory: dict[str, Any] | None,
     rows: str,
-    base: dict[str, Any] | None,
-    peers: dict[str, float | None],
+    base_cell: str,
+    base_time: float | None,
+    target: str,
 ) -> str:
-    step = label.split(" ")[0] if label.startswith("query") else label
-    peer = JENA_PEERS.get(label)
-    jena_cell = _wall(theirs) if theirs else (peer or "—")
-    if step == "reason":
-        jena_cell = JENA_PEERS["reason"]
-    base_time = peers.get(label)
-    base_cell = _base_cell(label, base, base_time)
     ours_wall = (ours or {}).get("wall")
     return (
-        f"| {label} | {_wall(ours)} | {_rss(ours)} | {jena_cell} | {_rss(theirs)} | "
+        f"| {label} | {_wall(ours)} | {_rss(ours)} | {_wall(theirs)} | {_rss(theirs)} | "
         f"{_ratio((theirs or {}).get('wall'), ours_wall)} | {_wall(memory) if memory else ''} | "
-        f"{rows} | {base_cell} | {_ratio(base_time, ours_wall)} | "
-        f"{_command_target(label, ours)} |"
+        f"{rows} | {base_cell} | {_ratio(base_time, ours_wall)} | {target} |"
     )
 
 
-def _base_cell(label: str, base: dict[str, Any] | None, spent: float | None) -> str:
+def _name_target(by_name: dict[str, Any], by_iri: dict[str, Any] | None) -> str:
+    """Issue 11: a company by name at most 50 ms over the same command with the IRI."""
+    if not by_iri or by_name.get("wall") is None or by_iri.get("wall") is None:
+        return ""
+    over = by_name["wall"] - by_iri["wall"]
+    mark = "✓" if over <= NAME_OVER_IRI else "✗"
+    return f"{mark} by name {_seconds(over)} over the IRI, ≤ 50 ms"
+
+
+def _base_step_cell(step: str, base: dict[str, Any] | None) -> str:
     if base is None:
         return "—"
-    if label == "later runs":
+    if step == "later runs":
         return "(no cache)"
     not_run = base.get("not run", {})
-    if label.startswith("query"):
-        if "queries" in not_run:
-            return f"not run: {not_run['queries']}"
-        if base.get("queries", {}).get(label.split(" ")[1], {}).get("failed"):
-            return "not runnable (rdflib)"
-        return _seconds(spent) if spent is not None else "> budget"
-    step = "load" if label == "first run" else label
-    if step in not_run:
-        return f"not run: {not_run[step]} over budget"
-    return _seconds(spent) if spent is not None else "> budget"
+    needed = ("load", "reason") if step == "first run" else (step,)
+    for part in needed:
+        if part in not_run:
+            return f"not run: {not_run[part]} over budget"
+    spent = [base.get("steps", {}).get(part) for part in needed]
+    if any(s is None for s in spent):
+        return "> budget"
+    return _seconds(sum(s for s in spent if s is not None))
+
+
+def _base_query_cell(name: str, base: dict[str, Any] | None) -> str:
+    if base is None:
+        return "—"
+    if "queries" in base.get("not run", {}):
+        return f"not run: {base['not run']['queries']}"
+    query = base.get("queries", {}).get(name, {})
+    if query.get("failed"):
+        return "not runnable (rdflib)"
+    return _seconds(query["p50"]) if query.get("p50") is not None else "> budget"
 
 
 def _rows(
@@ -180,13 +212,6 @@ def _violation_notes(ours: dict[str, Any], jena: dict[str, Any]) -> list[str]:
                 "cksh:StatementSource's SPARQL looks in"
             )
     return [line]
-
-
-def _command_target(label: str, ours: dict[str, Any] | None) -> str:
-    target = COMMAND_TARGETS.get(label)
-    if target is None or not ours or ours.get("wall") is None:
-        return ""
-    return _target(ours["wall"], target)
 
 
 # --- in process -----------------------------------------------------------------------------------
@@ -255,7 +280,7 @@ def _wall(measured: dict[str, Any] | None) -> str:
         return "> budget"
     if status == "failed":
         return "not runnable" if "LATERAL" in measured.get("why", "") else "failed"
-    return "not run"
+    return str(status)
 
 
 def _rss(measured: dict[str, Any] | None) -> str:

@@ -63,6 +63,10 @@ def main() -> None:
         return
     budgets = {**BUDGETS, **{k: float(v) for k, v in (_pairs(args.budget))}}
     results: list[tuple[str, dict[str, Any]]] = []
+    if args.from_json:  # the report again, from the raw figures of an earlier run
+        raw = json.loads(args.from_json.read_text())
+        print(_report([(r.pop("size"), r) for r in raw], budgets, args), end="")
+        return
     for label in args.sizes.split(","):
         data = _dataset(args.workdir, label)
         print(f"== {label}: {data}", file=sys.stderr, flush=True)
@@ -171,6 +175,9 @@ def _arguments() -> argparse.Namespace:
         help="where each size's caches, TDB2 store and outputs go (removed after the size)",
     )
     parser.add_argument("--output", type=Path, help="also write the table (markdown) here")
+    parser.add_argument(
+        "--from-json", type=Path, help="print the report of an earlier run's raw figures (.json)"
+    )
     parser.add_argument("--worker", choices=["project", "baseline"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
