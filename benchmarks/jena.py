@@ -215,9 +215,8 @@ def _queries(
     )  # fmt: skip
     memory["rows"] = json_rows(result) if memory["status"] == "ok" else None
     # arq parses the whole data set for each query: its total per size has a budget too
-    done["arq spent"] = done.get("arq spent", 0.0) + (
-        memory["wall"] if memory["status"] == "ok" else budgets["arq"] + 1
-    )
+    spent = {"ok": memory.get("wall", 0.0), "over budget": budgets["arq"]}
+    done["arq spent"] = done.get("arq spent", 0.0) + spent.get(memory["status"], 0.0)
     out["memory"] = memory
     return out
 

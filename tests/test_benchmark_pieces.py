@@ -73,5 +73,10 @@ def test_a_row_count_mismatch_across_engines_is_marked() -> None:
 
 
 def test_a_baseline_query_whose_closure_was_not_made_is_not_given_a_time() -> None:
-    base = {"not run": {"queries": "reasoning over budget"}, "queries": {}}
-    assert report._base_query_cell("statistics", base) == "not run: reasoning over budget"
+    base = {"not run": {"queries": "reasoning over budget"}, "queries": {}, "steps": {}}
+    base |= {"startup": 0.5, "steps": {"load": 10.0, "reason": None, "validate": 20.0}}
+    assert report._base_command(("startup", "load", "query x"), base) == (
+        "not run: reasoning over budget",
+        None,
+    )
+    assert report._base_command(("startup", "load", "validate"), base) == ("30.5 s", 30.5)
