@@ -205,7 +205,9 @@ def baseline_worker(
 
     out["steps"]["load"] = _budgeted(parse, budgets["load"])
     if out["steps"]["load"] is None:
-        out["not run"] = dict.fromkeys(("reason", "validate", "export", "queries"), "load")
+        out["not run"] = dict.fromkeys(
+            ("reason", "validate", "export", "queries"), "parsing over budget"
+        )
         out["peak_rss_mb"] = _peak_rss_mb()
         return out
     reasoned = Graph()

@@ -147,7 +147,7 @@ def _base_command(parts: tuple[str, ...], base: dict[str, Any] | None) -> tuple[
             spent = query.get("p50")
         else:
             if part in not_run:
-                return f"not run: {not_run[part]} over budget", None
+                return f"not run: {not_run[part]}", None
             spent = base.get("startup") if part == "startup" else base["steps"].get(part)
         if spent is None:
             return f"> budget ({part})", None
@@ -272,7 +272,7 @@ def _in_process_base(
     if step == "query" and spent is None and failed:
         return "not runnable (rdflib)"
     if key in not_run:
-        return f"not run: {not_run[key]}" + (" over budget" if key != "queries" else "")
+        return f"not run: {not_run[key]}"
     return _seconds(spent) if spent is not None else "> budget"
 
 
