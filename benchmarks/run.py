@@ -9,7 +9,8 @@ prints one report:
 1. Commands as a user types them, each its own process (benchmarks/commands.py): first run on an
    empty cache, later runs, every stored query with its parameters given by name, validate,
    export, reason; beside each, Jena's peer command (benchmarks/jena.py: tdb2.tdbloader,
-   tdb2.tdbquery, arq, shacl, riot) on the same data, and the rdflib pipeline's step. Wall time
+   tdb2.tdbquery, arq, shacl, riot; installed by .ci/install-jena, and when missing the report
+   says so) on the same data, and the rdflib pipeline's step. Wall time
    includes process (and JVM) start; RSS is the command's own (benchmarks/processes.py).
 2. In process (benchmarks/in_process.py): what the engine work costs, without process start.
 Row counts of every query are compared across engines; a mismatch is marked, not hidden. Every
@@ -156,7 +157,7 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10k,100k,1M,2M", help="comma-separated: 10k,100k,1M,2M")
     parser.add_argument(
-        "--runs", type=int, default=5, help="runs per query in process (median reported)"
+        "--runs", type=int, default=3, help="runs per query in process (median reported)"
     )
     parser.add_argument(
         "--cli-runs", type=int, default=3, help="runs per warm command (median reported)"
