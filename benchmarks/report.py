@@ -30,7 +30,7 @@ def size_report(label: str, result: dict[str, Any], budgets: dict[str, float]) -
         "",
     ]
     if result.get("commands"):
-        lines += command_table(result)
+        lines += command_table(result, budgets)
     lines += in_process_table(project, result.get("baseline"), budgets)
     return lines
 
@@ -38,7 +38,7 @@ def size_report(label: str, result: dict[str, Any], budgets: dict[str, float]) -
 # --- commands -------------------------------------------------------------------------------------
 
 
-def command_table(result: dict[str, Any]) -> list[str]:
+def command_table(result: dict[str, Any], budgets: dict[str, float]) -> list[str]:
     ours, jena, base = result["commands"], result.get("jena") or {}, result.get("baseline")
     project = result["project"]
     lines = [
@@ -58,25 +58,23 @@ def command_table(result: dict[str, Any]) -> list[str]:
     else:
         lines[0] += " Jena's peers: " + "; ".join(f"{k}: {v}" for k, v in JENA_PEERS.items())
     for step in ("first run", "later runs"):
-        lines.append(_step_row(step, ours.get(step), jena.get(step), base))
+        lines.append(_step_row(step, ours.get(step), jena.get(step), base, budgets))
     for name, query in ours.get("queries", {}).items():
         theirs = jena.get("queries", {}).get(name, {})
         base_query = (base or {}).get("queries", {}).get(name)
         rows = _rows(query, project["queries"][name], theirs, base_query)
         label = query.get("argv", name).replace(" -f json", "")
         target = _name_target(query, ours.get("iri query")) if name == NAME_VS_IRI else ""
-        base_cell, base_time = _base_command(
-            (*BASE_PARTS["later runs"][:-1], f"query {name}"), base
-        )
+        pipeline = _base_command((*BASE_PARTS["later runs"][:-1], f"query {name}"), base, budgets)
         lines.append(
-            _command_row(label, query, theirs.get("tdb"), theirs.get("memory"), rows,
-                         base_cell, base_time, target)
+            _command_row(label, query, theirs.get("tdb"), theirs.get("memory"), rows, pipeline,
+                         target)
         )  # fmt: skip
     if "iri query" in ours:
         label = ours["iri query"].get("argv", "").replace(" -f json", "") + " (by IRI)"
-        lines.append(_command_row(label, ours["iri query"], None, None, "", "", None, ""))
+        lines.append(_command_row(label, ours["iri query"], None, None, "", ("", None, False), ""))
     for step in ("validate", "export", "reason"):
-        lines.append(_step_row(step, ours.get(step), jena.get(step), base))
+        lines.append(_step_row(step, ours.get(step), jena.get(step), base, budgets))
     return [*lines, "", *_command_notes(result), ""]
 
 
@@ -85,12 +83,13 @@ def _step_row(
     ours: dict[str, Any] | None,
     theirs: dict[str, Any] | None,
     base: dict[str, Any] | None,
+    budgets: dict[str, float],
 ) -> str:
-    base_cell, base_time = _base_command(BASE_PARTS[step], base)
+    pipeline = _base_command(BASE_PARTS[step], base, budgets)
     target = _target((ours or {}).get("wall"), COMMAND_TARGETS.get(step))
     if step == "reason":
         theirs = {"status": "no OWL RL command"}
-    return _command_row(step, ours, theirs, None, "", base_cell, base_time, target)
+    return _command_row(step, ours, theirs, None, "", pipeline, target)
 
 
 def _command_row(
@@ -99,15 +98,18 @@ def _command_row(
     theirs: dict[str, Any] | None,
     memory: dict[str, Any] | None,
     rows: str,
-    base_cell: str,
-    base_time: float | None,
+    pipeline: tuple[str, float | None, bool],
     target: str,
 ) -> str:
+    """One command's row; `pipeline`: the rdflib pipeline's (cell, seconds, lower bound?)."""
     ours_wall = (ours or {}).get("wall")
+    base_cell, base_time, lower = pipeline
+    base_ratio = _ratio(base_time, ours_wall)
     return (
         f"| {label} | {_wall(ours)} | {_rss(ours)} | {_wall(theirs)} | {_rss(theirs)} | "
         f"{_ratio((theirs or {}).get('wall'), ours_wall)} | {_wall(memory) if memory else ''} | "
-        f"{rows} | {base_cell} | {_ratio(base_time, ours_wall)} | {target} |"
+        f"{rows} | {base_cell} | {'≥ ' if lower and base_ratio else ''}{base_ratio} | "
+        f"{target} |"
     )
 
 
@@ -131,28 +133,45 @@ BASE_PARTS = {
 }
 
 
-def _base_command(parts: tuple[str, ...], base: dict[str, Any] | None) -> tuple[str, float | None]:
-    """(cell, seconds) of the rdflib pipeline as a command: the sum of its parts in process."""
+def _base_command(
+    parts: tuple[str, ...], base: dict[str, Any] | None, budgets: dict[str, float]
+) -> tuple[str, float | None, bool]:
+    """(cell, seconds, lower bound?) of the rdflib pipeline as a command: the sum of its parts
+    in process. A part over its budget counts as its budget (the sum is then a lower bound);
+    a part not run counts as nothing, and the cell says why."""
     if base is None:
-        return "—", None
-    not_run = base.get("not run", {})
-    total = 0.0
+        return "—", None, False
+    total, over, missing = 0.0, [], []
     for part in parts:
-        if part.startswith("query "):
-            if "queries" in not_run:
-                return f"not run: {not_run['queries']}", None
-            query = base.get("queries", {}).get(part[len("query ") :], {})
-            if query.get("failed"):
-                return "not runnable (rdflib)", None
-            spent = query.get("p50")
+        spent, why = _base_part(part, base)
+        if why:
+            missing.append(why)
+        elif spent is None:  # ran over its budget
+            over.append(part.split(" ")[0])
+            total += budgets["query" if part.startswith("query ") else part]
         else:
-            if part in not_run:
-                return f"not run: {not_run[part]}", None
-            spent = base.get("startup") if part == "startup" else base["steps"].get(part)
-        if spent is None:
-            return f"> budget ({part})", None
-        total += spent
-    return _seconds(total), total
+            total += spent
+    if "not runnable (rdflib)" in missing:
+        return "not runnable (rdflib)", None, False
+    if not over and not missing:
+        return _seconds(total), total, False
+    said = [f"{', '.join(over)} over budget"] if over else []
+    return f"≥ {_seconds(total)} ({'; '.join(said + missing)})", total, True
+
+
+def _base_part(part: str, base: dict[str, Any]) -> tuple[float | None, str]:
+    """(seconds, "") for a part that ran, (None, "") over budget, (None, why) not run."""
+    not_run = base.get("not run", {})
+    if part == "startup":
+        return base.get("startup"), ""
+    if part.startswith("query "):
+        if "queries" in not_run:
+            return None, "query not run"
+        query = base.get("queries", {}).get(part[len("query ") :], {})
+        return query.get("p50"), "not runnable (rdflib)" if query.get("failed") else ""
+    if part in not_run:
+        return None, f"{part} not run"
+    return base.get("steps", {}).get(part), ""
 
 
 def _rows(

@@ -75,8 +75,13 @@ def test_a_row_count_mismatch_across_engines_is_marked() -> None:
 def test_a_baseline_query_whose_closure_was_not_made_is_not_given_a_time() -> None:
     base = {"not run": {"queries": "reasoning over budget"}, "queries": {}, "steps": {}}
     base |= {"startup": 0.5, "steps": {"load": 10.0, "reason": None, "validate": 20.0}}
-    assert report._base_command(("startup", "load", "query x"), base) == (
-        "not run: reasoning over budget",
-        None,
+    budgets = {"reason": 120.0, "query": 30.0}
+    cell, seconds, lower = report._base_command(
+        ("startup", "load", "reason", "query x"), base, budgets
     )
-    assert report._base_command(("startup", "load", "validate"), base) == ("30.5 s", 30.5)
+    assert (cell, seconds, lower) == ("≥ 130.5 s (reason over budget; query not run)", 130.5, True)
+    assert report._base_command(("startup", "load", "validate"), base, budgets) == (
+        "30.5 s",
+        30.5,
+        False,
+    )
