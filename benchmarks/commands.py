@@ -42,6 +42,8 @@ def run_commands(
     env = {**os.environ, "CLUSTERKG_CACHE_DIR": str(cache)}
     base = [*clusterkg_argv(), "--data", str(data)]
     out: dict[str, Any] = {}
+    # What every command pays before its work: start Python, import the CLI
+    out["start"] = repeated([*clusterkg_argv(), "--version"], runs, budget=budgets["command"])
     first = [*base, "query", FIRST_QUERY, "-f", "json"]
     cold = run_measured(first, budget=budgets["first run"], env=env, stdout=scratch / "first.json")
     out["first run"] = single(cold)
