@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,9 @@ def run_commands(
     out["first run"] = single(cold)
     if out["first run"]["status"] != "ok":  # nothing is cached: the warm runs would be cold
         return out
+    # A big build is published by a background writer after the first run has answered: the
+    # later runs are timed once it has published (how long that took is reported too).
+    out["cache ready"] = _wait_for_cache(cache)
     out["later runs"] = repeated(first, runs, budget=budgets["command"], env=env)
     out["queries"] = {}
     for name, query in project["queries"].items():
@@ -74,6 +78,15 @@ def run_commands(
     out["export"]["bytes"] = exported.stat().st_size if exported.exists() else None
     out["reason"] = repeated([*base, "reason"], runs, budget=budgets["command"], env=env)
     return out
+
+
+def _wait_for_cache(cache: Path) -> float:
+    """Seconds until the build cache holds a published build and no writer is at work."""
+    from clusterkg.inputs.cache import BuildCache
+
+    started = time.perf_counter()
+    BuildCache(cache).wait_for_writers(timeout=900)
+    return time.perf_counter() - started
 
 
 def export_store(data: Path, cache: Path, target: Path, budget: float) -> bool:
