@@ -63,11 +63,14 @@ def project_worker(data: Path, runs: int) -> dict[str, Any]:
     out["steps"]["load"], out["steps"]["reason"] = _load_then_reason(files)
     with tempfile.TemporaryDirectory(prefix="clusterkg-bench-cache-") as root:
         cache = BuildCache(Path(root))
-        # The first CLI run builds in memory, copies the build to the cache and goes on with the
-        # in-memory store: validation, queries and export below run on that store.
+        # The first CLI run builds in memory, copies the build to the cache (a big one: hands
+        # it to the background writer) and goes on with the in-memory store: validation,
+        # queries and export below run on that store.
         started = time.perf_counter()
         kg = KnowledgeGraph.load([data], cache=cache)
         out["steps"]["first run"] = time.perf_counter() - started
+        cache.wait_for_writers(timeout=900)
+        out["cache ready"] = time.perf_counter() - started
         started = time.perf_counter()
         cached = KnowledgeGraph.load([data], cache=cache)
         out["steps"]["later runs"] = time.perf_counter() - started
