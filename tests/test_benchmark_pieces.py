@@ -29,6 +29,21 @@ def test_a_command_is_timed_with_its_own_peak_rss() -> None:
     assert run.rss_mb >= 200  # the child's memory, not the benchmark's
 
 
+def test_counting_a_big_result_does_not_swell_the_rss_of_later_commands(tmp_path: Path) -> None:
+    """Linux keeps a process's RSS high-water mark across fork and exec: had the driver parsed
+    the result file itself (~300 MB of Python objects), `true` would report that as its own."""
+    result = tmp_path / "rows.json"
+    row = '{"a": {"type": "literal", "value": "xxxxxxxxxxxxxxxxxxxx"}}, '
+    with result.open("w") as out:  # written in pieces: this process stays as it is
+        out.write('{"results": {"bindings": [')
+        for _ in range(600):
+            out.write(row * 1000)
+        out.write(row.rstrip(", ") + "]}}")
+    before = processes.run_measured(["true"], budget=10).rss_mb
+    assert processes.json_rows(result) == 600_001
+    assert processes.run_measured(["true"], budget=10).rss_mb < before + 50
+
+
 def test_a_command_over_budget_is_killed_and_said_so() -> None:
     run = processes.run_measured([sys.executable, "-c", "import time; time.sleep(30)"], budget=0.5)
     assert run.over_budget and run.wall < 10
