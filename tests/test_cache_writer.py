@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from clusterkg import build
+from clusterkg.inputs import cache as cache_module
 from clusterkg.inputs.cache import DUMP_FILE, PENDING_FILE, WRITER_FILE, BuildCache
 from clusterkg.inputs.cache_writer import write
 from clusterkg.knowledge_graph import KnowledgeGraph
@@ -30,6 +31,7 @@ def test_a_build_published_in_the_background_is_opened_by_the_next_run(
     cache.wait_for_writers(timeout=120)
     published = [p.name for p in cache.root.iterdir()]
     assert len(published) == 1 and not published[0].startswith("."), published
+    assert not cache_module._WRITERS, "the ended writer was reaped: no zombie is left"
     later = KnowledgeGraph.load(cache=cache)
     assert later.built.from_cache
     assert later.built.names is not None, "the name index was published with the store"

@@ -218,12 +218,14 @@ class BuildCache:
     def wait_for_writers(self, timeout: float = 600.0) -> None:
         """Wait until no background writer is publishing into this cache (tests, benchmarks)."""
         deadline = time.monotonic() + timeout
-        while self._live_writers(".*-*") and time.monotonic() < deadline:
+        # this process's own writers too, until they have exited (and are reaped)
+        while (self._live_writers(".*-*") or _WRITERS) and time.monotonic() < deadline:
             time.sleep(0.05)
 
     def _live_writers(self, folders: str) -> bool:
         """Whether a writer of a private folder matching `folders` is alive and began less than
         an hour ago (a process id is reused after a writer is killed)."""
+        _reap_writers()
         for pending in self.root.glob(f"{folders}/{WRITER_FILE}"):
             with contextlib.suppress(OSError, ValueError):
                 recent = time.time() - pending.stat().st_mtime < 3600
@@ -249,6 +251,14 @@ class BuildCache:
 _WRITERS: dict[int, subprocess.Popen[bytes]] = {}
 
 
+def _reap_writers() -> None:
+    """Reap the writers this process started that have ended: a long-running process (a
+    server) would otherwise keep one zombie per big build."""
+    for pid, writer in list(_WRITERS.items()):
+        if writer.poll() is not None:
+            del _WRITERS[pid]
+
+
 def _alive(pid: int) -> bool:
     if pid in _WRITERS:
         return _WRITERS[pid].poll() is None
@@ -264,6 +274,7 @@ def _alive(pid: int) -> bool:
 def _start_writer(private: Path, key: str) -> bool:
     """Start the detached process that publishes the dump in `private` (its own session: it
     outlives this command and is not stopped by its terminal's ^C)."""
+    _reap_writers()
     with (private / "writer.log").open("wb") as log:
         writer = subprocess.Popen(
             [sys.executable, "-m", "clusterkg.inputs.cache_writer", str(private), key],
