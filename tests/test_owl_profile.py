@@ -165,9 +165,17 @@ def test_the_model_doc_explains_every_accepted_divergence() -> None:
 def test_the_checker_finds_a_data_property_under_an_annotation_property(tmp_path: Path) -> None:
     """The ck:acronym mistake, alone in a file: the checker must say it is not OWL 2 DL."""
     findings = owl_dl_findings([FIXTURES / "acronym-under-altlabel.ttl"], tmp_path)
-    about_alt_label = {f.kind for f in findings if f.about == str(rdflib.SKOS.altLabel)}
-    # skos:altLabel is then an annotation property and a data property at once
-    assert "IllegalPunning" in about_alt_label, summary(findings)
+    found = {(f.kind, f.about) for f in findings}
+    # The OWL API reads the rdfs:subPropertyOf by the declaration it meets first, an order the
+    # RDF/XML writer leaves to Python's hash seed: as a data subproperty (skos:altLabel is then
+    # an annotation property and a data property at once), or as an annotation subproperty
+    # (ex:acronym is then an annotation property never declared one). Both say: not OWL 2 DL.
+    alt_label_punned = ("IllegalPunning", str(rdflib.SKOS.altLabel))
+    acronym_undeclared = (
+        "UseOfUndeclaredAnnotationProperty",
+        "https://example.org/owl-fixture#acronym",
+    )
+    assert found & {alt_label_punned, acronym_undeclared}, summary(findings)
     assert not any(accepted(finding) for finding in findings)
 
 
