@@ -78,24 +78,16 @@ class KnowledgeGraph:
         if profile not in PROFILES:
             raise ClusterKGError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})")
         if not reasoning:
-            built = cls._asserted_only(files, profile, reasoner, keep_ill_typed, vocabulary, reader)
+            built = cls._in_memory(
+                files, profile, reasoner, keep_ill_typed, vocabulary, reader, reasoning=False
+            )
             if cache is not None:
                 building.recall_inconsistencies(built, cache, files, reader)
             return cls(bundle, files, built, selection.notes)
         if reads_every_triple or keep_ill_typed:  # a cached build never holds ill-typed literals
             cache = None
         if cache is None:
-            with step(f"Loading and reasoning over {len(files)} files") as progress:
-                built = building.build_store(
-                    LocalStore(),
-                    files,
-                    profile,
-                    reasoner,
-                    progress.update,
-                    keep_ill_typed,
-                    len(vocabulary),
-                    reader=reader,
-                )
+            built = cls._in_memory(files, profile, reasoner, keep_ill_typed, vocabulary, reader)
         else:
             built = building.cached_build(
                 cache, files, profile, reasoner, len(vocabulary), step, reader
@@ -103,15 +95,18 @@ class KnowledgeGraph:
         return cls(bundle, files, built, selection.notes)
 
     @staticmethod
-    def _asserted_only(
+    def _in_memory(
         files: list[Path],
         profile: str,
         reasoner: str,
         keep_ill_typed: bool,
         vocabulary: list[Path],
         reader: str,
+        reasoning: bool = True,
     ) -> building.Build:
-        with step(f"Loading {len(files)} files") as progress:
+        """A build in memory, the cache left aside; reasoned unless `reasoning` is False."""
+        title = "Loading and reasoning over" if reasoning else "Loading"
+        with step(f"{title} {len(files)} files") as progress:
             return building.build_store(
                 LocalStore(),
                 files,
@@ -121,7 +116,7 @@ class KnowledgeGraph:
                 keep_ill_typed,
                 len(vocabulary),
                 reader=reader,
-                reasoning=False,
+                reasoning=reasoning,
             )
 
     def with_closure(self) -> KnowledgeGraph:
