@@ -62,6 +62,9 @@ class Build:
     names: Path | None = None
     # the names scanned from the store to write that index (the run that built it uses them)
     scanned_names: NamedThings | None = None
+    # the build-cache entry this build was opened from (None: built by this run, in memory);
+    # a server's worker processes open its store read-only
+    folder: Path | None = None
 
 
 def build_store(
@@ -232,6 +235,7 @@ def cached_build(
         fidelity=Fidelity.from_json(meta.get("fidelity")),
         notes=[str(n) for n in notes] if isinstance(notes, list) else [],
         names=_name_index(found.path),
+        folder=found.path,
     )
 
 

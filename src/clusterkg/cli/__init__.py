@@ -19,6 +19,7 @@ from clusterkg.cli.generate import generate_command
 from clusterkg.cli.options import choice_option
 from clusterkg.cli.query import list_queries, query, sparql
 from clusterkg.cli.reason import reason
+from clusterkg.cli.serve import serve
 from clusterkg.cli.settings import Settings
 from clusterkg.cli.validate import validate_command
 from clusterkg.engine.safety import isolate_from_network
@@ -29,7 +30,19 @@ from clusterkg.version import __version__
 
 
 class Group(click.Group):
-    """Turns every ClusterKGError into one line on stderr and exit code, never a traceback."""
+    """Turns every ClusterKGError into one line on stderr and exit code, never a traceback.
+    `isolate`: give up the network once the command is known, unless it is one that serves
+    over it (marked `serves_network`; its worker processes give it up themselves)."""
+
+    isolate = False
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if self.isolate and not getattr(command, "serves_network", False):
+            isolate_from_network()
+        return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -123,15 +136,24 @@ def cli(
     )
 
 
-for command in (list_queries, query, sparql, validate_command, reason, export, generate_command):
+for command in (
+    list_queries,
+    query,
+    sparql,
+    validate_command,
+    reason,
+    export,
+    generate_command,
+    serve,
+):
     cli.add_command(command)
 
 
 def main() -> None:
-    """The console command. clusterkg never needs the network, so the process gives it up
-    before anything else runs (the second line behind the SPARQL check; see
-    clusterkg.engine.safety)."""
-    isolate_from_network()
+    """The console command. clusterkg never needs the network but to serve, so the process
+    gives it up as soon as the command is known, before anything else runs (the second line
+    behind the SPARQL check; see clusterkg.engine.safety)."""
+    Group.isolate = True
     try:
         cli.main(prog_name="clusterkg", standalone_mode=True)
     except KeyboardInterrupt:

@@ -1,0 +1,85 @@
+"""`clusterkg serve`: the graph over HTTP (clusterkg.server)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from clusterkg.cli.settings import Settings, pass_settings
+from clusterkg.engine.limits import Limits
+from clusterkg.server.site import DEFAULT_BASE, InProcess, Paths, Site
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Each request's time on the graph; past it the query's worker is killed (503).",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Rows (triples) a query answers at most; the answer says when more were left out.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes running the queries (default: the number of cores).",
+)
+@click.option(
+    "--base",
+    default=DEFAULT_BASE,
+    show_default=True,
+    help="The IRIs served as pages: BASE/id/cluster/fetek is the page /id/cluster/fetek.",
+)
+@pass_settings
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int | None,
+    base: str,
+) -> None:
+    """Serve the graph over HTTP: a SPARQL 1.1 endpoint at /sparql, the stored queries at
+    /queries, a page for every thing, the ontology at /ontology.
+
+    \b
+        clusterkg serve
+        clusterkg --data my-data/ serve --port 8080 --timeout 30
+    """
+    import uvicorn
+
+    from clusterkg.server.app import create_app
+    from clusterkg.server.startup import served_store
+
+    with tempfile.TemporaryDirectory(prefix="clusterkg-serve-") as scratch:
+        store = served_store(settings, base, Path(scratch))
+        runner = InProcess(store.open())
+        site = Site(runner, store.bundle, Limits(timeout, max_rows), Paths(base))
+        click.echo(
+            f"clusterkg: serving at http://{host}:{port}/ with {workers or os.cpu_count()} "
+            "workers (Ctrl-C to stop)",
+            err=True,
+        )
+        try:
+            uvicorn.run(create_app(site), host=host, port=port, log_level="warning")
+        finally:
+            runner.close()
+
+
+# the server listens on the network; its workers, which run the queries, give it up themselves
+serve.serves_network = True  # type: ignore[attr-defined]

@@ -1,0 +1,74 @@
+"""The server's settings and its runner: what every route needs besides the request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import anyio.to_thread
+
+from clusterkg.engine.limits import Limits
+from clusterkg.inputs.bundle import Bundle
+from clusterkg.server.tasks import Reply, Served, Task
+
+DEFAULT_BASE = "https://w3id.org/clusterkg/"
+
+
+class Runner(Protocol):
+    """Runs tasks where the graph is (clusterkg.server.pool.Pool: worker processes)."""
+
+    async def run(self, task: Task, timeout: float | None) -> Reply:
+        """The task's reply; past `timeout` seconds a 503 Reply that says so."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class InProcess:
+    """Tasks run on a thread of this process: for the static site and for tests of pages.
+    A timeout is not enforced (pyoxigraph cannot cancel a query; the pool kills workers)."""
+
+    served: Served
+
+    async def run(self, task: Task, timeout: float | None) -> Reply:
+        return await anyio.to_thread.run_sync(task.run, self.served)
+
+    def run_now(self, task: Task) -> Reply:
+        return task.run(self.served)
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Paths:
+    """IRIs under `base` are served at the same path under the server's root:
+    https://w3id.org/clusterkg/id/cluster/fetek ↔ /id/cluster/fetek."""
+
+    base: str = DEFAULT_BASE
+
+    def path_of(self, iri: str) -> str | None:
+        """The server path of an IRI under the base (None: the IRI is not ours)."""
+        if not iri.startswith(self.base):
+            return None
+        return "/" + iri[len(self.base) :]
+
+    def iri_of(self, path: str) -> str:
+        """The IRI a server path stands for."""
+        return self.base + path.lstrip("/")
+
+
+@dataclass
+class Site:
+    """What the routes share: the runner, the limits of every query, the IRI ↔ path mapping."""
+
+    runner: Runner
+    bundle: Bundle
+    limits: Limits = field(default_factory=lambda: Limits(10.0, 10_000))
+    paths: Paths = field(default_factory=Paths)
+    # the largest request body read (a query, a form); beyond it: 413
+    max_body: int = 1_000_000
+
+    async def run(self, task: Task) -> Reply:
+        return await self.runner.run(task, self.limits.timeout)
