@@ -26,16 +26,31 @@ from clusterkg.inputs.bundle import bundled, expand_paths
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.validation.report import Report
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def _loopback(address: Any) -> bool:
+    host = address[0] if isinstance(address, tuple) else address
+    return (
+        isinstance(host, (str, bytes))
+        and (host.decode() if isinstance(host, bytes) else host) in LOOPBACK
+    )
+
 
 @pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Make any attempt to open a network connection fail the test.
 
     The attempt raises AssertionError and is also recorded, so the test fails even if the code
     under test swallows the exception (rdflib's parsers are wrapped in `except Exception`).
+    A test marked `loopback` (a client of the project's own server) may reach 127.0.0.1 and
+    ::1, nothing else.
     """
+    allowed = _loopback if request.node.get_closest_marker("loopback") else (lambda _: False)
     connect = socket.socket.connect
     connect_ex = socket.socket.connect_ex
+    create_connection = socket.create_connection
+    getaddrinfo = socket.getaddrinfo
     attempts: list[str] = []
 
     def refuse(what: str, address: Any) -> AssertionError:
@@ -43,19 +58,23 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return AssertionError(attempts[-1])
 
     def guarded_connect(self: socket.socket, address: Any) -> None:
-        if self.family == getattr(socket, "AF_UNIX", None):
+        if self.family == getattr(socket, "AF_UNIX", None) or allowed(address):
             return connect(self, address)
         raise refuse("socket.connect", address)
 
     def guarded_connect_ex(self: socket.socket, address: Any) -> int:
-        if self.family == getattr(socket, "AF_UNIX", None):
+        if self.family == getattr(socket, "AF_UNIX", None) or allowed(address):
             return connect_ex(self, address)
         raise refuse("socket.connect_ex", address)
 
     def guarded_create_connection(address: Any, *args: Any, **kwargs: Any) -> socket.socket:
+        if allowed(address):
+            return create_connection(address, *args, **kwargs)
         raise refuse("socket.create_connection", address)
 
     def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if allowed(host):
+            return getaddrinfo(host, *args, **kwargs)
         raise refuse("socket.getaddrinfo", host)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)

@@ -61,22 +61,22 @@ def serve(
         clusterkg serve
         clusterkg --data my-data/ serve --port 8080 --timeout 30
     """
-    import uvicorn
-
     from clusterkg.server.app import create_app
+    from clusterkg.server.listen import bound_url, listen, serve_forever
     from clusterkg.server.startup import served_store
 
+    sock = listen(host, port)  # first: a port in use is said before the graph is built
     with tempfile.TemporaryDirectory(prefix="clusterkg-serve-") as scratch:
         store = served_store(settings, base, Path(scratch))
         runner = InProcess(store.open())
         site = Site(runner, store.bundle, Limits(timeout, max_rows), Paths(base))
         click.echo(
-            f"clusterkg: serving at http://{host}:{port}/ with {workers or os.cpu_count()} "
+            f"clusterkg: serving at {bound_url(sock)} with {workers or os.cpu_count()} "
             "workers (Ctrl-C to stop)",
             err=True,
         )
         try:
-            uvicorn.run(create_app(site), host=host, port=port, log_level="warning")
+            serve_forever(create_app(site), sock)
         finally:
             runner.close()
 
