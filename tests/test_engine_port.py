@@ -80,3 +80,18 @@ def test_what_would_leave_the_graph_is_refused(engine: Engine) -> None:
 def test_a_query_error_is_one_line_even_when_the_engine_says_nothing() -> None:
     with pytest.raises(QueryError, match=r"^query failed: ValueError$"), reported_as_query_error():
         raise ValueError("")
+
+
+def test_named_graphs_are_the_only_graphs_reached_by_graph(engine: Engine) -> None:
+    query = "SELECT ?g ?p WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert rows(engine, query, named=[INFERRED]) == [[ox.NamedNode(INFERRED), DERIVED.predicate]]
+    # named graphs alone: the default graph is empty, as the SPARQL Protocol says
+    assert rows(engine, "SELECT * WHERE { ?s ?p ?o }", named=[INFERRED]) == []
+    both = rows(engine, "SELECT ?p WHERE { ?s ?p ?o }", graphs=[ASSERTED], named=[INFERRED])
+    assert both == [[STATED.predicate]]
+
+
+def test_a_graph_the_store_lacks_is_an_empty_graph(engine: Engine) -> None:
+    assert rows(engine, "SELECT * WHERE { ?s ?p ?o }", graphs=[EX + "none"]) == []
+    ask = engine.run("ASK { GRAPH ?g { } }", named=[EX + "none"])
+    assert isinstance(ask, Table) and ask.boolean is True

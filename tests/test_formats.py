@@ -3,22 +3,28 @@ written by someone, and a media type (as HTTP content negotiation gives it) find
 
 from __future__ import annotations
 
+import io
+
 import pyoxigraph as ox
 import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from rdflib.query import Result
 
-from clusterkg.engine import Table
+from clusterkg.engine import Table, Triples
+from clusterkg.errors import ClusterKGError
 from clusterkg.output.formats import FORMATS, by_media_type, by_name, names
 from clusterkg.output.serialise import DATASET_FORMATS, EXPORT_FORMATS, serialise
-from clusterkg.output.tables import GRAPH_FORMATS, TABLE_FORMATS, render_table
+from clusterkg.output.tables import GRAPH_FORMATS, TABLE_FORMATS, render_table, render_triples
 
 EX = "http://example.org/"
 
 
 def test_the_format_lists_are_drawn_from_the_registry_in_the_clis_order() -> None:
-    assert EXPORT_FORMATS == ("ttl", "nt", "nq", "trig", "jsonld")
+    assert EXPORT_FORMATS == ("ttl", "nt", "nq", "trig", "jsonld", "rdfxml")
     assert DATASET_FORMATS == ("nq", "trig")
-    assert GRAPH_FORMATS == ("ttl", "nt", "jsonld")
-    assert TABLE_FORMATS == ("table", "csv", "tsv", "json", "md")
+    assert GRAPH_FORMATS == ("ttl", "nt", "jsonld", "rdfxml")
+    assert TABLE_FORMATS == ("table", "csv", "tsv", "json", "xml", "md")
     assert names("report") == ("text", "json", "ttl")
     assert set(names("graph", "dataset", "table", "report")) == {f.name for f in FORMATS}
 
@@ -70,3 +76,57 @@ def test_a_media_type_finds_its_format(media_type: str, name: str) -> None:
 
 def test_a_media_type_of_no_format_of_ours_finds_none() -> None:
     assert by_media_type("image/png") is None
+
+
+# Written by hand: one of each kind of term, the characters XML must escape, a carriage return.
+RDF_TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"
+TRIPLES = [
+    ox.Triple(ox.NamedNode(EX + "s"), ox.NamedNode(RDF_TYPE_IRI), ox.NamedNode(EX + "Cluster")),
+    ox.Triple(
+        ox.NamedNode(EX + "s"), ox.NamedNode(EX + "label"), ox.Literal("<a> & b", language="lt")
+    ),
+    ox.Triple(
+        ox.NamedNode(EX + "s"),
+        ox.NamedNode(EX + "size-2"),
+        ox.Literal("7", datatype=ox.NamedNode(XSD_INT)),
+    ),
+    ox.Triple(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "part"), ox.BlankNode("x")),
+    ox.Triple(ox.BlankNode("x"), ox.NamedNode(EX + "note"), ox.Literal("line\r\nnext")),
+]
+
+
+def test_rdf_xml_is_the_same_graph_read_back() -> None:
+    text = render_triples(Triples(TRIPLES), "rdfxml")
+    read = rdflib.Graph().parse(data=text, format="xml")
+    expected = rdflib.Graph().parse(data="".join(f"{t} .\n" for t in TRIPLES), format="nt")
+    assert isomorphic(read, expected)
+    assert text == render_triples(Triples(list(reversed(TRIPLES))), "rdfxml")  # deterministic
+
+
+def test_rdf_xml_refuses_a_predicate_xml_cannot_name() -> None:
+    quad = (ox.NamedNode(EX + "s"), ox.NamedNode(EX + "1"), ox.Literal("o"), None)
+    with pytest.raises(ClusterKGError, match="cannot be written as RDF/XML"):
+        serialise([quad], "rdfxml")
+
+
+def test_xml_refuses_a_character_xml_forbids() -> None:
+    with pytest.raises(ClusterKGError, match=r"U\+0001, which XML 1\.0 forbids"):
+        render_table(Table(["x"], [[ox.Literal("a\x01")]]), "xml")
+
+
+def test_sparql_xml_results_read_back_as_the_same_terms() -> None:
+    rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]] = [
+        [ox.NamedNode(EX + "s"), ox.Literal("<a> & b", language="lt")],
+        [ox.Literal("7", datatype=ox.NamedNode(XSD_INT)), None],
+        [ox.BlankNode("b1"), ox.Literal("line\r\nnext")],
+    ]
+    text = render_table(Table(["x", "y"], rows), "xml")
+    result = Result.parse(io.BytesIO(text.encode()), format="xml")
+    assert [str(v) for v in result.vars] == ["x", "y"]
+    read = [list(r) for r in result]
+    assert read[0] == [rdflib.URIRef(EX + "s"), rdflib.Literal("<a> & b", lang="lt")]
+    assert read[1] == [rdflib.Literal("7", datatype=rdflib.URIRef(XSD_INT)), None]
+    assert isinstance(read[2][0], rdflib.BNode) and read[2][1] == rdflib.Literal("line\r\nnext")
+    ask = Result.parse(io.BytesIO(render_table(Table([], [], False), "xml").encode()), format="xml")
+    assert ask.askAnswer is False

@@ -17,7 +17,7 @@ from clusterkg.output.serialise import EXPORT_FORMATS
     "-f/--format/fmt",
     EXPORT_FORMATS,
     "ttl",
-    "ttl, nt, jsonld: one graph; nq, trig: the asserted triples, the inferred ones and the "
+    "ttl, nt, jsonld, rdfxml: one graph; nq, trig: the asserted triples, the inferred ones and the "
     "description in named graphs of their own.",
 )
 @click.option("--inferred", is_flag=True, help="Include the OWL RL inferred triples.")

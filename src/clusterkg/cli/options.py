@@ -29,8 +29,8 @@ def output_options(function: F) -> F:
         "fmt",
         type=choices,
         default=None,
-        help="table|csv|tsv|json|md for SELECT/ASK (default table); "
-        "ttl|nt|jsonld for CONSTRUCT/DESCRIBE (default ttl).",
+        help=f"{'|'.join(TABLE_FORMATS)} for SELECT/ASK (default table); "
+        f"{'|'.join(GRAPH_FORMATS)} for CONSTRUCT/DESCRIBE (default ttl).",
     )(function)
 
 

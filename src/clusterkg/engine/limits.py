@@ -81,6 +81,13 @@ def run_limited(
     return answer
 
 
+def capped(answer: Answer, max_rows: int | None) -> Answer:
+    """`answer`, its pages stopped after `max_rows` rows (`truncated` set if one was left out),
+    in this process: for a caller that is itself a worker under a deadline (the server's)."""
+    answer.pages = _capped(answer.pages, max_rows, answer)
+    return answer
+
+
 def timeout_error(limits: Limits) -> QueryTimeout:
     return QueryTimeout(f"query stopped: it ran past its {limits.timeout:g} s timeout")
 
@@ -266,7 +273,7 @@ def _received_pages(
 
 def _in_process(answer: Answer, limits: Limits, deadline: float | None) -> Answer:
     """The fallback without fork: the cap holds; the deadline is checked between pages."""
-    pages = _capped(answer.pages, limits.max_rows, answer)
+    pages = capped(answer, limits.max_rows).pages
 
     def checked() -> Iterator[list[Row]]:
         for page in pages:

@@ -125,19 +125,20 @@ class LocalEngine:
         self._store = store if store is not None else LocalStore()
 
     def evaluate(
-        self, query: str, bindings: Bindings | None = None, graphs: Sequence[str] | None = None
+        self,
+        query: str,
+        bindings: Bindings | None = None,
+        graphs: Sequence[str] | None = None,
+        named: Sequence[str] | None = None,
     ) -> Answer:
         refuse_unsafe(query)
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        default_graph, named_graphs = _dataset(graphs, named)
         with reported_as_query_error():
             result = self._store.query(
                 query,
-                # the default graph is the facts and what reasoning added, never the union of
-                # all graphs: the statement groups hold the asserted triples a second time
-                default_graph=[ox.NamedNode(g) for g in graphs or QUERIED],
-                # as the SPARQL Protocol has it: a dataset given by its default graphs alone has
-                # no named graphs
-                named_graphs=None if graphs is None else [],
+                default_graph=default_graph,
+                named_graphs=named_graphs,
                 substitutions=substitutions or None,
             )
         if isinstance(result, ox.QueryBoolean):
@@ -150,9 +151,13 @@ class LocalEngine:
         return Answer(TRIPLE_COLUMNS, paged(read_reporting_errors(triples)), graph=True)
 
     def run(
-        self, query: str, bindings: Bindings | None = None, graphs: Sequence[str] | None = None
+        self,
+        query: str,
+        bindings: Bindings | None = None,
+        graphs: Sequence[str] | None = None,
+        named: Sequence[str] | None = None,
     ) -> Table | Triples:
-        return self.evaluate(query, bindings, graphs).collect()
+        return self.evaluate(query, bindings, graphs, named).collect()
 
     def solutions(
         self, query: str, graph: str, bindings: Bindings = EMPTY, functions: Functions = EMPTY
@@ -181,3 +186,17 @@ class LocalEngine:
         dump = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         assert dump is not None, "a dump without a file returns the bytes"
         return dump
+
+
+def _dataset(
+    graphs: Sequence[str] | None, named: Sequence[str] | None
+) -> tuple[list[GraphName], list[ox.NamedNode | ox.BlankNode] | None]:
+    """The default graphs and named graphs a query sees. Without either: the facts and what
+    reasoning added as the default graph (never the union of all graphs: the statement groups
+    hold the asserted triples a second time), every graph reachable by GRAPH. With either, as the
+    SPARQL Protocol has it: exactly the graphs given, so a dataset given by its default graphs
+    alone has no named graphs, and by its named graphs alone an empty default graph. A graph the
+    store lacks is an empty graph."""
+    if graphs is None and named is None:
+        return [ox.NamedNode(g) for g in QUERIED], None
+    return [ox.NamedNode(g) for g in graphs or ()], [ox.NamedNode(g) for g in named or ()]

@@ -3,9 +3,9 @@
 Querying, name resolution, validation, description and export reach the graph only through this
 protocol, so the same code runs on the local Oxigraph store (clusterkg.engine.local) and, later,
 on a remote SPARQL 1.1 server or behind an HTTP endpoint. Each method maps onto the SPARQL 1.1
-Protocol: `graphs` is the protocol's default-graph-uri (the union of the asserted and inferred
-graphs when not given), bindings are RDF terms the engine binds where it plans the query, never
-text spliced into it.
+Protocol: `graphs` and `named` are the protocol's default-graph-uri and named-graph-uri (the
+union of the asserted and inferred graphs, and every graph by GRAPH, when neither is given),
+bindings are RDF terms the engine binds where it plans the query, never text spliced into it.
 """
 
 from __future__ import annotations
@@ -34,15 +34,25 @@ class Engine(Protocol):
     """A read-only view of a graph made of named graphs (asserted, inferred)."""
 
     def evaluate(
-        self, query: str, bindings: Bindings | None = None, graphs: Sequence[str] | None = None
+        self,
+        query: str,
+        bindings: Bindings | None = None,
+        graphs: Sequence[str] | None = None,
+        named: Sequence[str] | None = None,
     ) -> Answer:
-        """Start a read-only SPARQL query over `graphs` (default: asserted + inferred); rows are
-        computed as the answer's pages are read. Queries that would reach outside the graph
-        (SERVICE, LOAD, FROM …) or change it are refused with a QueryError."""
+        """Start a read-only SPARQL query over `graphs` as the default graph and `named` as the
+        named graphs (neither given: asserted + inferred, and every graph by GRAPH; either
+        given: exactly those, the other empty); rows are computed as the answer's pages are
+        read. Queries that would reach outside the graph (SERVICE, LOAD, FROM …) or change it
+        are refused with a QueryError."""
         ...
 
     def run(
-        self, query: str, bindings: Bindings | None = None, graphs: Sequence[str] | None = None
+        self,
+        query: str,
+        bindings: Bindings | None = None,
+        graphs: Sequence[str] | None = None,
+        named: Sequence[str] | None = None,
     ) -> Table | Triples:
         """evaluate(), every row in memory."""
         ...

@@ -39,10 +39,12 @@ nt      application/n-triples             nt      graph
 nq      application/n-quads               nq      dataset
 trig    application/trig                  trig    dataset
 jsonld  application/ld+json               jsonld  graph
+rdfxml  application/rdf+xml               rdf     graph
 table   text/plain                        txt     table
 csv     text/csv                          csv     table
 tsv     text/tab-separated-values         tsv     table
 json    application/sparql-results+json   srj     table
+xml     application/sparql-results+xml    srx     table
 md      text/markdown                     md      table
 text    text/plain                        txt     report
 json    application/json                  json    report

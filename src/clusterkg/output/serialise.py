@@ -1,8 +1,9 @@
 """Deterministic RDF serialisation: the same graph always gives the same bytes.
 
-Turtle, N-Triples, N-Quads, TriG and JSON-LD, written by hand rather than by rdflib: subjects,
-predicates and objects in sorted order, prefixes only where used, and blank nodes labelled by
-their content (blank_labels.py), so neither hash seeds nor parse order change the output.
+Turtle, N-Triples, N-Quads, TriG, JSON-LD and RDF/XML (rdf_xml.py), written by hand rather than
+by rdflib: subjects, predicates and objects in sorted order, prefixes only where used, and blank
+nodes labelled by their content (blank_labels.py), so neither hash seeds nor parse order change
+the output.
 Files are written with atomic.py.
 """
 
@@ -20,6 +21,7 @@ import pyoxigraph as ox
 from clusterkg.engine import Term
 from clusterkg.output.blank_labels import canonical_blank_nodes
 from clusterkg.output.formats import names
+from clusterkg.output.rdf_xml import rdf_xml
 from clusterkg.vocabulary import PREFIXES, RDF_TYPE, XSD, curie
 
 EXPORT_FORMATS = names("graph", "dataset")
@@ -43,6 +45,8 @@ def serialise(quads: list[Quad], fmt: str) -> str:
         return _trig(quads)
     if fmt == "jsonld":
         return _jsonld(quads)
+    if fmt == "rdfxml":
+        return rdf_xml([(s, p, o) for s, p, o, _ in quads])
     raise ValueError(f"unknown format {fmt!r}")
 
 

@@ -1,13 +1,14 @@
 """Writing query results: tables for people, SPARQL 1.1 formats for programs.
 
-json is the SPARQL 1.1 Query Results JSON Format; csv and tsv follow the SPARQL 1.1 CSV/TSV
-results formats (csv: plain values; tsv: terms in N-Triples/Turtle syntax).
+json is the SPARQL 1.1 Query Results JSON Format, xml the SPARQL Query Results XML Format; csv
+and tsv follow the SPARQL 1.1 CSV/TSV results formats (csv: plain values; tsv: terms in
+N-Triples/Turtle syntax).
 
 Every table format streams: the text is written page by page as rows come, so a result of any
 size needs the memory of one page. The aligned `table` format sizes its columns on each block of
 at least ALIGN_ROWS rows, as psql does with FETCH_COUNT: a result of up to ALIGN_ROWS rows is one
 block, aligned as a whole; beyond that, column widths may change from block to block. Graph
-results (ttl, nt, jsonld) are written at the end: the canonical writer sorts every triple.
+results (ttl, nt, jsonld, rdfxml) are written at the end: the canonical writer sorts every triple.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pyoxigraph as ox
 from clusterkg.engine import Answer, Row, Table, Term, Triples
 from clusterkg.errors import ClusterKGError
 from clusterkg.output.formats import names
+from clusterkg.output.rdf_xml import xml_attribute, xml_text
 from clusterkg.output.serialise import serialise_triples
 from clusterkg.vocabulary import XSD_STRING, shorten
 
@@ -38,7 +40,7 @@ def render_table(table: Table, fmt: str) -> str:
 
 
 def render_triples(result: Triples, fmt: str) -> str:
-    """CONSTRUCT/DESCRIBE results as Turtle, N-Triples or JSON-LD: same input, same bytes."""
+    """CONSTRUCT/DESCRIBE results in a graph format: same input, same bytes."""
     return serialise_triples(result.triples, fmt)
 
 
@@ -49,14 +51,18 @@ def stream_answer(answer: Answer, fmt: str | None) -> Iterator[str]:
     if answer.graph:
         if fmt is not None and fmt not in GRAPH_FORMATS:
             raise ClusterKGError(
-                f"--format {fmt} is for tables; a graph result takes ttl, nt or jsonld"
+                f"--format {fmt} is for tables; a graph result takes {_either(GRAPH_FORMATS)}"
             )
         return stream_triples(answer, fmt or "ttl")
     if fmt is not None and fmt not in TABLE_FORMATS:
         raise ClusterKGError(
-            f"--format {fmt} is for graphs; a table result takes table, csv, tsv, json or md"
+            f"--format {fmt} is for graphs; a table result takes {_either(TABLE_FORMATS)}"
         )
     return stream_table(answer, fmt or "table")
+
+
+def _either(names: tuple[str, ...]) -> str:
+    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def stream_table(answer: Answer, fmt: str) -> Iterator[str]:
@@ -65,6 +71,8 @@ def stream_table(answer: Answer, fmt: str) -> Iterator[str]:
         return iter([_boolean(answer.boolean, fmt)])
     if fmt == "json":
         return _json(answer)
+    if fmt == "xml":
+        return _xml(answer)
     if fmt == "csv":
         return _csv(answer)
     if fmt == "tsv":
@@ -115,6 +123,8 @@ def _boolean(value: bool, fmt: str) -> str:
         return f"?result\n{text}\n"
     if fmt == "md":
         return f"| result |\n| --- |\n| {text} |\n"
+    if fmt == "xml":
+        return f"{_XML_HEAD}<head/>\n<boolean>{text}</boolean>\n</sparql>\n"
     return "".join(_aligned_blocks(["result"], iter([[[text]]])))
 
 
@@ -137,6 +147,40 @@ def _json(answer: Answer) -> Iterator[str]:
             separator = ",\n"
         yield "".join(items)
     yield ("]" if separator == "\n" else "\n    ]") + closing + "\n"
+
+
+_XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+
+
+def _xml(answer: Answer) -> Iterator[str]:
+    """The SPARQL Query Results XML document, a chunk per page."""
+    variables = "".join(f"  <variable name={xml_attribute(v)}/>\n" for v in answer.variables)
+    yield f"{_XML_HEAD}<head>\n{variables}</head>\n<results>\n"
+    for page in answer.pages:
+        yield "".join(_xml_result(answer.variables, row) for row in page)
+    yield "</results>\n</sparql>\n"
+
+
+def _xml_result(variables: list[str], row: Row) -> str:
+    bindings = "".join(
+        f"  <binding name={xml_attribute(v)}>{_xml_term(t)}</binding>\n"
+        for v, t in zip(variables, row, strict=True)
+        if t is not None
+    )
+    return f"<result>\n{bindings}</result>\n"
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{xml_text(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{xml_text(term.value)}</bnode>"
+    if term.language:
+        return f"<literal xml:lang={xml_attribute(term.language)}>{xml_text(term.value)}</literal>"
+    if term.datatype.value != XSD_STRING:
+        datatype = xml_attribute(term.datatype.value)
+        return f"<literal datatype={datatype}>{xml_text(term.value)}</literal>"
+    return f"<literal>{xml_text(term.value)}</literal>"
 
 
 def _csv(answer: Answer) -> Iterator[str]:
