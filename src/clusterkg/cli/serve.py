@@ -15,7 +15,13 @@ from clusterkg.server.site import DEFAULT_BASE, InProcess, Paths, Site
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: a free one, said on stderr).",
+)
 @click.option(
     "--timeout",
     default=10.0,
