@@ -19,12 +19,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from clusterkg.engine import Table
 from clusterkg.output import formats
 from clusterkg.output.description import describe
 from clusterkg.output.serialise import Quad, serialise
 from clusterkg.server import html, negotiation
 from clusterkg.server.search import Search
-from clusterkg.server.site import Paths, Site
+from clusterkg.server.site import InProcess, Paths, Site
 from clusterkg.server.tasks import Reply, Served, Task
 from clusterkg.server.thing_html import thing_page
 from clusterkg.server.things import read_thing, statements_about
@@ -81,17 +82,37 @@ def routes(site: Site) -> list[Route]:
     ]
 
 
-def static_pages(site: Site, iris: Iterable[str]) -> Iterable[tuple[str, Task]]:
-    """The pages of these things (and the dataset description) for a static site: each as
-    HTML, Turtle and JSON-LD, at its path with the format's suffix."""
+def static_pages(site: Site) -> Iterable[tuple[str, Task]]:
+    """The pages of a static site (clusterkg.server.static_site): the dataset description and
+    every thing under /id/, each as HTML, Turtle and JSON-LD, at its path with the suffix."""
     for fmt in ("ttl", "html", "jsonld"):
         yield f"/void.{fmt}", VoidTask(fmt)
-    for iri in iris:
+    runner = site.runner
+    assert isinstance(runner, InProcess), "a static site runs its tasks in this process"
+    listing = runner.run_now(ThingsUnder(site.paths.iri_of("/id/")))
+    for iri in listing.body.decode("utf-8").splitlines():
         path = site.paths.path_of(iri)
-        if path is None or not path.startswith("/id/"):
+        if path is None:
             continue
+        stem = path + "index" if path.endswith("/") else path
         for fmt in ("html", "ttl", "jsonld"):
-            yield f"{path}.{fmt}", ThingTask(iri, fmt, None, PAGE_CAP, site.paths.base)
+            yield f"{stem}.{fmt}", ThingTask(iri, fmt, None, PAGE_CAP, site.paths.base)
+
+
+@dataclass(frozen=True)
+class ThingsUnder:
+    """The IRIs under `prefix` the graph says something of, one a line, in order."""
+
+    prefix: str
+
+    def run(self, served: Served) -> Reply:
+        query = """SELECT DISTINCT ?s ?prefix WHERE {
+          ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?prefix))
+        }"""
+        found = served.engine.run(query, {"prefix": ox.Literal(self.prefix)})
+        assert isinstance(found, Table)
+        iris = sorted({row[0].value for row in found.rows if row[0] is not None})
+        return Reply(200, "text/plain; charset=utf-8", "".join(f"{i}\n" for i in iris).encode())
 
 
 def _thing_task(site: Site, path: str, accept: str | None) -> ThingTask:
