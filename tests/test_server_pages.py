@@ -226,3 +226,20 @@ def test_no_page_refers_to_another_host(client: TestClient) -> None:
 def test_tasks_are_picklable() -> None:
     task = ThingTask(FETEK, "ttl", (FETEK, "ttl"), 10, DEFAULT_BASE, "/id/cluster/fetek")
     assert pickle.loads(pickle.dumps(task)) == task
+
+
+def test_paths_that_are_no_iri_are_404(client: TestClient) -> None:
+    assert client.get("/id/cluster/a%20b", headers=BROWSER).status_code == 404
+    assert client.get("/id/cluster/%3Cx%3E.ttl").status_code == 404
+    assert client.get("/page", params={"iri": "not an iri"}).status_code == 404
+    assert client.get("/page").status_code == 404
+
+
+def test_a_page_links_the_stored_queries_that_take_it(client: TestClient) -> None:
+    text = client.get("/id/cluster/fetek").text
+    # queries/members-of-cluster.rq takes a cluster (#+ param: cluster cluster required)
+    wanted = "/queries/members-of-cluster?cluster=https%3A%2F%2Fw3id.org%2Fclusterkg%2Fid%2F"
+    wanted += "cluster%2Ffetek"
+    assert f'href="{wanted}"' in text
+    # …and a sector page offers no query that takes a cluster
+    assert "/queries/members-of-cluster?" not in client.get("/id/sector/food").text

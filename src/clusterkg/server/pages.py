@@ -170,14 +170,18 @@ class ThingTask:
     def _represent(self, served: Served, iri: str, fmt: str) -> Reply:
         if fmt == "html":
             thing = read_thing(served.engine, iri, self.cap)
-            return html.page("thing.html", **thing_page(thing, Paths(self.base)))
+            context = thing_page(thing, Paths(self.base), served.catalogue)
+            return html.page("thing.html", **context)
         return rdf_reply(served, iri, fmt, self.cap)
 
 
 def _exists(served: Served, iri: str) -> bool:
     """The graph says something of `iri`, or points at it (a web source no group describes
-    has a page too)."""
-    node = ox.NamedNode(iri)
+    has a page too). A path that is no IRI at all (spaces, `<`) names nothing."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
     if statements_about(served.engine, node, 1)[0]:
         return True
     rows = served.engine.solutions("SELECT ?o WHERE { ?s ?p ?o } LIMIT 1", ASSERTED, {"o": node})

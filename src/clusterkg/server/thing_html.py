@@ -10,11 +10,13 @@ the IRI itself is shown, to copy. The template escapes every value.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 
 from clusterkg.engine import Term
+from clusterkg.queries.catalogue import Catalogue
+from clusterkg.queries.names import CLASSES_BY_KIND
 from clusterkg.server.site import Paths
 from clusterkg.server.things import Statement, Thing
 from clusterkg.vocabulary import RDF_TYPE, XSD_STRING, shorten
@@ -28,7 +30,7 @@ def href(iri: str, paths: Paths) -> str:
     return "/page?iri=" + quote(iri, safe="")
 
 
-def thing_page(thing: Thing, paths: Paths) -> dict[str, Any]:
+def thing_page(thing: Thing, paths: Paths, catalogue: Catalogue) -> dict[str, Any]:
     """The context of templates/thing.html."""
     view = _View(thing, paths)
     numbers = {g: n for n, g in enumerate(sorted(thing.groups), start=1)}
@@ -47,6 +49,7 @@ def thing_page(thing: Thing, paths: Paths) -> dict[str, Any]:
         "more_incoming": thing.more_incoming,
         "contents": [view.triple(s) for s in thing.contents],
         "more_contents": thing.more_contents,
+        "questions": questions(thing, catalogue),
         "alternates": []
         if path is None
         else [
@@ -54,6 +57,27 @@ def thing_page(thing: Thing, paths: Paths) -> dict[str, Any]:
             for fmt, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))
         ],
     }
+
+
+def questions(thing: Thing, catalogue: Catalogue) -> list[dict[str, str]]:
+    """The stored queries that take this thing as a parameter, each linked with it filled in:
+    a parameter of a kind whose classes the thing has (reasoning has typed it with all its
+    superclasses), or of kind `subject` (anything)."""
+    types = {s.object.value for s in thing.statements if _is_type(s)}
+    found = []
+    for query in catalogue:
+        for parameter in query.parameters:
+            classes = CLASSES_BY_KIND.get(parameter.kind, [])
+            if parameter.kind == "subject" or types & set(classes):
+                found.append(
+                    {
+                        "title": query.title or query.name,
+                        "href": f"/queries/{quote(query.name)}?"
+                        + urlencode({parameter.name: thing.iri}),
+                    }
+                )
+                break
+    return found
 
 
 def _is_type(statement: Statement) -> bool:
