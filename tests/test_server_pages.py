@@ -129,6 +129,13 @@ def test_an_iri_with_a_dot_is_not_mistaken_for_a_suffix(client: TestClient) -> N
     assert "Dotted Test Cluster" in as_turtle.text
 
 
+def test_any_path_under_the_base_is_a_thing(client: TestClient) -> None:
+    # a generated graph's things are under …/clusterkg/synthetic/, not …/id/
+    page = client.get("/test/beside-id", headers=BROWSER)
+    assert page.status_code == 200 and "<h1>Test Cluster Beside id</h1>" in page.text
+    assert client.get("/test/no-such-thing", headers=BROWSER).status_code == 404
+
+
 def test_unknown_things_are_404_with_a_search_box(client: TestClient) -> None:
     page = client.get("/id/cluster/no-such-cluster", headers=BROWSER)
     assert page.status_code == 404

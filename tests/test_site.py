@@ -54,6 +54,7 @@ def test_each_thing_is_written_as_html_turtle_and_json_ld(written: Path) -> None
     assert (written / MARKER).exists()
     # an IRI with a dot in it keeps its own name
     assert (written / "id" / "cluster" / "dotted.ttl.html").exists()
+    assert (written / "test" / "beside-id.html").exists()  # under the base, not under id/
 
 
 def test_labels_are_escaped_in_the_files(written: Path) -> None:

@@ -44,7 +44,7 @@ PAGE_CAP = 200
 
 def routes(site: Site) -> list[Route]:
     async def thing(request: Request) -> Response:
-        path = "/id/" + request.path_params["path"]
+        path = "/" + request.path_params["path"]
         return _response(await site.run(_thing_task(site, path, request.headers.get("accept"))))
 
     async def any_iri(request: Request) -> Response:
@@ -74,25 +74,28 @@ def routes(site: Site) -> list[Route]:
         return _response(reply)
 
     return [
-        Route("/id/{path:path}", thing, methods=["GET", "HEAD"]),
         Route("/page", any_iri, methods=["GET", "HEAD"]),
         Route("/search", search, methods=["GET", "HEAD"]),
         Route("/void", void, methods=["GET", "HEAD"]),
         Route("/void.{suffix}", void, methods=["GET", "HEAD"]),
+        # Last, and last in app._faces(): any other path is a thing's IRI under the base
+        # (/id/cluster/fetek, a generated graph's /synthetic/…), or a 404 page with a search box.
+        Route("/{path:path}", thing, methods=["GET", "HEAD"]),
     ]
 
 
 def static_pages(site: Site) -> Iterable[tuple[str, Task]]:
     """The pages of a static site (clusterkg.server.static_site): the dataset description and
-    every thing under /id/, each as HTML, Turtle and JSON-LD, at its path with the suffix."""
+    every thing under the base, each as HTML, Turtle and JSON-LD, at its path with the suffix.
+    Hash IRIs (the ontology's terms) are left to the page of the document they are part of."""
     for fmt in ("ttl", "html", "jsonld"):
         yield f"/void.{fmt}", VoidTask(fmt)
     runner = site.runner
     assert isinstance(runner, InProcess), "a static site runs its tasks in this process"
-    listing = runner.run_now(ThingsUnder(site.paths.iri_of("/id/")))
+    listing = runner.run_now(ThingsUnder(site.paths.base))
     for iri in listing.body.decode("utf-8").splitlines():
         path = site.paths.path_of(iri)
-        if path is None:
+        if path is None or "#" in path or path == "/":
             continue
         stem = path + "index" if path.endswith("/") else path
         for fmt in ("html", "ttl", "jsonld"):

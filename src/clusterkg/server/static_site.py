@@ -67,7 +67,10 @@ def write_site(site: Site, out: Path, sources: Iterable[PageSource] | None = Non
             written: set[str] = set()
             for source in sources if sources is not None else page_sources():
                 for path, task in source(site):
-                    written.add(_write(scratch, path, runner.run_now(task)))
+                    # the first face to offer a page has it (the ontology face's /ontology, not
+                    # the page of the ontology's IRI as a thing)
+                    if path not in written and file_of(path, HTML_MEDIA) not in written:
+                        written.add(_write(scratch, path, runner.run_now(task)))
             shutil.copytree(STATIC, scratch / "static")
             written |= {"/static/" + p.name for p in (scratch / "static").iterdir()}
             _relink(scratch, written)
