@@ -177,6 +177,12 @@ def test_search_many_matches_lists_candidates(client: TestClient) -> None:
     assert "https://w3id.org/clusterkg/id/cluster/laugea" in found
 
 
+def test_search_without_a_name_is_the_search_page(client: TestClient) -> None:
+    answer = client.get("/search")
+    assert answer.status_code == 200 and "<h1>Search</h1>" in answer.text
+    assert client.get("/search", params={"q": "x" * 501}).status_code == 400
+
+
 def test_search_unknown_is_404_with_near_names(client: TestClient) -> None:
     answer = client.get("/search", params={"q": "Smart Fod Cluster"}, headers=BROWSER)
     assert answer.status_code == 404

@@ -1,5 +1,5 @@
-"""/id/… — a page for every thing (dereferenceable IRIs), /page?iri= for things outside the
-base, /search and /void.
+"""A page for every thing (dereferenceable IRIs): /id/… and any other path under the base;
+/page?iri= for things outside the base; /search and /void.
 
 A thing's IRI (https://w3id.org/clusterkg/id/cluster/fetek) is served at its own path
 (/id/cluster/fetek) with 200 in the representation the Accept header prefers — HTML, Turtle,

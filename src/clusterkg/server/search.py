@@ -29,32 +29,24 @@ class Search:
 
     def run(self, served: Served) -> Reply:
         text = self.query.strip()
-        if not text or len(text) > MAX_QUERY:
-            return self._answer(400 if text else 200, {}, {}, None)
+        if not text:  # the search page itself
+            return self._answer(200, {}, {})
+        if len(text) > MAX_QUERY:
+            return self._answer(400, {}, {})
         matches = served.resolver.thing(text)
         if len(matches.found) == 1:
-            (iri,) = matches.found
-            location = href(iri, Paths(self.base))
-            return self._answer(303, matches.found, {}, location)
-        return self._answer(200 if matches.found else 404, matches.found, matches.near, None)
+            return self._answer(303, matches.found, {})
+        return self._answer(200 if matches.found else 404, matches.found, matches.near)
 
-    def _answer(
-        self, status: int, found: dict[str, str], near: dict[str, str], location: str | None
-    ) -> Reply:
-        headers = {"Location": location} if location else {}
+    def _answer(self, status: int, found: dict[str, str], near: dict[str, str]) -> Reply:
         found_list, near_list = self._listed(found), self._listed(near)
+        headers = {"Location": found_list[0]["href"]} if status == 303 else {}
         if self.as_json:
             body: dict[str, Any] = {"query": self.query, "found": found_list, "near": near_list}
             data = (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode()
             return Reply(status, JSON, data, headers)
-        if status == 404 or not self.query.strip():
-            reply = html.page(
-                "search.html", status, headers, query=self.query, found=[], near=near_list
-            )
-            return reply
-        return html.page(
-            "search.html", status, headers, query=self.query, found=found_list, near=near_list
-        )
+        context = {"query": self.query, "found": found_list, "near": near_list}
+        return html.page("search.html", status, headers, **context)
 
     def _listed(self, things: dict[str, str]) -> list[dict[str, str]]:
         paths = Paths(self.base)
