@@ -256,3 +256,11 @@ def test_a_page_links_the_stored_queries_that_take_it(client: TestClient) -> Non
     assert f'href="{wanted}"' in text
     # …and a sector page offers no query that takes a cluster
     assert "/queries/members-of-cluster?" not in client.get("/id/sector/food").text
+
+
+def test_anonymous_nodes_pointing_here_are_shown_by_what_holds_them(client: TestClient) -> None:
+    # text 1 is the source of the quote of statement:text-1-benchmarked-clusters (a blank node)
+    text = client.get("/id/source/mita-8-more-clusters-bronze-label").text
+    table = text.split('<table class="incoming">', 1)[1].split("</table>", 1)[0]
+    assert '<ul class="blank">' not in table
+    assert 'href="/id/statement/text-1-benchmarked-clusters"' in text

@@ -19,7 +19,7 @@ from clusterkg.queries.catalogue import Catalogue
 from clusterkg.queries.names import CLASSES_BY_KIND
 from clusterkg.server.site import Paths
 from clusterkg.server.things import Statement, Thing
-from clusterkg.vocabulary import RDF_TYPE, XSD_STRING, shorten
+from clusterkg.vocabulary import RDF_TYPE, XSD_STRING, curie, shorten
 
 
 def href(iri: str, paths: Paths) -> str:
@@ -90,7 +90,11 @@ class _View:
         self.paths = paths
 
     def name(self, iri: str) -> str:
-        return self.thing.labels.get(iri) or shorten(iri)
+        """Its label, else a CURIE (`statement:…`, `ckid:quote/…`), else the IRI."""
+        if iri in self.thing.labels:
+            return self.thing.labels[iri]
+        short = shorten(iri)
+        return short if short != iri else (curie(iri, bool) or iri)
 
     def link(self, term: Term) -> dict[str, Any]:
         if isinstance(term, ox.NamedNode):
@@ -100,6 +104,10 @@ class _View:
                 "text": self.name(term.value),
                 "iri": term.value,
             }
+        if isinstance(term, ox.BlankNode) and term.value in self.thing.holders:
+            holder, by = self.thing.holders[term.value]
+            link = self.link(ox.NamedNode(holder))
+            return link | {"text": f"{link['text']} ({self.name(by)})"}
         if isinstance(term, ox.BlankNode):
             rows = self.thing.blanks.get(term.value, [])
             return {

@@ -60,6 +60,8 @@ _GROUP = f"""SELECT ?g ?what ?value WHERE {{
   UNION {{ ?g <{RDFS}label> ?value BIND("label" AS ?what) }}
 }}"""
 _IN_GROUP = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT ?"
+# Where an anonymous node that points here hangs (a group's quote → the group).
+_HOLDER = "SELECT ?b ?holder ?p WHERE { ?holder ?p ?b FILTER(isIRI(?holder)) } LIMIT 1"
 _LABELS = f"""SELECT ?s ?p ?label WHERE {{
   VALUES ?p {{ {" ".join(f"<{p}>" for p in LABELS)} }}
   ?s ?p ?label
@@ -105,6 +107,8 @@ class Thing:
     more_contents: int
     blanks: dict[str, list[Statement]]
     labels: dict[str, str]
+    # for each blank node pointing here: the IRI that holds it, and by which property
+    holders: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def exists(self) -> bool:
@@ -154,8 +158,18 @@ def read_thing(engine: Engine, iri: str, cap: int) -> Thing:
         blanks,
         {},
     )
+    thing.holders = _holders(engine, [s.subject for s in thing.incoming])
     thing.labels = labels(engine, _iris_shown(thing))
     return thing
+
+
+def _holders(engine: Engine, subjects: Iterable[Term]) -> dict[str, tuple[str, str]]:
+    """The IRI (and property) that holds each blank node among `subjects`, where one does."""
+    found = {}
+    for blank in {s for s in subjects if isinstance(s, ox.BlankNode)}:
+        for row in engine.solutions(_HOLDER, ASSERTED, {"b": blank}):
+            found[blank.value] = (row["holder"].value, row["p"].value)  # type: ignore[union-attr]
+    return found
 
 
 def _statement(s: object, p: object, o: object, inferred: object) -> Statement:
@@ -231,7 +245,7 @@ def _iris_shown(thing: Thing) -> set[str]:
     found |= set(thing.incoming_counts)
     for group in thing.groups.values():
         found |= {group.iri, *group.evidence, *group.sources}
-    return found
+    return found | {iri for pair in thing.holders.values() for iri in pair}
 
 
 def labels(engine: Engine, iris: Iterable[str]) -> dict[str, str]:
