@@ -112,7 +112,7 @@ class _View:
             rows = self.thing.blanks.get(term.value, [])
             return {
                 "kind": "blank",
-                "rows": [(self.link(s.predicate), self.link(s.object)) for s in rows],
+                "rows": [(self.link(s.predicate), self.link(s.object), s.inferred) for s in rows],
             }
         return _literal(term)
 
