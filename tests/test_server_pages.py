@@ -20,7 +20,8 @@ from clusterkg.inputs.bundle import bundled
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.queries.resolve import Resolver
 from clusterkg.server.app import create_app
-from clusterkg.server.pages import ThingTask
+from clusterkg.server.pages import ThingsUnder, ThingTask, VoidTask
+from clusterkg.server.search import Search
 from clusterkg.server.site import DEFAULT_BASE, InProcess, Site
 from clusterkg.server.tasks import Served
 
@@ -237,8 +238,21 @@ def test_no_page_refers_to_another_host(client: TestClient) -> None:
 
 
 def test_tasks_are_picklable() -> None:
-    task = ThingTask(FETEK, "ttl", (FETEK, "ttl"), 10, DEFAULT_BASE, "/id/cluster/fetek")
-    assert pickle.loads(pickle.dumps(task)) == task
+    """They are sent to worker processes."""
+    tasks = [
+        ThingTask(FETEK, "ttl", (FETEK, "ttl"), 10, DEFAULT_BASE, "/id/cluster/fetek"),
+        Search("Rūta", True, DEFAULT_BASE),
+        VoidTask("ttl"),
+        ThingsUnder(DEFAULT_BASE),
+    ]
+    for task in tasks:
+        assert pickle.loads(pickle.dumps(task)) == task
+
+
+def test_head_answers_the_headers_alone(client: TestClient) -> None:
+    answer = client.head("/id/cluster/fetek", headers=TURTLE)
+    assert answer.status_code == 200 and answer.content == b""
+    assert answer.headers["content-location"] == "/id/cluster/fetek.ttl"
 
 
 def test_paths_that_are_no_iri_are_404(client: TestClient) -> None:
