@@ -21,6 +21,7 @@ from clusterkg.cli.query import list_queries, query, sparql
 from clusterkg.cli.reason import reason
 from clusterkg.cli.serve import serve
 from clusterkg.cli.settings import Settings
+from clusterkg.cli.site import site_command
 from clusterkg.cli.validate import validate_command
 from clusterkg.engine.safety import isolate_from_network
 from clusterkg.errors import EXIT_USAGE, ClusterKGError
@@ -145,6 +146,7 @@ for command in (
     export,
     generate_command,
     serve,
+    site_command,
 ):
     cli.add_command(command)
 

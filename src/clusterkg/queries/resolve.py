@@ -8,6 +8,7 @@ result is an RDF term bound into the query, never text spliced into it: a value 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from clusterkg.engine import Engine, Table, Term
 from clusterkg.errors import ParameterError
 from clusterkg.queries import values
 from clusterkg.queries.catalogue import Parameter
-from clusterkg.queries.names import MemoryNames, NamedThings, Names, normalise
+from clusterkg.queries.names import ANY, MemoryNames, NamedThings, Names, normalise
 from clusterkg.queries.stored_names import StoredNames
 from clusterkg.vocabulary import NOT_IN_IRI, expand_curie
 
@@ -71,10 +72,8 @@ class Resolver:
         raise ParameterError(f"{parameter.name}: <{iri}> is not in the graph")
 
     def _by_name(self, parameter: Parameter, value: str) -> str:
-        wanted = normalise(value)
-        found = self.names.named(parameter.kind, wanted)
-        if not found and wanted:
-            found = self.names.named_by_words(parameter.kind, wanted)
+        matches = self.matches(parameter.kind, value)
+        found = matches.found
         if len(found) == 1:
             return next(iter(found))
         if found:
@@ -84,10 +83,40 @@ class Resolver:
                 f"it names {len(found)} {parameter.kind}s:"
                 f"\n{listed}\nUse a longer name or the IRI."
             )
-        near = get_close_matches(wanted, self.names.keys(parameter.kind), n=3, cutoff=0.6)
-        shown = {d for n in near for d in self.names.named(parameter.kind, n).values()}
+        shown = set(matches.near.values())
         hint = f" Did you mean: {'; '.join(sorted(shown))}?" if shown else ""
         raise ParameterError(f"{parameter.name}: no {parameter.kind} is named {value!r}.{hint}")
+
+    def matches(self, kind: str, value: str) -> Matches:
+        """The things of `kind` (any other kind: every named thing) that `value` names: by the
+        whole name, else by whole words of it; if none, the near names (did you mean)."""
+        wanted = normalise(value)
+        found = self.names.named(kind, wanted)
+        if not found and wanted:
+            found = self.names.named_by_words(kind, wanted)
+        if found:
+            return Matches(found, {})
+        near = get_close_matches(wanted, self.names.keys(kind), n=3, cutoff=0.6)
+        return Matches({}, {t: d for n in near for t, d in self.names.named(kind, n).items()})
+
+    def thing(self, value: str) -> Matches:
+        """What a search for `value` finds: an IRI or CURIE if the graph has it, else names."""
+        iri = _as_iri(value)
+        if iri is None:
+            return self.matches(ANY, value)
+        if NOT_IN_IRI.search(iri):
+            return Matches({}, {})
+        result = self.engine.run(_EXISTS, {"node": ox.NamedNode(iri)})
+        exists = isinstance(result, Table) and bool(result.boolean)
+        return Matches({iri: iri} if exists else {}, {})
+
+
+@dataclass(frozen=True)
+class Matches:
+    """What a name finds: the things it names (IRI → display name) or, if none, near ones."""
+
+    found: dict[str, str]
+    near: dict[str, str]
 
 
 def _as_iri(value: str) -> str | None:

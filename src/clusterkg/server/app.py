@@ -38,7 +38,12 @@ def create_app(site: Site) -> Starlette:
                 allow_origins=["*"],
                 allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                 allow_headers=["Accept", "Content-Type"],
-                expose_headers=["Content-Length", "Vary", "X-Clusterkg-Truncated"],
+                expose_headers=[
+                    "Content-Length",
+                    "Content-Location",
+                    "Vary",
+                    "X-Clusterkg-Truncated",
+                ],
             )
         ],
         exception_handlers={500: _internal_error},
@@ -49,9 +54,10 @@ def create_app(site: Site) -> Starlette:
 
 def _faces() -> list:  # type: ignore[type-arg]
     """Each face's `routes(site)`; imported here so the application is assembled in one place."""
-    from clusterkg.server import protocol
+    from clusterkg.server import pages, protocol
 
-    return [protocol.routes]
+    # pages last: any path under the base is a thing's, so its catch-all route goes after
+    return [protocol.routes, pages.routes]
 
 
 async def _internal_error(request: Request, error: Exception) -> Response:
