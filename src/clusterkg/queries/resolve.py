@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from clusterkg.engine import Engine, Table, Term
-from clusterkg.errors import ParameterError
+from clusterkg.errors import Candidate, ParameterError
 from clusterkg.queries import values
 from clusterkg.queries.catalogue import Parameter
 from clusterkg.queries.names import MemoryNames, NamedThings, Names, normalise
@@ -55,7 +55,9 @@ class Resolver:
             if NOT_IN_IRI.search(iri):
                 raise ParameterError(
                     f'{parameter.name}: {value!r} is not a valid IRI (spaces and <>"{{}}|^`\\ '
-                    "are not allowed); give a name, a CURIE or an IRI"
+                    "are not allowed); give a name, a CURIE or an IRI",
+                    parameter.name,
+                    value,
                 )
             return self._existing(parameter, iri)
         if parameter.kind == "country":
@@ -68,7 +70,7 @@ class Resolver:
         result = self.engine.run(_EXISTS, {"node": node})
         if isinstance(result, Table) and result.boolean:
             return node
-        raise ParameterError(f"{parameter.name}: <{iri}> is not in the graph")
+        raise ParameterError(f"{parameter.name}: <{iri}> is not in the graph", parameter.name, iri)
 
     def _by_name(self, parameter: Parameter, value: str) -> str:
         wanted = normalise(value)
@@ -82,12 +84,31 @@ class Resolver:
             raise ParameterError(
                 f"{parameter.name}: {value!r} is ambiguous; "
                 f"it names {len(found)} {parameter.kind}s:"
-                f"\n{listed}\nUse a longer name or the IRI."
+                f"\n{listed}\nUse a longer name or the IRI.",
+                parameter.name,
+                value,
+                _candidates(found, parameter.kind),
             )
         near = get_close_matches(wanted, self.names.keys(parameter.kind), n=3, cutoff=0.6)
-        shown = {d for n in near for d in self.names.named(parameter.kind, n).values()}
+        nearby = {t: d for n in near for t, d in self.names.named(parameter.kind, n).items()}
+        shown = set(nearby.values())
         hint = f" Did you mean: {'; '.join(sorted(shown))}?" if shown else ""
-        raise ParameterError(f"{parameter.name}: no {parameter.kind} is named {value!r}.{hint}")
+        raise ParameterError(
+            f"{parameter.name}: no {parameter.kind} is named {value!r}.{hint}",
+            parameter.name,
+            value,
+            _candidates(nearby, parameter.kind),
+        )
+
+
+def _candidates(found: dict[str, str], kind: str) -> list[Candidate]:
+    """The things found (IRI → display name) as candidates, by name then IRI."""
+    return [Candidate(iri, label, kind) for iri, label in sorted(found.items(), key=_by_label)]
+
+
+def _by_label(item: tuple[str, str]) -> tuple[str, str]:
+    iri, label = item
+    return normalise(label), iri
 
 
 def _as_iri(value: str) -> str | None:
