@@ -49,7 +49,9 @@ def create_app(site: Site) -> Starlette:
 
 def _faces() -> list:  # type: ignore[type-arg]
     """Each face's `routes(site)`; imported here so the application is assembled in one place."""
-    return []
+    from clusterkg.server import stored
+
+    return [stored.routes]
 
 
 async def _internal_error(request: Request, error: Exception) -> Response:
