@@ -218,12 +218,16 @@ def _form_page(
     status: int = 200,
 ) -> Reply:
     given = dict(values)
+    example = dict(_example(stored))
     return html.page(
         "query.html",
         status,
         headers if headers is not None else dict(VARY),
         query=_described(stored),
-        fields=[_field(served, p, given.get(p.name, "")) for p in stored.parameters],
+        fields=[
+            _field(served, p, given.get(p.name, ""), example.get(p.name, ""))
+            for p in stored.parameters
+        ],
         table=table,
         rows=cells(served.engine, table, paths) if table is not None else [],
         error=error,
@@ -231,8 +235,9 @@ def _form_page(
     )
 
 
-def _field(served: Served, parameter: Parameter, value: str) -> dict[str, Any]:
-    """One input of the form: its parameter, the value shown, and the choices offered."""
+def _field(served: Served, parameter: Parameter, value: str, example: str) -> dict[str, Any]:
+    """One input of the form: its parameter, the value shown (the example as a placeholder when
+    none is given), and the choices offered."""
     input_type = "date" if parameter.kind == "date" else "text"
     return {
         "name": parameter.name,
@@ -240,6 +245,7 @@ def _field(served: Served, parameter: Parameter, value: str) -> dict[str, Any]:
         "required": parameter.required,
         "description": parameter.description,
         "value": value,
+        "example": example,
         "type": input_type,
         "choices": _choices(served, parameter.kind),
     }
