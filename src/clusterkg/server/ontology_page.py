@@ -23,6 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from starlette.requests import Request
 from starlette.responses import Response
@@ -268,7 +269,7 @@ def _brief(graph: rdflib.Graph, value: rdflib.term.Node) -> str:
         return graph.qname(value)
     if isinstance(value, rdflib.Literal):
         return f'"{value}"' if isinstance(value.value, str) else str(value)
-    items = list(rdflib.collection.Collection(graph, value)) if value else []
+    items = list(Collection(graph, value)) if value else []
     return "(" + " ".join(_brief(graph, item) for item in items) + ")"
 
 
