@@ -49,9 +49,9 @@ def create_app(site: Site) -> Starlette:
 
 def _faces() -> list:  # type: ignore[type-arg]
     """Each face's `routes(site)`; imported here so the application is assembled in one place."""
-    from clusterkg.server import ontology_page, stored
+    from clusterkg.server import home, ontology_page, stored
 
-    return [stored.routes, ontology_page.routes]
+    return [home.routes, stored.routes, ontology_page.routes]
 
 
 async def _internal_error(request: Request, error: Exception) -> Response:
