@@ -232,6 +232,8 @@ def _form_page(
         rows=cells(served.engine, table, paths) if table is not None else [],
         error=error,
         formats=[(s, query_url(stored.name, values, f".{s}")) for s in SUFFIXES],
+        text=stored.text,
+        editor="/sparql?" + urlencode({"query": stored.text}),
     )
 
 
