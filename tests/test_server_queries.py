@@ -275,7 +275,16 @@ def test_an_unknown_name_is_400_with_the_near_names(client: TestClient) -> None:
 def test_a_wrong_parameter_is_400(client: TestClient, path: str, parameter: str) -> None:
     response = client.get(path)
     assert response.status_code == 400
-    assert response.json()["parameter"] == parameter
+    problem = response.json()
+    assert problem["parameter"] == parameter
+    # what the query does take, so a client can correct itself
+    assert {p["name"] for p in problem["parameters"]} <= {
+        "company",
+        "sector",
+        "year",
+        "tier",
+        "date",
+    }
 
 
 def test_a_missing_parameter_as_csv_is_400_plain_text(client: TestClient) -> None:

@@ -91,7 +91,8 @@ class RunStored:
             stored = served.catalogue.get(self.name)
         except QueryError:
             return _unknown_query(self.name, served.catalogue, self.media_type)
-        given = [(k, v.strip()) for k, v in self.arguments if v.strip()]
+        # a blank form field is a parameter not given; values go on as typed, as on the CLI
+        given = [(k, v) for k, v in self.arguments if v.strip()]
         if self.media_type == HTML and not self.arguments and _needs_parameters(stored):
             return _form_page(served, stored, _example(stored), self.paths)
         try:
@@ -290,6 +291,7 @@ def _parameter_error(
             }
             for c in error.candidates
         ],
+        "parameters": _described(stored)["parameters"],
     }
     if media_type == HTML:
         return _form_page(served, stored, given, paths, error=problem, status=400)
