@@ -255,6 +255,21 @@ def test_other_parameters_are_kept_in_the_candidates_links(client: TestClient) -
         }
 
 
+def test_a_subject_s_candidates_say_what_each_thing_is(client: TestClient) -> None:
+    # provenance takes any thing: "food cluster" is in the names of both food clusters, of
+    # their 2018 bronze awards (data/awards.trig) and of statement groups about them
+    response = client.get("/queries/provenance.json?subject=food%20cluster")
+    problem = response.json()
+    assert response.status_code == 400
+    kinds = {c["iri"]: c["kind"] for c in problem["candidates"]}
+    assert {kinds[iri] for iri in FOOD_CLUSTERS} == {"cluster"}
+    awards = {
+        CKID + f"award/{slug}-bronze-2018"
+        for slug in ("smart-food-cluster", "national-food-cluster")
+    }
+    assert {kinds[iri] for iri in awards} == {"label award"}
+
+
 def test_an_unknown_name_is_400_with_the_near_names(client: TestClient) -> None:
     response = client.get("/queries/next-label.json?cluster=FETEKK")
     assert response.status_code == 400

@@ -26,17 +26,18 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from clusterkg.engine import Table
-from clusterkg.errors import ClusterKGError, ParameterError, QueryError, first_line
+from clusterkg.errors import Candidate, ClusterKGError, ParameterError, QueryError, first_line
 from clusterkg.output import formats
 from clusterkg.output.tables import render_table
 from clusterkg.queries.catalogue import Catalogue, Parameter, StoredQuery
+from clusterkg.queries.names import CLASSES_BY_KIND
 from clusterkg.queries.values import EUROPEAN_COUNTRIES
 from clusterkg.server import html
 from clusterkg.server.negotiation import choose
 from clusterkg.server.results import capped, cells
 from clusterkg.server.site import Paths, Site
 from clusterkg.server.tasks import Reply, Served, Task
-from clusterkg.vocabulary import CK, PREFIXES
+from clusterkg.vocabulary import CK, FOAF, ORG, PREFIXES
 
 HTML = "text/html"
 JSON = "application/json"
@@ -48,6 +49,23 @@ LIST_OFFERS = (HTML, JSON)
 SUFFIXES = {"json": SPARQL_JSON, "csv": "text/csv", "tsv": "text/tab-separated-values"}
 TRUNCATED = "X-Clusterkg-Truncated"
 VARY = {"Vary": "Accept"}
+# What a thing is called on a page, most specific first (a cluster is an organisation too)
+THING_KINDS = (
+    (CK + "Cluster", "cluster"),
+    (CK + "Company", "company"),
+    (CK + "Agency", "agency"),
+    (CK + "Funder", "funder"),
+    (ORG + "Organization", "organisation"),
+    (FOAF + "Person", "person"),
+    (CK + "Project", "project"),
+    (CK + "LabelAward", "label award"),
+    (CK + "LabelTier", "tier"),
+    (CK + "Sector", "sector"),
+    (CK + "SourceDocument", "source"),
+    (CK + "WebSource", "source"),
+    (CK + "StatementGroup", "statement group"),
+)
+_CLASSES_OF = "SELECT ?thing ?class WHERE { ?thing a ?class }"
 # Kinds with few values, offered as choices in the form: the class whose things are the values.
 _CHOICE_CLASSES = {"tier": CK + "LabelTier", "sector": CK + "Sector"}
 # (?class in the projection: pyoxigraph binds only projected variables)
@@ -286,7 +304,7 @@ def _parameter_error(
             {
                 "iri": c.iri,
                 "label": c.label,
-                "kind": c.kind,
+                "kind": _kind(served, c),
                 "url": query_url(stored.name, [*others, (error.parameter or "", c.iri)]),
             }
             for c in error.candidates
@@ -298,6 +316,17 @@ def _parameter_error(
     if media_type in (JSON, SPARQL_JSON):
         return _json(400, problem)
     return Reply.text(400, str(error), dict(VARY))
+
+
+def _kind(served: Served, candidate: Candidate) -> str:
+    """What a candidate is: the parameter's kind, or for a parameter that takes anything
+    (subject), the most specific of THING_KINDS the thing has."""
+    if candidate.kind in CLASSES_BY_KIND or candidate.kind == "country":
+        return candidate.kind
+    table = served.engine.run(_CLASSES_OF, {"thing": ox.NamedNode(candidate.iri)})
+    assert isinstance(table, Table)
+    classes = {row[1].value for row in table.rows if row[1] is not None}
+    return next((kind for class_iri, kind in THING_KINDS if class_iri in classes), candidate.kind)
 
 
 def _unknown_query(name: str, catalogue: Catalogue, media_type: str) -> Reply:
