@@ -27,8 +27,10 @@ from clusterkg.errors import Candidate, ParameterError
 from clusterkg.queries.catalogue import Catalogue
 from clusterkg.queries.resolve import Resolver
 from clusterkg.server.app import create_app
+from clusterkg.server.home import HomePage
+from clusterkg.server.ontology_page import OntologyPage
 from clusterkg.server.site import InProcess, Paths, Site
-from clusterkg.server.stored import RunStored, static_pages
+from clusterkg.server.stored import QueryList, RunStored, static_pages
 from clusterkg.server.tasks import Served
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -401,6 +403,14 @@ def test_a_hostile_parameter_value_is_escaped(client: TestClient) -> None:
     assert "&lt;script&gt;" in response.text
 
 
+def test_a_hostile_query_name_is_escaped(client: TestClient) -> None:
+    # a name without "/" (which would leave the route): an element with a script attribute
+    response = client.get("/queries/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
+    assert response.status_code == 404
+    assert "<img src=x" not in response.text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in response.text
+
+
 def test_a_hostile_label_is_escaped(tmp_path: Path) -> None:
     hostile = tmp_path / "hostile.ttl"
     hostile.write_text(
@@ -426,6 +436,8 @@ def test_a_hostile_label_is_escaped(tmp_path: Path) -> None:
 def test_tasks_and_parameter_errors_cross_processes() -> None:
     task = RunStored("clusters-of-company", (("company", "Rūta"),), "text/csv", 10, Paths())
     assert pickle.loads(pickle.dumps(task)) == task
+    for other in (QueryList("application/json"), OntologyPage("ttl"), HomePage(Paths())):
+        assert pickle.loads(pickle.dumps(other)) == other
     error = ParameterError("x: ambiguous", "x", "y", [Candidate("urn:a", "A", "cluster")])
     copy = pickle.loads(pickle.dumps(error))
     assert (str(copy), copy.parameter, copy.value, copy.candidates) == (
