@@ -280,6 +280,16 @@ def test_an_unknown_name_is_400_with_the_near_names(client: TestClient) -> None:
     assert CKID + "cluster/fetek" in {c["iri"] for c in problem["candidates"]}
 
 
+def test_an_unknown_country_is_400_with_the_near_countries(client: TestClient) -> None:
+    response = client.get("/queries/clusters-by-country.json?country=Lithuanja")
+    assert response.status_code == 400
+    (candidate,) = [c for c in response.json()["candidates"] if c["label"] == "Lithuania"]
+    # the EU authority table's IRI, which the data's ck:country values are taken from
+    assert candidate["iri"] == "http://publications.europa.eu/resource/authority/country/LTU"
+    assert candidate["kind"] == "country"
+    assert client.get(candidate["url"]).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("path", "parameter"),
     [
