@@ -176,6 +176,16 @@ def test_a_term_iri_resolves_to_the_page_for_browsers(client: TestClient) -> Non
     assert 'id="Cluster"' in response.text
 
 
+def test_the_ontology_iri_and_its_version_iri_resolve(client: TestClient) -> None:
+    # ontology/clusterkg.ttl: <https://w3id.org/clusterkg/ontology> owl:versionIRI <…/0.1.0>
+    for iri in ("https://w3id.org/clusterkg/ontology", "https://w3id.org/clusterkg/ontology/0.1.0"):
+        path = Paths().path_of(iri)
+        assert path is not None
+        response = client.get(path, headers={"Accept": "text/turtle"})
+        assert response.status_code == 200
+        assert response.content == ONTOLOGY.read_bytes()
+
+
 def test_nothing_acceptable_is_406(client: TestClient) -> None:
     assert client.get("/ontology", headers={"Accept": "image/png"}).status_code == 406
 

@@ -34,7 +34,7 @@ from clusterkg.output.serialise import serialise_triples
 from clusterkg.server import html
 from clusterkg.server.negotiation import choose
 from clusterkg.server.site import Site
-from clusterkg.server.stored import respond
+from clusterkg.server.stored import respond, with_charset
 from clusterkg.server.tasks import Reply, Served, Task
 from clusterkg.vocabulary import CK
 
@@ -122,7 +122,7 @@ class OntologyPage:
         if self.fmt == "html":
             return html.page("ontology.html", headers=dict(VARY), **_document(ontology, shapes))
         media_type = formats.by_name(self.fmt, "graph").media_type
-        return Reply(200, _charset(media_type), _rdf(ontology, self.fmt), dict(VARY))
+        return Reply(200, with_charset(media_type), _rdf(ontology, self.fmt), dict(VARY))
 
 
 def routes(site: Site) -> list[BaseRoute]:
@@ -144,7 +144,19 @@ def routes(site: Site) -> list[BaseRoute]:
 
         return Route(f"/ontology.{formats.by_name(fmt, 'graph').extension}", answer)
 
-    return [Route("/ontology", ontology, methods=["GET"]), *map(by_suffix, RDF_FORMATS)]
+    # the ontology's IRI and its version IRI (…/ontology/0.1.0), where they are the site's
+    iris = (_document(site.bundle.ontology, site.bundle.shapes)["iri"], _version_iri(site))
+    paths = {"/ontology"} | {p for iri in iris if iri and (p := site.paths.path_of(iri))}
+    return [
+        *(Route(path, ontology, methods=["GET"]) for path in sorted(paths)),
+        *map(by_suffix, RDF_FORMATS),
+    ]
+
+
+def _version_iri(site: Site) -> str:
+    graph = _graph(site.bundle.ontology)
+    header = next(iter(graph.subjects(RDF.type, OWL.Ontology)), None)
+    return str(graph.value(header, OWL.versionIRI) or "") if header is not None else ""
 
 
 def static_pages(site: Site) -> Iterable[tuple[str, Task]]:
@@ -167,10 +179,15 @@ def _rdf(ontology: Path, fmt: str) -> bytes:
 
 
 @cache
+def _graph(path: Path) -> rdflib.Graph:
+    return rdflib.Graph().parse(path, format="turtle")
+
+
+@cache
 def _document(ontology: Path, shapes: Path) -> dict[str, Any]:
     """What the page shows: the ontology's header and its terms, grouped by kind."""
-    graph = rdflib.Graph().parse(ontology, format="turtle")
-    shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
+    graph = _graph(ontology)
+    shapes_graph = _graph(shapes)
     terms = _terms(graph)
     by_iri = {t.iri: t for t in terms}
     for term in terms:
@@ -281,7 +298,3 @@ def _text(graph: rdflib.Graph, node: rdflib.term.Node | None, predicate: rdflib.
     english = [v for v in values if v.language in (None, "en")]
     chosen = sorted(english or values, key=str)
     return str(chosen[0]) if chosen else ""
-
-
-def _charset(media_type: str) -> str:
-    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type

@@ -126,7 +126,7 @@ class RunStored:
         if self.media_type == HTML:
             return _form_page(served, stored, given, self.paths, table, headers)
         body = render_table(table, _table_format(self.media_type)).encode("utf-8")
-        return Reply(200, _with_charset(self.media_type), body, headers)
+        return Reply(200, with_charset(self.media_type), body, headers)
 
 
 # --- the routes ---
@@ -344,7 +344,7 @@ def _json(status: int, document: dict[str, Any]) -> Reply:
     return Reply(status, JSON, body.encode("utf-8"), dict(VARY))
 
 
-def _with_charset(media_type: str) -> str:
+def with_charset(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
