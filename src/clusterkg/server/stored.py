@@ -177,6 +177,7 @@ def static_pages(site: Site) -> Iterable[tuple[str, Task]]:
 
 
 def respond(reply: Reply) -> Response:
+    """A task's Reply as Starlette's Response (every byte made before the status is sent)."""
     return Response(reply.body, reply.status, reply.headers, media_type=reply.media_type)
 
 
