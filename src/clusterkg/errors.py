@@ -7,6 +7,8 @@ for a query stopped at its timeout.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 EXIT_OK = 0
@@ -36,8 +38,36 @@ class QueryError(ClusterKGError):
     """A query that cannot be run: unknown name, syntax error, refused operation."""
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A thing a parameter's value may have meant: its IRI, its display name, and the kind of
+    thing the parameter takes (cluster, organisation …)."""
+
+    iri: str
+    label: str
+    kind: str
+
+
 class ParameterError(ClusterKGError):
-    """A query parameter that is missing, unknown or ambiguous."""
+    """A query parameter that is missing, unknown or ambiguous. Besides the message (all the
+    CLI prints) it says which `parameter` and `value` are wrong and, for an ambiguous or unknown
+    name, the `candidates` it may have meant, so an HTTP face can offer them as choices."""
+
+    def __init__(
+        self,
+        message: str,
+        parameter: str | None = None,
+        value: str | None = None,
+        candidates: Sequence[Candidate] = (),
+    ) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.value = value
+        self.candidates = tuple(candidates)
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        # keyword fields survive pickling (an error may cross from a worker process)
+        return (type(self), (str(self), self.parameter, self.value, self.candidates))
 
 
 class ShapesError(ClusterKGError):

@@ -67,13 +67,15 @@ class StoredQuery:
         if unknown:
             known = ", ".join(p.name for p in self.parameters) or "none"
             raise ParameterError(
-                f"{self.name} has no parameter {', '.join(unknown)} (its parameters: {known})"
+                f"{self.name} has no parameter {', '.join(unknown)} (its parameters: {known})",
+                unknown[0],
             )
         missing = [p.name for p in self.parameters if p.required and p.name not in names]
         if missing:
             raise ParameterError(
                 f"{self.name} needs {', '.join(missing)}: add -p {missing[0]} VALUE"
-                + (f" (example: {self.examples[0]})" if self.examples else "")
+                + (f" (example: {self.examples[0]})" if self.examples else ""),
+                missing[0],
             )
 
     def example_arguments(self) -> list[list[tuple[str, str]]]:
@@ -92,7 +94,7 @@ def refuse_repeats(names: Sequence[str]) -> None:
     """ParameterError for a parameter named more than once: a query binds each to one value."""
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise ParameterError(f"parameter {', '.join(repeated)} given more than once")
+        raise ParameterError(f"parameter {', '.join(repeated)} given more than once", repeated[0])
 
 
 def parse_header(name: str, path: Path, text: str) -> StoredQuery:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from clusterkg.engine import Engine, Table, Term
-from clusterkg.errors import ParameterError
+from clusterkg.errors import Candidate, ParameterError
 from clusterkg.queries import values
 from clusterkg.queries.catalogue import Parameter
 from clusterkg.queries.names import ANY, MemoryNames, NamedThings, Names, normalise
@@ -56,7 +56,9 @@ class Resolver:
             if NOT_IN_IRI.search(iri):
                 raise ParameterError(
                     f'{parameter.name}: {value!r} is not a valid IRI (spaces and <>"{{}}|^`\\ '
-                    "are not allowed); give a name, a CURIE or an IRI"
+                    "are not allowed); give a name, a CURIE or an IRI",
+                    parameter.name,
+                    value,
                 )
             return self._existing(parameter, iri)
         if parameter.kind == "country":
@@ -69,7 +71,7 @@ class Resolver:
         result = self.engine.run(_EXISTS, {"node": node})
         if isinstance(result, Table) and result.boolean:
             return node
-        raise ParameterError(f"{parameter.name}: <{iri}> is not in the graph")
+        raise ParameterError(f"{parameter.name}: <{iri}> is not in the graph", parameter.name, iri)
 
     def _by_name(self, parameter: Parameter, value: str) -> str:
         matches = self.matches(parameter.kind, value)
@@ -81,11 +83,19 @@ class Resolver:
             raise ParameterError(
                 f"{parameter.name}: {value!r} is ambiguous; "
                 f"it names {len(found)} {parameter.kind}s:"
-                f"\n{listed}\nUse a longer name or the IRI."
+                f"\n{listed}\nUse a longer name or the IRI.",
+                parameter.name,
+                value,
+                _candidates(found, parameter.kind),
             )
         shown = set(matches.near.values())
         hint = f" Did you mean: {'; '.join(sorted(shown))}?" if shown else ""
-        raise ParameterError(f"{parameter.name}: no {parameter.kind} is named {value!r}.{hint}")
+        raise ParameterError(
+            f"{parameter.name}: no {parameter.kind} is named {value!r}.{hint}",
+            parameter.name,
+            value,
+            _candidates(matches.near, parameter.kind),
+        )
 
     def matches(self, kind: str, value: str) -> Matches:
         """The things of `kind` (any other kind: every named thing) that `value` names: by the
@@ -117,6 +127,16 @@ class Matches:
 
     found: dict[str, str]
     near: dict[str, str]
+
+
+def _candidates(found: dict[str, str], kind: str) -> list[Candidate]:
+    """The things found (IRI → display name) as candidates, by name then IRI."""
+    return [Candidate(iri, label, kind) for iri, label in sorted(found.items(), key=_by_label)]
+
+
+def _by_label(item: tuple[str, str]) -> tuple[str, str]:
+    iri, label = item
+    return normalise(label), iri
 
 
 def _as_iri(value: str) -> str | None:

@@ -15,7 +15,7 @@ from difflib import get_close_matches
 
 import pyoxigraph as ox
 
-from clusterkg.errors import ParameterError
+from clusterkg.errors import Candidate, ParameterError
 from clusterkg.vocabulary import EU_COUNTRY, XSD
 
 # (ISO 3166-1 alpha-2, alpha-3 = the EU authority table's code, English name). The EU writes
@@ -69,7 +69,9 @@ def year(name: str, value: str) -> ox.Literal:
     """`2018` as "2018"^^xsd:gYear."""
     text = value.strip()
     if not _YEAR.match(text):
-        raise ParameterError(f"{name}: {value!r} is not a year; give four digits, e.g. 2018")
+        raise ParameterError(
+            f"{name}: {value!r} is not a year; give four digits, e.g. 2018", name, value
+        )
     return ox.Literal(text, datatype=ox.NamedNode(XSD + "gYear"))
 
 
@@ -82,7 +84,7 @@ def day(name: str, value: str) -> ox.Literal:
         date.fromisoformat(text)
     except ValueError:
         raise ParameterError(
-            f"{name}: {value!r} is not a date; give YYYY-MM-DD, e.g. 2019-06-01"
+            f"{name}: {value!r} is not a date; give YYYY-MM-DD, e.g. 2019-06-01", name, value
         ) from None
     return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
 
@@ -96,7 +98,11 @@ def country(name: str, value: str) -> ox.NamedNode:
     names = [n for _, _, n in EUROPEAN_COUNTRIES]
     near = get_close_matches(value.strip().title(), names, n=3, cutoff=0.6)
     hint = f" Did you mean: {'; '.join(near)}?" if near else ""
+    codes = {n: alpha3 for _, alpha3, n in EUROPEAN_COUNTRIES}
     raise ParameterError(
         f"{name}: no country is named {value!r}; give an ISO code (LT, LTU), an English "
-        f"name or the IRI.{hint}"
+        f"name or the IRI.{hint}",
+        name,
+        value,
+        [Candidate(EU_COUNTRY + codes[n], n, "country") for n in near],
     )

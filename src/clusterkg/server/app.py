@@ -54,10 +54,10 @@ def create_app(site: Site) -> Starlette:
 
 def _faces() -> list:  # type: ignore[type-arg]
     """Each face's `routes(site)`; imported here so the application is assembled in one place."""
-    from clusterkg.server import pages, protocol
+    from clusterkg.server import home, ontology_page, pages, protocol, stored
 
     # pages last: any path under the base is a thing's, so its catch-all route goes after
-    return [protocol.routes, pages.routes]
+    return [home.routes, protocol.routes, stored.routes, ontology_page.routes, pages.routes]
 
 
 async def _internal_error(request: Request, error: Exception) -> Response:
