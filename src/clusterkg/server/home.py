@@ -23,8 +23,8 @@ from clusterkg.engine import Table
 from clusterkg.output.description import DATASET, LICENCE, describe
 from clusterkg.server import html
 from clusterkg.server.results import cell, labels
-from clusterkg.server.site import Paths, Site
-from clusterkg.server.stored import query_url, respond
+from clusterkg.server.site import Paths, Site, respond
+from clusterkg.server.stored import query_url
 from clusterkg.server.tasks import Reply, Served, Task
 from clusterkg.vocabulary import ASSERTED, CK, DCTERMS, FOAF, INFERRED, ORG
 

@@ -33,8 +33,8 @@ from clusterkg.output import formats
 from clusterkg.output.serialise import serialise_triples
 from clusterkg.server import html
 from clusterkg.server.negotiation import choose
-from clusterkg.server.site import Site
-from clusterkg.server.stored import respond, with_charset
+from clusterkg.server.site import Site, respond
+from clusterkg.server.stored import with_charset
 from clusterkg.server.tasks import Reply, Served, Task
 from clusterkg.vocabulary import CK
 
@@ -129,12 +129,7 @@ def routes(site: Site) -> list[BaseRoute]:
     async def ontology(request: Request) -> Response:
         media = choose(request.headers.get("accept"), OFFERS)
         if media is None:
-            return Response(
-                f"not acceptable: the ontology is offered as {', '.join(OFFERS)}\n",
-                406,
-                VARY,
-                media_type="text/plain; charset=utf-8",
-            )
+            return respond(Reply.not_acceptable(OFFERS))
         found = formats.by_media_type(media, "graph")
         return respond(await site.run(OntologyPage(found.name if found else "html")))
 

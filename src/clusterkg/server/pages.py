@@ -25,7 +25,7 @@ from clusterkg.output.description import describe
 from clusterkg.output.serialise import Quad, serialise
 from clusterkg.server import html, negotiation
 from clusterkg.server.search import Search
-from clusterkg.server.site import InProcess, Paths, Site
+from clusterkg.server.site import InProcess, Paths, Site, respond
 from clusterkg.server.tasks import Reply, Served, Task
 from clusterkg.server.thing_html import thing_page
 from clusterkg.server.things import read_thing, statements_about
@@ -45,7 +45,7 @@ PAGE_CAP = 200
 def routes(site: Site) -> list[Route]:
     async def thing(request: Request) -> Response:
         path = "/" + request.path_params["path"]
-        return _response(await site.run(_thing_task(site, path, request.headers.get("accept"))))
+        return respond(await site.run(_thing_task(site, path, request.headers.get("accept"))))
 
     async def any_iri(request: Request) -> Response:
         iri = request.query_params.get("iri", "")
@@ -53,7 +53,7 @@ def routes(site: Site) -> list[Route]:
         if own is not None:  # ours: its own address
             return RedirectResponse(quote(own, safe="/:#"), status_code=301)
         fmt = _negotiated(request.headers.get("accept"))
-        return _response(await site.run(ThingTask(iri, fmt, None, PAGE_CAP, site.paths.base)))
+        return respond(await site.run(ThingTask(iri, fmt, None, PAGE_CAP, site.paths.base)))
 
     async def search(request: Request) -> Response:
         wants_json = negotiation.choose(
@@ -62,16 +62,16 @@ def routes(site: Site) -> list[Route]:
         task = Search(
             request.query_params.get("q", ""), wants_json == "application/json", site.paths.base
         )
-        return _response(await site.run(task))
+        return respond(await site.run(task))
 
     async def void(request: Request) -> Response:
         fmt = _suffix_format(request.path_params.get("suffix")) or _void_format(request)
         if fmt is None:
-            return _response(_not_acceptable())
+            return respond(Reply.not_acceptable(OFFERS))
         reply = await site.run(VoidTask(fmt))
         if not request.path_params.get("suffix"):
             reply.headers |= {"Vary": "Accept", "Content-Location": f"/void.{fmt}"}
-        return _response(reply)
+        return respond(reply)
 
     return [
         Route("/page", any_iri, methods=["GET", "HEAD"]),
@@ -158,7 +158,7 @@ class ThingTask:
     def run(self, served: Served) -> Reply:
         if _exists(served, self.iri):
             if self.fmt is None:
-                return _not_acceptable()
+                return Reply.not_acceptable(OFFERS)
             reply = self._represent(served, self.iri, self.fmt)
             if self.path is not None:  # negotiated at the thing's own path
                 location = f"{self.path}.{self.fmt}"
@@ -227,16 +227,7 @@ def _quads(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, object]]) -> list
     return [(s, p, o, None) for s, p, o in triples]  # type: ignore[misc]
 
 
-def _not_acceptable() -> Reply:
-    offered = ", ".join(OFFERS)
-    return Reply.text(406, f"not acceptable: this resource is offered as {offered}")
-
-
 def _not_found(fmt: str, iri: str) -> Reply:
     if fmt == "html":
         return html.page("not_found.html", 404, iri=iri, query="")
     return Reply.text(404, "not found: the graph has nothing about this IRI")
-
-
-def _response(reply: Reply) -> Response:
-    return Response(reply.body, reply.status, reply.headers, reply.media_type)

@@ -25,7 +25,7 @@ from clusterkg.server.html import HTML as HTML_MEDIA_TYPE
 from clusterkg.server.protocol_answer import HTML, QueryTask
 from clusterkg.server.protocol_request import Operation, Refused, read_operation
 from clusterkg.server.service_description import DescribeService
-from clusterkg.server.site import Site
+from clusterkg.server.site import Site, respond
 from clusterkg.server.tasks import Reply
 
 ENDPOINT = "/sparql"
@@ -66,7 +66,7 @@ async def _answer(site: Site, operation: Operation, accept: str | None) -> Reply
     table = _negotiated(accept, TABLE_OFFERS)
     graph = _negotiated(accept, GRAPH_OFFERS)
     if table is None and graph is None:
-        return not_acceptable(list(TABLE_OFFERS) + list(GRAPH_OFFERS))
+        return Reply.not_acceptable([*TABLE_OFFERS, *GRAPH_OFFERS])
     task = QueryTask(
         operation.query,
         operation.graphs,
@@ -83,7 +83,7 @@ async def _answer(site: Site, operation: Operation, accept: str | None) -> Reply
 async def _description(site: Site, request: Request, accept: str | None) -> Response:
     fmt = _negotiated(accept, DESCRIPTION_OFFERS)
     if fmt is None:
-        return respond(not_acceptable(list(DESCRIPTION_OFFERS)))
+        return respond(Reply.not_acceptable(DESCRIPTION_OFFERS))
     if fmt == HTML:
         return respond(editor_page(site))
     endpoint = str(request.url.replace(query="", fragment=""))
@@ -100,15 +100,4 @@ def _listed(media_types: list[str]) -> str:
     return ", ".join(dict.fromkeys(media_types))
 
 
-def not_acceptable(offered: list[str]) -> Reply:
-    return Reply.text(
-        406, f"none of the formats accepted is offered; offered: {_listed(offered)}", _VARY
-    )
-
-
 _VARY = {"Vary": "Accept"}
-
-
-def respond(reply: Reply) -> Response:
-    """A task's Reply as the HTTP response, whole."""
-    return Response(reply.body, reply.status, reply.headers, reply.media_type)

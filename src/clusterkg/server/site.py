@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import anyio.to_thread
+from starlette.responses import Response
 
 from clusterkg.engine.limits import Limits
 from clusterkg.inputs.bundle import Bundle
@@ -72,3 +73,8 @@ class Site:
 
     async def run(self, task: Task) -> Reply:
         return await self.runner.run(task, self.limits.timeout)
+
+
+def respond(reply: Reply) -> Response:
+    """A task's Reply as Starlette's Response (every byte made before the status is sent)."""
+    return Response(reply.body, reply.status, reply.headers, reply.media_type)

@@ -47,10 +47,11 @@ PageSource = Callable[[Site], Iterable[tuple[str, Task]]]
 
 
 def page_sources() -> list[PageSource]:
-    """Each face's `static_pages`; a face without pages to publish is not listed."""
-    from clusterkg.server import pages
+    """Each face's `static_pages`; a face without pages to publish is not listed. The things'
+    pages last: a page another face offers (the ontology's) is that face's."""
+    from clusterkg.server import home, ontology_page, pages, stored
 
-    return [pages.static_pages]
+    return [home.static_pages, stored.static_pages, ontology_page.static_pages, pages.static_pages]
 
 
 def write_site(site: Site, out: Path, sources: Iterable[PageSource] | None = None) -> int:

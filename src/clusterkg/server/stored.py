@@ -35,7 +35,7 @@ from clusterkg.queries.values import EUROPEAN_COUNTRIES
 from clusterkg.server import html
 from clusterkg.server.negotiation import choose
 from clusterkg.server.results import capped, cells
-from clusterkg.server.site import Paths, Site
+from clusterkg.server.site import Paths, Site, respond
 from clusterkg.server.tasks import Reply, Served, Task
 from clusterkg.vocabulary import CK, FOAF, ORG, PREFIXES
 
@@ -136,7 +136,7 @@ def routes(site: Site) -> list[BaseRoute]:
     async def query_list(request: Request) -> Response:
         media = choose(request.headers.get("accept"), LIST_OFFERS)
         if media is None:
-            return _not_acceptable(LIST_OFFERS)
+            return respond(Reply.not_acceptable(LIST_OFFERS))
         return respond(await site.run(QueryList(media)))
 
     async def query_list_json(request: Request) -> Response:
@@ -150,7 +150,7 @@ def routes(site: Site) -> list[BaseRoute]:
             name = request.path_params["name"]
             media = choose(request.headers.get("accept"), ANSWER_OFFERS)
         if media is None:
-            return _not_acceptable(ANSWER_OFFERS)
+            return respond(Reply.not_acceptable(ANSWER_OFFERS))
         arguments = tuple(request.query_params.multi_items())
         task = RunStored(name, arguments, media, site.limits.max_rows, site.paths)
         return respond(await site.run(task))
@@ -174,11 +174,6 @@ def static_pages(site: Site) -> Iterable[tuple[str, Task]]:
                 f"/queries/{stored.name}{suffix}",
                 RunStored(stored.name, example, media, site.limits.max_rows, site.paths),
             )
-
-
-def respond(reply: Reply) -> Response:
-    """A task's Reply as Starlette's Response (every byte made before the status is sent)."""
-    return Response(reply.body, reply.status, reply.headers, media_type=reply.media_type)
 
 
 # --- what the tasks answer ---
@@ -347,12 +342,3 @@ def _json(status: int, document: dict[str, Any]) -> Reply:
 
 def with_charset(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
-
-
-def _not_acceptable(offers: Sequence[str]) -> Response:
-    return Response(
-        f"not acceptable: this resource is offered as {', '.join(offers)}\n",
-        406,
-        VARY,
-        media_type="text/plain; charset=utf-8",
-    )

@@ -9,6 +9,7 @@ times out or fails midway never becomes a truncated 200.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +34,14 @@ class Reply:
     @classmethod
     def text(cls, status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
         return cls(status, "text/plain; charset=utf-8", f"{message}\n".encode(), headers or {})
+
+    @classmethod
+    def not_acceptable(cls, offered: Iterable[str]) -> Reply:
+        """406: the client accepts none of the media types `offered` (listed for it)."""
+        listed = ", ".join(offered)
+        return cls.text(
+            406, f"none of the formats accepted is offered; offered: {listed}", {"Vary": "Accept"}
+        )
 
 
 @dataclass
