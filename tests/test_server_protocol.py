@@ -681,3 +681,17 @@ def test_a_real_server_answers_the_protocol(tmp_path: Path) -> None:
     assert document["results"]["bindings"][0]["label"]["value"] == "FETEK"
     assert out["form"] == [200, "text/csv; charset=utf-8", "label\r\nFETEK\r\n"]
     assert out["update"][0] == 403 and "read-only" in out["update"][1]
+
+
+def test_relative_iris_are_read_against_the_datas_base(client: TestClient) -> None:
+    query = f"SELECT ?label WHERE {{ <id/cluster/fetek> <{SKOS_LABEL}> ?label }}"
+    assert bindings(client.get("/sparql", params={"query": query})) == [{"label": "FETEK"}]
+    # as the W3C test query_content_type_construct sends it
+    construct = client.post(
+        "/sparql",
+        content=b"CONSTRUCT { <s> <p> 1 } WHERE {}",
+        headers={"content-type": "application/sparql-query"},
+    )
+    graph = rdflib.Graph().parse(data=construct.content, format="turtle")
+    base = "https://w3id.org/clusterkg/"
+    assert set(graph) == {(rdflib.URIRef(base + "s"), rdflib.URIRef(base + "p"), rdflib.Literal(1))}

@@ -43,7 +43,10 @@ class QueryTask:
 
     def run(self, served: Served) -> Reply:
         try:
-            answer = served.engine.evaluate(self.query, None, self.graphs, self.named)
+            # relative IRIs are read against the data's base: <id/cluster/fetek> is FETEK
+            answer = served.engine.evaluate(
+                self.query, None, self.graphs, self.named, base=self.base
+            )
         except QueryError as error:
             return Reply.text(400, str(error))
         try:
