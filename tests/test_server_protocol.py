@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import pickle
 import socket
 import subprocess
 import sys
@@ -32,6 +33,8 @@ from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.queries.resolve import Resolver
 from clusterkg.server.app import create_app
 from clusterkg.server.editor import EXAMPLE
+from clusterkg.server.protocol_answer import QueryTask
+from clusterkg.server.service_description import DescribeService
 from clusterkg.server.site import InProcess, Site
 from clusterkg.server.tasks import Served
 
@@ -695,3 +698,20 @@ def test_relative_iris_are_read_against_the_datas_base(client: TestClient) -> No
     graph = rdflib.Graph().parse(data=construct.content, format="turtle")
     base = "https://w3id.org/clusterkg/"
     assert set(graph) == {(rdflib.URIRef(base + "s"), rdflib.URIRef(base + "p"), rdflib.Literal(1))}
+
+
+def test_a_graph_answer_as_an_html_table_of_triples(client: TestClient) -> None:
+    page = client.get("/sparql", params={"query": FETEK_GRAPH}, headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "<th>subject</th><th>predicate</th><th>object</th>" in page.text
+    assert '<a href="/id/organisation/protech">organisation:protech</a>' in page.text
+
+
+def test_the_tasks_travel_to_a_worker_process() -> None:
+    """The pool pickles each task into a worker: the tasks must survive it unchanged."""
+    tasks = [
+        QueryTask("ASK {}", ("urn:g",), None, "json", None, "text/turtle", 10, "urn:base/"),
+        DescribeService("http://127.0.0.1/sparql", "ttl", ("json", "ttl"), 10),
+    ]
+    for task in tasks:
+        assert pickle.loads(pickle.dumps(task)) == task
