@@ -33,7 +33,13 @@ from clusterkg.engine.limits import Limits
 from clusterkg.errors import EXIT_TIMEOUT, ClusterKGError, QueryError, QueryTimeout
 from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.output.tables import GRAPH_FORMATS, TABLE_FORMATS, plain, render_triples
+from clusterkg.output.tables import (
+    GRAPH_FORMATS,
+    TABLE_FORMATS,
+    plain,
+    render_table,
+    render_triples,
+)
 
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 # An ASK and a CONSTRUCT that must look at the whole cartesian product before answering.
@@ -366,6 +372,8 @@ def _as_before(result: Table | Triples, fmt: str) -> str:
     )
     if fmt == "json":
         return _json_before(result)
+    if fmt == "xml":  # added after streaming: the whole table written at once
+        return render_table(result, fmt)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")

@@ -715,3 +715,12 @@ def test_the_tasks_travel_to_a_worker_process() -> None:
     ]
     for task in tasks:
         assert pickle.loads(pickle.dumps(task)) == task
+
+
+def test_an_answer_xml_cannot_carry_is_406_with_the_reason(client: TestClient) -> None:
+    query = 'SELECT ?x WHERE { BIND("a\\u0001b" AS ?x) }'  # U+0001: no XML 1.0 can hold it
+    as_xml = client.get(
+        "/sparql", params={"query": query}, headers={"accept": "application/sparql-results+xml"}
+    )
+    assert as_xml.status_code == 406 and "XML 1.0 forbids" in as_xml.text
+    assert bindings(client.get("/sparql", params={"query": query})) == [{"x": "a\x01b"}]

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from clusterkg.engine import Answer, Term
 from clusterkg.engine.limits import capped
-from clusterkg.errors import ClusterKGError, QueryError
+from clusterkg.errors import ClusterKGError, QueryError, QueryTimeout
 from clusterkg.output import formats
 from clusterkg.output.tables import plain, stream_answer
 from clusterkg.server import html
@@ -51,6 +51,8 @@ class QueryTask:
             return Reply.text(400, str(error))
         try:
             return self._answered(capped(answer, self.max_rows))
+        except QueryTimeout as error:  # an engine that keeps its own deadline
+            return Reply.text(503, str(error))
         except QueryError as error:  # Oxigraph evaluates lazily: errors come while reading
             return Reply.text(400, str(error))
         except ClusterKGError as error:  # the format cannot carry this answer (XML)
