@@ -95,3 +95,10 @@ def test_a_graph_the_store_lacks_is_an_empty_graph(engine: Engine) -> None:
     assert rows(engine, "SELECT * WHERE { ?s ?p ?o }", graphs=[EX + "none"]) == []
     ask = engine.run("ASK { GRAPH ?g { } }", named=[EX + "none"])
     assert isinstance(ask, Table) and ask.boolean is True
+
+
+def test_relative_iris_need_a_base(engine: Engine) -> None:
+    relative = "SELECT ?p WHERE { <a> ?p ?o } ORDER BY ?p"
+    with pytest.raises(QueryError, match="syntax error"):
+        engine.run(relative)
+    assert rows(engine, relative, base=EX) == [[STATED.predicate], [DERIVED.predicate]]

@@ -130,3 +130,9 @@ def test_sparql_xml_results_read_back_as_the_same_terms() -> None:
     assert isinstance(read[2][0], rdflib.BNode) and read[2][1] == rdflib.Literal("line\r\nnext")
     ask = Result.parse(io.BytesIO(render_table(Table([], [], False), "xml").encode()), format="xml")
     assert ask.askAnswer is False
+
+
+def test_csv_writes_a_blank_node_as_a_blank_node() -> None:
+    """SPARQL 1.1 CSV/TSV §2: `_:label`, so a reader can tell it from the literal "label"."""
+    table = Table(["x", "y"], [[ox.BlankNode("a"), ox.Literal("a")]])
+    assert render_table(table, "csv") == "x,y\r\n_:a,a\r\n"

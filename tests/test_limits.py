@@ -33,7 +33,13 @@ from clusterkg.engine.limits import Limits
 from clusterkg.errors import EXIT_TIMEOUT, ClusterKGError, QueryError, QueryTimeout
 from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.output.tables import GRAPH_FORMATS, TABLE_FORMATS, plain, render_triples
+from clusterkg.output.tables import (
+    GRAPH_FORMATS,
+    TABLE_FORMATS,
+    plain,
+    render_table,
+    render_triples,
+)
 
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 # An ASK and a CONSTRUCT that must look at the whole cartesian product before answering.
@@ -366,6 +372,8 @@ def _as_before(result: Table | Triples, fmt: str) -> str:
     )
     if fmt == "json":
         return _json_before(result)
+    if fmt == "xml":  # added after streaming: the whole table written at once
+        return render_table(result, fmt)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
@@ -373,7 +381,8 @@ def _as_before(result: Table | Triples, fmt: str) -> str:
             writer.writerows([["result"], ["true" if result.boolean else "false"]])
         else:
             writer.writerow(result.variables)
-            writer.writerows(["" if t is None else t.value for t in r] for r in result.rows)
+            # blank nodes as `_:label` since the CSV writer follows SPARQL 1.1 CSV there
+            writer.writerows([_csv_cell(t) for t in r] for r in result.rows)
         return buffer.getvalue()
     if fmt == "tsv":
         if result.boolean is not None:
@@ -390,6 +399,14 @@ def _as_before(result: Table | Triples, fmt: str) -> str:
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
+
+
+def _csv_cell(term: Term | None) -> str:
+    import pyoxigraph as ox
+
+    if term is None:
+        return ""
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
 def _md_line(cells: list[str]) -> str:

@@ -74,6 +74,7 @@ class LocalStore:
         named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None,
         substitutions: dict[ox.Variable, Any] | None = None,
         custom_functions: dict[ox.NamedNode, Any] | None = None,
+        base_iri: str | None = None,
     ) -> Any:
         return self._store.query(
             query,
@@ -82,6 +83,7 @@ class LocalStore:
             named_graphs=named_graphs,
             substitutions=substitutions,
             custom_functions=custom_functions,
+            base_iri=base_iri,
         )
 
     def update(self, update: str) -> None:
@@ -130,6 +132,7 @@ class LocalEngine:
         bindings: Bindings | None = None,
         graphs: Sequence[str] | None = None,
         named: Sequence[str] | None = None,
+        base: str | None = None,
     ) -> Answer:
         refuse_unsafe(query)
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
@@ -140,6 +143,7 @@ class LocalEngine:
                 default_graph=default_graph,
                 named_graphs=named_graphs,
                 substitutions=substitutions or None,
+                base_iri=base,
             )
         if isinstance(result, ox.QueryBoolean):
             return Answer(["result"], boolean=bool(result))
@@ -156,8 +160,9 @@ class LocalEngine:
         bindings: Bindings | None = None,
         graphs: Sequence[str] | None = None,
         named: Sequence[str] | None = None,
+        base: str | None = None,
     ) -> Table | Triples:
-        return self.evaluate(query, bindings, graphs, named).collect()
+        return self.evaluate(query, bindings, graphs, named, base).collect()
 
     def solutions(
         self, query: str, graph: str, bindings: Bindings = EMPTY, functions: Functions = EMPTY

@@ -39,12 +39,14 @@ class Engine(Protocol):
         bindings: Bindings | None = None,
         graphs: Sequence[str] | None = None,
         named: Sequence[str] | None = None,
+        base: str | None = None,
     ) -> Answer:
         """Start a read-only SPARQL query over `graphs` as the default graph and `named` as the
         named graphs (neither given: asserted + inferred, and every graph by GRAPH; either
-        given: exactly those, the other empty); rows are computed as the answer's pages are
-        read. Queries that would reach outside the graph (SERVICE, LOAD, FROM …) or change it
-        are refused with a QueryError."""
+        given: exactly those, the other empty), relative IRIs resolved against `base` (none:
+        they are a syntax error); rows are computed as the answer's pages are read. Queries
+        that would reach outside the graph (SERVICE, LOAD, FROM …) or change it are refused
+        with a QueryError."""
         ...
 
     def run(
@@ -53,6 +55,7 @@ class Engine(Protocol):
         bindings: Bindings | None = None,
         graphs: Sequence[str] | None = None,
         named: Sequence[str] | None = None,
+        base: str | None = None,
     ) -> Table | Triples:
         """evaluate(), every row in memory."""
         ...

@@ -191,11 +191,18 @@ def _csv(answer: Answer) -> Iterator[str]:
     buffer.seek(0)
     buffer.truncate()
     for page in answer.pages:
-        writer.writerows(["" if t is None else t.value for t in row] for row in page)
+        writer.writerows([_csv_value(t) for t in row] for row in page)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
+
+
+def _csv_value(term: Term | None) -> str:
+    """A term as SPARQL 1.1 CSV writes it: its plain value, a blank node as `_:label`."""
+    if term is None:
+        return ""
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
 def _tsv(answer: Answer) -> Iterator[str]:

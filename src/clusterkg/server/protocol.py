@@ -67,13 +67,15 @@ async def _answer(site: Site, operation: Operation, accept: str | None) -> Reply
     graph = _negotiated(accept, GRAPH_OFFERS)
     if table is None and graph is None:
         return Reply.not_acceptable([*TABLE_OFFERS, *GRAPH_OFFERS])
+    # at most one kind lacks a format: its offers are what a 406 for that kind lists
+    lacking = TABLE_OFFERS if table is None else GRAPH_OFFERS
     task = QueryTask(
         operation.query,
         operation.graphs,
         operation.named,
         table,
         graph,
-        _listed(list(TABLE_OFFERS) if table is None else list(GRAPH_OFFERS)),
+        _listed(list(lacking)),
         site.limits.max_rows,
         site.paths.base,
     )

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from clusterkg.engine import Answer, Term
 from clusterkg.engine.limits import capped
-from clusterkg.errors import ClusterKGError, QueryError
+from clusterkg.errors import ClusterKGError, QueryError, QueryTimeout
 from clusterkg.output import formats
 from clusterkg.output.tables import plain, stream_answer
 from clusterkg.server import html
@@ -43,11 +43,16 @@ class QueryTask:
 
     def run(self, served: Served) -> Reply:
         try:
-            answer = served.engine.evaluate(self.query, None, self.graphs, self.named)
+            # relative IRIs are read against the data's base: <id/cluster/fetek> is FETEK
+            answer = served.engine.evaluate(
+                self.query, None, self.graphs, self.named, base=self.base
+            )
         except QueryError as error:
             return Reply.text(400, str(error))
         try:
             return self._answered(capped(answer, self.max_rows))
+        except QueryTimeout as error:  # an engine that keeps its own deadline
+            return Reply.text(503, str(error))
         except QueryError as error:  # Oxigraph evaluates lazily: errors come while reading
             return Reply.text(400, str(error))
         except ClusterKGError as error:  # the format cannot carry this answer (XML)
