@@ -4,7 +4,9 @@ A console block is a list of `$ command` lines, each followed by the output it p
 commands of one block run one after another in a fresh folder holding a copy of `data/` (so the
 README may say `cp -r data …`), with the installed `clusterkg` first on PATH; what they print must
 be the lines shown, where `…` stands for any text (timings). `make test` is what runs this file, so
-it is left to CI; `make demo` is checked by running its recipe from the Makefile.
+it is left to CI; `make demo` is checked by running its recipe from the Makefile. A command ending
+in `&` starts a server: it runs in the background for the rest of its block, what it prints on
+stderr until it serves is its output, and it is stopped when the block ends.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,9 +68,14 @@ def demo_recipe() -> str:
     return recipe.group(1).replace("$(BIN)", ".venv/bin")
 
 
-def run(command: str, folder: Path) -> subprocess.CompletedProcess[str]:
+def environment() -> dict[str, str]:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.update({"PYTHONUTF8": "1", "COLUMNS": "200"})
+    return env
+
+
+def run(command: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    env = environment()
     return subprocess.run(
         ["bash", "-c", command],
         cwd=folder,
@@ -81,16 +91,70 @@ def run(command: str, folder: Path) -> subprocess.CompletedProcess[str]:
 CONSOLE = blocks("console")
 
 
+class Background:
+    """Servers a block started with `command &`, stopped when the block ends."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self, command: str, until: str = "serving at") -> list[str]:
+        """Start `command` (without its `&`); the lines it printed on stderr by the time one
+        contains `until`."""
+        log = self.folder / f"background-{len(self.processes)}.log"
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                ["bash", "-c", f"exec {command}"],
+                cwd=self.folder,
+                env=environment(),
+                stdout=subprocess.DEVNULL,
+                stderr=sink,
+            )
+        self.processes.append(process)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            lines = log.read_text(encoding="utf-8").splitlines()
+            if any(until in line for line in lines):
+                return lines
+            time.sleep(0.1)
+        raise AssertionError(f"$ {command} &\n{log.read_text(encoding='utf-8')}")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+
+
+def in_background(command: str) -> str | None:
+    """`command` without its trailing `&` if it is one to start in the background."""
+    stripped = command.split("#")[0].rstrip()
+    return stripped[:-1].rstrip() if stripped.endswith("&") else None
+
+
+@pytest.fixture
+def background(tmp_path: Path) -> Iterator[Background]:
+    started = Background(tmp_path)
+    yield started
+    started.stop()
+
+
 def test_the_readme_has_console_and_python_examples() -> None:
     assert len(CONSOLE) >= 3 and blocks("python")
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("number", range(len(CONSOLE)))
-def test_console_example(number: int, tmp_path: Path) -> None:
+def test_console_example(number: int, tmp_path: Path, background: Background) -> None:
     shutil.copytree(ROOT / "data", tmp_path / "data")
     for step in steps(CONSOLE[number]):
         command, expected = step.command, step.expected
+        server = in_background(command)
+        if server is not None:
+            said = background.start(server)
+            assert len(said) == len(expected), f"$ {command}\n{said}"
+            for want, got in zip(expected, said, strict=True):
+                assert matches(want, got), f"$ {command}\nwanted: {want}\nprinted: {got}"
+            continue
         if command.split("#")[0].split() == ["make", "test"]:
             continue  # this very suite: CI runs it (.ci/run)
         if command.split("#")[0].split() == ["make", "demo"]:
