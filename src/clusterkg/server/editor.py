@@ -1,0 +1,61 @@
+"""The query editor a browser gets at /sparql (a GET with no query): YASGUI when it is installed,
+a plain form when it is not.
+
+YASGUI (@zazuko/yasgui, MIT) is installed from the npm registry at setup (`make web`: npm ci over
+web/package-lock.json) and its two built files copied into static/vendor/, which git ignores: they
+are never committed. Its calls to other hosts are switched off in static/editor.js (see there), so
+the page loads and asks nothing from anywhere but this server.
+
+The plain form posts the query to /sparql like any SPARQL 1.1 Protocol client; a browser prefers
+text/html, and the protocol face answers it with the results as an HTML table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clusterkg.server.html import page
+from clusterkg.server.site import Site
+from clusterkg.server.tasks import Reply
+from clusterkg.vocabulary import PREFIXES
+
+VENDOR = Path(__file__).parent / "static" / "vendor"
+# YASGUI's build, as `make web` copies it from node_modules/@zazuko/yasgui/build/
+YASGUI_FILES = ("yasgui.min.js", "yasgui.min.css")
+
+EXAMPLE_BODY = """\
+# The clusters and their names; Ctrl-Enter (or the run button) runs the query.
+SELECT ?cluster ?name WHERE {
+  ?cluster a ck:Cluster ;
+           skos:prefLabel ?name .
+  FILTER(langMatches(lang(?name), "en"))
+}
+ORDER BY LCASE(?name)
+"""
+
+
+def editor_page(site: Site) -> Reply:
+    """The editor page, YASGUI's or the plain form, with the example query filled in."""
+    return page(
+        "editor.html",
+        yasgui=yasgui_installed(),
+        example=example_query(),
+        prefixes=PREFIXES,
+        timeout=site.limits.timeout,
+        max_rows=site.limits.max_rows,
+    )
+
+
+def yasgui_installed(vendor: Path = VENDOR) -> bool:
+    """Whether `make web` has put YASGUI's built files where the server serves them."""
+    return all((vendor / name).is_file() for name in YASGUI_FILES)
+
+
+def example_query() -> str:
+    """The example: every prefix the project uses (YASGUI folds them away), then a query."""
+    width = max(len(prefix) for prefix in PREFIXES)
+    declarations = "".join(
+        f"PREFIX {prefix + ':':<{width + 1}} <{namespace}>\n"
+        for prefix, namespace in PREFIXES.items()
+    )
+    return declarations + "\n" + EXAMPLE_BODY
