@@ -46,9 +46,10 @@ def editor_page(site: Site) -> Reply:
     )
 
 
-def yasgui_installed(vendor: Path = VENDOR) -> bool:
-    """Whether `make web` has put YASGUI's built files where the server serves them."""
-    return all((vendor / name).is_file() for name in YASGUI_FILES)
+def yasgui_installed() -> bool:
+    """Whether `make web` has put YASGUI's built files where the server serves them (looked at
+    each time: `make web` while the server runs gives the next page the editor)."""
+    return all((VENDOR / name).is_file() for name in YASGUI_FILES)
 
 
 def example_query() -> str:
