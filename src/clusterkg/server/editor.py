@@ -41,7 +41,7 @@ def editor_page(site: Site) -> Reply:
         yasgui=yasgui_installed(),
         example=example_query(),
         prefixes=PREFIXES,
-        timeout=site.limits.timeout,
+        timeout=_seconds(site.limits.timeout),
         max_rows=site.limits.max_rows,
     )
 
@@ -60,3 +60,7 @@ def example_query() -> str:
         for prefix, namespace in PREFIXES.items()
     )
     return declarations + "\n" + EXAMPLE_BODY
+
+
+def _seconds(timeout: float | None) -> str | None:
+    return None if timeout is None else f"{timeout:g}"  # 10, not 10.0
