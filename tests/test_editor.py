@@ -78,6 +78,8 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
         self.forms: list[dict[str, str | None]] = []
+        self.noscript_forms: list[dict[str, str | None]] = []
+        self._noscript = False
         self.textareas: dict[str, str] = {}
         self.settings: str | None = None
         self._in: tuple[str, str] | None = None
@@ -86,8 +88,10 @@ class _Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         self.links += [v for k, v in attrs if k in ("src", "href") and v is not None]
-        if tag == "form":
-            self.forms.append(found)
+        if tag == "noscript":
+            self._noscript = True
+        elif tag == "form":
+            (self.noscript_forms if self._noscript else self.forms).append(found)
         elif tag == "textarea":
             self._in = ("textarea", found.get("name") or "")
             self.textareas[self._in[1]] = ""
@@ -97,6 +101,8 @@ class _Page(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self._in = None
+        if tag == "noscript":
+            self._noscript = False
 
     def handle_data(self, data: str) -> None:
         if self._in and self._in[0] == "textarea":
@@ -119,10 +125,13 @@ def test_with_yasgui_the_page_loads_it_from_this_server(
     assert page.links and all(
         link.startswith("/") and not link.startswith("//") for link in page.links
     )
-    assert not page.forms or all(form.get("action") != "/sparql" for form in page.forms)
+    # the plain form only for a browser without JavaScript
+    assert all(form.get("action") != "/sparql" for form in page.forms)
+    assert {"action": "/sparql", "method": "post"} in page.noscript_forms
+    assert "Accept" in answer.headers["vary"].split(", ")
     assert page.settings is not None
     settings = json.loads(page.settings)
-    assert settings["query"] == editor.example_query()
+    assert settings["query"] == editor.EXAMPLE
     assert settings["prefixes"] == PREFIXES
 
 
@@ -141,13 +150,13 @@ def test_without_yasgui_a_plain_form_posts_to_sparql(
     assert answer.status_code == 200
     page = _Page(answer.text)
     assert not any("vendor" in link or "editor.js" in link for link in page.links)
-    assert {"action": "/sparql", "method": "post", "class": "query-form"} in page.forms
-    assert page.textareas["query"] == editor.example_query()
+    assert {"action": "/sparql", "method": "post"} in page.forms
+    assert page.textareas["query"] == editor.EXAMPLE
     assert "make web" in answer.text  # says how to get the editor
 
 
 def test_the_example_names_every_prefix_and_runs(served: Served) -> None:
-    example = editor.example_query()
+    example = editor.EXAMPLE
     for prefix, namespace in PREFIXES.items():
         assert re.search(
             rf"^PREFIX {re.escape(prefix)}:\s+<{re.escape(namespace)}>$", example, re.M
