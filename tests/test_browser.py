@@ -266,6 +266,14 @@ def test_the_editor_runs_a_typed_query_and_asks_no_other_host(
         shown = page.inner_text(".yasqe .CodeMirror")
         assert "SELECT ?cluster ?name WHERE" in shown  # the example, prefixes folded away
         assert page.input_value(".yasgui .autocompleteWrapper input") == (server + "sparql")
+        # prefixes are completed from the project's own (no prefix.cc)
+        page.click(".yasqe .CodeMirror")
+        page.keyboard.press("Control+A")
+        page.keyboard.type("PREFIX organ")
+        page.keyboard.press("Control+Space")
+        hints = page.locator(".CodeMirror-hints").inner_text()
+        assert f"organisation: <{PREFIXES['organisation']}>" in hints
+        page.keyboard.press("Escape")
         # completing a property's name asks lov.linkeddata.es unless switched off
         page.click(".yasqe .CodeMirror")
         page.keyboard.press("Control+A")

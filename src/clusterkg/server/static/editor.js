@@ -2,7 +2,8 @@
 //
 // What YASGUI 4.6 would otherwise ask of other hosts, and how each is switched off:
 // - the class and property completers query lov.linkeddata.es as you type: only the variable and
-//   prefix completers are kept (prefixes come from YASGUI's bundled list: prefixCcApi stays null);
+//   prefix completers are kept, and the prefixes offered are the project's own (prefixCcApi, a
+//   URL YASGUI fetches them from, is a data: URL of them: nothing leaves the page);
 // - the endpoint list offers dbpedia.org and query.wikidata.org: it offers this server only;
 // - settings read from the page's URL (#endpoint=…) could point it elsewhere: not read;
 // - settings kept in localStorage could bring back another endpoint: nothing is kept;
@@ -29,7 +30,11 @@
     copyEndpointOnNewTab: true,
     populateFromUrl: false,
     persistenceId: null,
-    yasqe: { value: settings.query, collapsePrefixesOnLoad: true },
+    yasqe: {
+      value: settings.query,
+      collapsePrefixesOnLoad: true,
+      prefixCcApi: "data:application/json," + encodeURIComponent(JSON.stringify(settings.prefixes)),
+    },
     yasr: { prefixes: settings.prefixes },
   });
 })();
