@@ -275,6 +275,7 @@ def test_the_editor_runs_a_typed_query_and_asks_no_other_host(
         shown = page.inner_text(".yasqe .CodeMirror")
         assert "SELECT ?cluster ?name WHERE" in shown  # the example, prefixes folded away
         assert page.input_value(".yasgui .autocompleteWrapper input") == (server + "sparql")
+        assert not page.locator(".yasqe_share").is_visible()  # its links would not be read
         # prefixes are completed from the project's own (no prefix.cc)
         page.click(".yasqe .CodeMirror")
         page.keyboard.press("Control+A")
