@@ -25,10 +25,10 @@ log = logging.getLogger("clusterkg.server")
 
 def create_app(site: Site) -> Starlette:
     """The whole server over `site` (its runner, limits and paths)."""
-    routes: list[BaseRoute] = []
+    # the static files first: the things' pages end with a catch-all route
+    routes: list[BaseRoute] = [Mount("/static", StaticFiles(directory=STATIC), name="static")]
     for face in _faces():
         routes.extend(face(site))
-    routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
     app = Starlette(
         routes=routes,
         middleware=[
