@@ -21,8 +21,8 @@ workers for nothing. The wait has its own bounds instead: a request waits at mos
 timeout for a worker, and at most `max_waiting` requests wait; beyond either it is answered 503
 "busy" at once, with Retry-After.
 
-Tasks and replies are pickled over a socket pair per worker, each message framed by its length;
-the server reads replies on its event loop (no thread per worker) and never blocks on a worker.
+Tasks and replies are pickled over a socket pair per worker (clusterkg.server.worker); the
+server reads replies on its event loop (no thread per worker) and never blocks on a worker.
 """
 
 from __future__ import annotations
@@ -32,24 +32,27 @@ import collections
 import concurrent.futures
 import contextlib
 import logging
-import multiprocessing
-import multiprocessing.context
 import os
 import pickle
-import pkgutil
-import signal
 import socket
-import struct
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-import clusterkg.server
-from clusterkg.engine.limits import Limits, _die_with, timeout_error
-from clusterkg.engine.safety import isolate_from_network
+from clusterkg.engine.limits import Limits, timeout_error
 from clusterkg.errors import first_line
-from clusterkg.server.tasks import Reply, Served, ServedStore, Task
+from clusterkg.server.tasks import Reply, ServedStore, Task
+from clusterkg.server.worker import (
+    READY,
+    forkserver,
+    forkserver_users,
+    framed,
+    receive,
+    received,
+    work,
+)
 
 log = logging.getLogger("clusterkg.server")
 
@@ -58,9 +61,7 @@ READY_WITHIN = 60.0
 # After a worker failed to start, the next attempt waits this long (no busy loop of failures).
 RETRY_AFTER_FAILURE = 1.0
 DIED = "internal error: the worker answering this request stopped unexpectedly; try again"
-FAILED = "internal error: the server failed to answer this request"
-
-_HEADER = struct.Struct("!Q")  # every message: its length, then its pickle
+STOPPING = "the server is stopping"
 
 
 @dataclass(eq=False)
@@ -71,6 +72,10 @@ class _Worker:
     channel: socket.socket
     # whether the worker could give up the network (Linux with user namespaces allowed)
     isolated: bool = False
+    # it has opened the store and said so
+    ready: bool = False
+    # its exit code once reaped (negative: the signal that ended it)
+    exitcode: int | None = None
 
     @property
     def pid(self) -> int:
@@ -85,16 +90,19 @@ class _Worker:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             self.process.kill()
 
-    def reap(self) -> None:
+    def reap(self, close_channel: bool = True) -> None:
         """Wait for the killed process to be gone and let go of its descriptors. The forkserver,
         its parent, collects its exit status, so it leaves no zombie."""
         with contextlib.suppress(OSError, ValueError, AssertionError):
             self.process.join(5)
+            self.exitcode = self.process.exitcode
             self.process.close()
-        self.channel.close()
+        if close_channel:
+            self.channel.close()
 
     def how_it_ended(self) -> str:
-        code = self.process.exitcode
+        """Once reaped: the way the process ended, for the log."""
+        code = self.exitcode
         if code is None:
             return "still running"
         return f"killed by signal {-code}" if code < 0 else f"exit status {code}"
@@ -114,10 +122,11 @@ class Pool:
 
     def __post_init__(self) -> None:
         self.size = self.workers or os.cpu_count() or 1
-        self._context = _forkserver()
+        self._context = forkserver()
         self._lock = threading.Lock()  # guards _live: workers start on threads
         self._live: set[_Worker] = set()
         self._dead: set[_Worker] = set()  # killed, not yet reaped
+        self._asking: set[_Worker] = set()  # given a task, its reply awaited
         self._closed = False
         self._starter = concurrent.futures.ThreadPoolExecutor(
             max_workers=self.size, thread_name_prefix="clusterkg-worker-start"
@@ -128,7 +137,7 @@ class Pool:
         self._waiters: collections.deque[asyncio.Future[_Worker]] = collections.deque()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._background: set[asyncio.Task[None]] = set()
-        _forkserver_users.enter()
+        forkserver_users.enter()
 
     # --- what the server calls ------------------------------------------------------------
 
@@ -136,24 +145,32 @@ class Pool:
         """The task's reply from a worker; 503 past `timeout` seconds on the graph (the worker
         killed and replaced), 503 when every worker stays busy, 500 if the worker died."""
         if self._closed:
-            return Reply.text(503, "the server is stopping")
+            return Reply.text(503, STOPPING)
         self._attach()
         payload = pickle.dumps(task, pickle.HIGHEST_PROTOCOL)
         worker = await self._take(timeout)
         if worker is None:
             return self._busy(timeout)
+        self._asking.add(worker)
         try:
             reply = await asyncio.wait_for(self._exchange(worker, payload), timeout)
         except asyncio.TimeoutError:
             assert timeout is not None
             self._replace(worker, "ran past its timeout")
+            if self._closed:
+                return Reply.text(503, STOPPING)
             return Reply.text(503, str(timeout_error(Limits(timeout))))
         except (OSError, EOFError):
+            if self._closed:  # killed by close()
+                worker.channel.close()
+                return Reply.text(503, STOPPING)
             self._replace(worker, "stopped unexpectedly", error=True)
             return Reply.text(500, DIED)
         except BaseException:  # cancelled mid-task: the worker's state is unknown
             self._replace(worker, "was left mid-task")
             raise
+        finally:
+            self._asking.discard(worker)
         self._hand_over(worker)
         return reply
 
@@ -166,13 +183,15 @@ class Pool:
         killed = self._kill_live()
         self._starter.shutdown(wait=True, cancel_futures=True)
         for worker in [*killed, *self._kill_live(), *self._dead]:
-            worker.reap()
+            # A reply awaited on the event loop ends when the killed worker's end closes; the
+            # request closes its channel then (closed here, the loop would never hear of it).
+            worker.reap(close_channel=worker not in self._asking)
         for waiter in self._waiters:
             waiter.cancel()
         for job in self._background:
             with contextlib.suppress(RuntimeError):  # its loop may be closed already
                 job.cancel()
-        _forkserver_users.leave()
+        forkserver_users.leave()
 
     def _busy(self, timeout: float | None) -> Reply:
         if len(self._waiters) >= self.max_waiting:
@@ -187,7 +206,7 @@ class Pool:
     def isolated(self) -> bool:
         """Whether every worker ready now has given up the network."""
         with self._lock:
-            return all(w.isolated for w in self._live if w.channel.gettimeout() == 0.0)
+            return all(w.isolated for w in self._live if w.ready)
 
     @property
     def pids(self) -> list[int]:
@@ -259,8 +278,8 @@ class Pool:
 
     async def _exchange(self, worker: _Worker, payload: bytes) -> Reply:
         assert self._loop is not None
-        await self._loop.sock_sendall(worker.channel, _HEADER.pack(len(payload)) + payload)
-        reply = pickle.loads(await _read_message(self._loop, worker.channel))
+        await self._loop.sock_sendall(worker.channel, framed(payload))
+        reply = pickle.loads(await received(self._loop, worker.channel))
         assert isinstance(reply, Reply)
         return reply
 
@@ -271,7 +290,7 @@ class Pool:
         forkserver answers in milliseconds, but the first start waits for it to boot)."""
         ours, theirs = socket.socketpair()
         process = self._context.Process(
-            target=_work, args=(self.store, theirs), daemon=True, name="clusterkg-worker"
+            target=work, args=(self.store, theirs), daemon=True, name="clusterkg-worker"
         )
         with self._lock:
             if self._closed:
@@ -284,13 +303,14 @@ class Pool:
         theirs.close()
         try:
             ours.settimeout(READY_WITHIN)
-            message = _read_message_blocking(ours)
+            message = receive(ours)
             if message is None:
                 raise EOFError("the worker stopped before it was ready")
             kind, content = pickle.loads(message)
-            if kind != "ready":
+            if kind != READY:
                 raise RuntimeError(content)
             worker.isolated = content
+            worker.ready = True
             ours.setblocking(False)
         except BaseException as error:
             self._forget(worker)
@@ -315,29 +335,30 @@ class Pool:
         self._hand_over(worker)
 
     def _replace(self, worker: _Worker, why: str, error: bool = False) -> None:
-        """Kill `worker` (if it still runs) and start another in its place."""
+        """Kill `worker` (if it still runs) and start another in its place; `error`: it was not
+        killed by the pool, and the log says how it ended."""
         worker.kill()
+        if self._closed:
+            worker.channel.close()  # close() has reaped the process
+            return
         with self._lock:
             self._live.discard(worker)
             self._dead.add(worker)
-        if error:
-            log.error("a query worker %s (%s); starting another", why, worker.how_it_ended())
-        self._start_another(dead=worker)
-
-    def _start_another(self, dead: _Worker | None = None) -> None:
-        if self._closed:
-            return
 
         def start() -> _Worker:
-            if dead is not None:
-                dead.reap()
-                with self._lock:
-                    self._dead.discard(dead)
+            worker.reap()  # on a starter thread: the forkserver reports the exit in a moment
+            with self._lock:
+                self._dead.discard(worker)
+            if error:
+                log.error("a query worker %s (%s); starting another", why, worker.how_it_ended())
             return self._start_worker()
 
+        self._start_another(start)
+
+    def _start_another(self, start: Callable[[], _Worker] | None = None) -> None:
         try:
-            starting = self._starter.submit(start)
-        except RuntimeError:  # shut down meanwhile
+            starting = self._starter.submit(start or self._start_worker)
+        except RuntimeError:  # closed meanwhile
             return
         self._in_background(self._admit(starting))
 
@@ -358,134 +379,3 @@ class Pool:
         for worker in workers:
             worker.kill()
         return workers
-
-
-# --- the forkserver ---------------------------------------------------------------------------
-
-
-def _forkserver() -> multiprocessing.context.ForkServerContext:
-    """multiprocessing's forkserver, with clusterkg's server modules imported in it once, so a
-    worker forked from it starts in milliseconds. `__main__` too: multiprocessing runs the
-    parent's main script in every child otherwise (for `clusterkg`, the whole CLI)."""
-    context = multiprocessing.get_context("forkserver")
-    server = [f"clusterkg.server.{m.name}" for m in pkgutil.iter_modules(clusterkg.server.__path__)]
-    context.set_forkserver_preload(["__main__", "clusterkg.engine.local", *server])
-    return context
-
-
-class _Users:
-    """The pools open in this process. The forkserver (and multiprocessing's resource tracker,
-    which it starts) are stopped with the last pool, so a closed pool leaves no process behind;
-    stopping the forkserver any earlier would kill the workers of a pool still open (it is their
-    parent, and they die with it)."""
-
-    def __init__(self) -> None:
-        self._count = 0
-        self._lock = threading.Lock()
-
-    def enter(self) -> None:
-        with self._lock:
-            self._count += 1
-
-    def leave(self) -> None:
-        with self._lock:
-            self._count -= 1
-            if self._count == 0:
-                _stop_helpers()
-
-
-_forkserver_users = _Users()
-
-
-def _stop_helpers() -> None:
-    """multiprocessing offers no public way to stop them; its own tests use these."""
-    from multiprocessing import forkserver, resource_tracker
-
-    for helper in (forkserver._forkserver, resource_tracker._resource_tracker):
-        stop = getattr(helper, "_stop", None)
-        if stop is not None:
-            with contextlib.suppress(OSError, ChildProcessError):
-                stop()
-
-
-# --- messages: a length, then a pickle --------------------------------------------------------
-
-
-async def _read_message(loop: asyncio.AbstractEventLoop, channel: socket.socket) -> bytearray:
-    (size,) = _HEADER.unpack(await _read_exactly(loop, channel, _HEADER.size))
-    return await _read_exactly(loop, channel, size)
-
-
-async def _read_exactly(
-    loop: asyncio.AbstractEventLoop, channel: socket.socket, size: int
-) -> bytearray:
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    got = 0
-    while got < size:
-        read = await loop.sock_recv_into(channel, view[got:])
-        if read == 0:
-            raise EOFError("the worker closed its end")
-        got += read
-    return buffer
-
-
-def _read_message_blocking(channel: socket.socket) -> bytearray | None:
-    """The next message; None if the other side closed between messages."""
-    header = _read_exactly_blocking(channel, _HEADER.size)
-    if header is None:
-        return None
-    (size,) = _HEADER.unpack(header)
-    body = _read_exactly_blocking(channel, size)
-    if body is None:
-        raise EOFError("the other side closed mid-message")
-    return body
-
-
-def _read_exactly_blocking(channel: socket.socket, size: int) -> bytearray | None:
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    got = 0
-    while got < size:
-        read = channel.recv_into(view[got:])
-        if read == 0:
-            if got:
-                raise EOFError("the other side closed mid-message")
-            return None
-        got += read
-    return buffer
-
-
-def _send_blocking(channel: socket.socket, message: bytes) -> None:
-    channel.sendall(_HEADER.pack(len(message)) + message)
-
-
-# --- the worker's side ------------------------------------------------------------------------
-
-
-def _work(store: ServedStore, channel: socket.socket) -> None:
-    """A worker's whole life: give up the network, open the store, then answer tasks until the
-    server closes its end (or kills it)."""
-    # Ctrl-C reaches the whole process group; the server handles it and stops the workers.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with(os.getppid())  # the forkserver, which dies with the server
-    isolated = isolate_from_network()  # while single-threaded: before the store starts threads
-    try:
-        served = store.open()
-    except Exception as error:
-        _send_blocking(channel, pickle.dumps(("failed", first_line(error))))
-        return
-    _send_blocking(channel, pickle.dumps(("ready", isolated)))
-    while (payload := _read_message_blocking(channel)) is not None:
-        _send_blocking(channel, _answer(payload, served))
-
-
-def _answer(payload: bytes | bytearray, served: Served) -> bytes:
-    """The pickled reply to one pickled task; a task that fails is answered 500, in one line
-    that names nothing, its traceback going to the server's log (stderr)."""
-    try:
-        task = pickle.loads(payload)
-        return pickle.dumps(task.run(served), pickle.HIGHEST_PROTOCOL)
-    except Exception:
-        log.exception("a task failed in a query worker")
-        return pickle.dumps(Reply.text(500, FAILED), pickle.HIGHEST_PROTOCOL)
