@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import socket
 import tempfile
 from pathlib import Path
 
@@ -10,7 +10,8 @@ import click
 
 from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.engine.limits import Limits
-from clusterkg.server.site import DEFAULT_BASE, InProcess, Paths, Site
+from clusterkg.errors import ClusterKGError
+from clusterkg.server.site import DEFAULT_BASE, Paths, Site
 
 
 @click.command()
@@ -64,21 +65,44 @@ def serve(
     import uvicorn
 
     from clusterkg.server.app import create_app
-    from clusterkg.server.startup import served_store
+    from clusterkg.server.pool import Pool
+    from clusterkg.server.startup import served_build
 
     with tempfile.TemporaryDirectory(prefix="clusterkg-serve-") as scratch:
-        store = served_store(settings, base, Path(scratch))
-        runner = InProcess(store.open())
-        site = Site(runner, store.bundle, Limits(timeout, max_rows), Paths(base))
-        click.echo(
-            f"clusterkg: serving at http://{host}:{port}/ with {workers or os.cpu_count()} "
-            "workers (Ctrl-C to stop)",
-            err=True,
-        )
+        store, triples = served_build(settings, base, Path(scratch))
+        # Bound before the workers start: a port in use is said at once, and the URL printed is
+        # the one listened on (--port 0 picks a free one).
+        listener = _listen(host, port)
+        pool = Pool(store, workers)  # the workers start while uvicorn does
         try:
-            uvicorn.run(create_app(site), host=host, port=port, log_level="warning")
+            site = Site(pool, store.bundle, Limits(timeout, max_rows), Paths(base))
+            app = create_app(site)
+            click.echo(
+                f"clusterkg: serving {triples:,} triples at {_url(listener)} with "
+                f"{pool.size} worker{'s' if pool.size > 1 else ''} (Ctrl-C to stop)",
+                err=True,
+            )
+            config = uvicorn.Config(app, log_level="warning")
+            uvicorn.Server(config).run(sockets=[listener])
         finally:
-            runner.close()
+            pool.close()
+            listener.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as error:
+        raise ClusterKGError(
+            f"cannot listen on {host} port {port}: {error.strerror or error}; "
+            "give another --host or --port"
+        ) from None
+
+
+def _url(listener: socket.socket) -> str:
+    host, port = listener.getsockname()[:2]
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 # the server listens on the network; its workers, which run the queries, give it up themselves
