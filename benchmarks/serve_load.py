@@ -55,7 +55,7 @@ SELECT ?company ?name ?cluster ?sector WHERE {
   FILTER(langMatches(lang(?sector), "en"))
 } LIMIT %d
 """
-LOOKUP = "/queries/clusters-of-company.json?company={company}&sector={sector}"
+LOOKUP = "/queries/clusters-of-company.json?company={name}&sector={sector}"
 PAGE = "{cluster}"
 AGGREGATE = "/queries/labelled-clusters.json"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -138,7 +138,11 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--port", type=int, help="default: a free one")
     parser.add_argument("--starts", type=int, default=3, help="timed starts before the load")
     parser.add_argument("--sample", type=int, default=200, help="companies looked up")
-    parser.add_argument("--lookup", default=LOOKUP, help="path; {company} {sector} filled in")
+    parser.add_argument(
+        "--lookup",
+        default=LOOKUP,
+        help="path; {name} (a company) {company} (its IRI) {sector} filled in",
+    )
     parser.add_argument("--page", default=PAGE, help="path; {cluster} the cluster's page")
     parser.add_argument("--aggregate", default=AGGREGATE, help="path")
     parser.add_argument("--runaway", default=RUNAWAY, help="SPARQL sent to /sparql again and again")

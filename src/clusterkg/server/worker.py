@@ -77,6 +77,15 @@ def forkserver() -> multiprocessing.context.ForkServerContext:
     return context
 
 
+def start_forkserver() -> None:
+    """Start the forkserver now: it imports clusterkg on its own while the caller goes on (opens
+    the build), so the first workers fork from it sooner."""
+    from multiprocessing import forkserver as server
+
+    forkserver()
+    server.ensure_running()
+
+
 class _Users:
     """The pools open in this process. The forkserver (and multiprocessing's resource tracker,
     which it starts) are stopped with the last pool, so a closed pool leaves no process behind;
