@@ -63,7 +63,11 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 # wrk: cycle through the paths; at the end, the figures as one JSON line (latencies in µs)
 LUA = """
 local paths = {%s}
+local think = %d
 local i = 0
+delay = function()
+  return think
+end
 request = function()
   i = i %% #paths + 1
   return wrk.format("GET", paths[i])
@@ -115,6 +119,7 @@ def main() -> None:
             "clients": options.clients,
             "duration_s": options.duration,
             "mix": options.mix,
+            "think_ms": options.think,
             "kinds": results,
             "runaway": runaway.summary(),
             "server_log_lines_about_workers": replaced,
@@ -133,6 +138,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
     parser.add_argument("--mix", default="lookup=50,page=30,aggregate=20", help="clients by kind")
+    parser.add_argument(
+        "--think", type=int, default=0, help="ms each client waits between requests (0: none)"
+    )
     parser.add_argument("--workers", type=int, help="the server's --workers (default: cores)")
     parser.add_argument("--timeout", type=float, default=10.0, help="the server's --timeout")
     parser.add_argument("--port", type=int, help="default: a free one")
@@ -256,6 +264,7 @@ def run_wrk(
 ) -> dict[str, dict[str, Any]]:
     """One wrk per kind, all at once, the clients shared out by --mix; their figures."""
     shares = {k: int(v) for k, v in (p.split("=") for p in options.mix.split(","))}
+    kinds = {k: v for k, v in kinds.items() if shares.get(k, 0) > 0}
     total = sum(shares.values())
     connections = {k: max(1, round(options.clients * shares[k] / total)) for k in kinds}
     with tempfile.TemporaryDirectory(prefix="serve-load-") as scratch:
@@ -263,7 +272,7 @@ def run_wrk(
         for kind, paths in kinds.items():
             script = Path(scratch, f"{kind}.lua")
             quoted = ", ".join(json.dumps(p) for p in paths)
-            script.write_text(LUA % quoted, encoding="utf-8")
+            script.write_text(LUA % (quoted, options.think), encoding="utf-8")
             wrk = ["wrk", "-t1", f"-c{connections[kind]}", f"-d{options.duration}s"]
             running[kind] = subprocess.Popen(
                 [*wrk, "--timeout", "30s", "-s", str(script), base],
@@ -384,12 +393,13 @@ def markdown(report: dict[str, Any]) -> str:
         [
             *rows,
             "",
-            f"{total:,.0f} requests/s in all over {load['duration_s']} s; runaway cross-join: "
+            f"{total:,.0f} requests/s in all over {load['duration_s']} s "
+            f"(each client waiting {load['think_ms']} ms between requests); runaway cross-join: "
             f"{runaway['sent']} sent, {runaway['answered_503']} stopped with 503 "
             f"(after {statistics.median(runaway['seconds_to_503'] or [0]):.1f} s, median), "
             f"{len(runaway['other'])} otherwise answered.",
             f"Start to first answered lookup (build cached): "
-            f"{', '.join(f'{s:.2f}' for s in starts)} s.",
+            f"{', '.join(f'{s:.2f}' for s in starts) or 'not timed'} s.",
             f"Machine: {facts['cores']} cores ({facts['cpu']}), {facts['ram_gb']} GB RAM, "
             f"Linux {facts['kernel']}, Python {facts['python']}; "
             f"{report['server']['workers']} workers, timeout {report['server']['timeout_s']:g} s.",
