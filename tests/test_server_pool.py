@@ -14,6 +14,8 @@ import errno
 import os
 import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -42,10 +44,14 @@ T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedStore]:
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pool-cache")
+
+
+@pytest.fixture(scope="module")
+def store(cache_dir: Path) -> Iterator[ServedStore]:
     """The bundled graph, built once into a build cache of this module, as the server serves it."""
-    cache = BuildCache(tmp_path_factory.mktemp("pool-cache"))
-    yield served_store(Settings(cache=cache), DEFAULT_BASE)
+    yield served_store(Settings(cache=BuildCache(cache_dir)), DEFAULT_BASE)
 
 
 def with_pool(store: ServedStore, scenario: Callable[[Pool], Awaitable[T]], **options: Any) -> T:
@@ -79,6 +85,14 @@ def text(reply: Reply) -> str:
 def running(pid: int) -> bool:
     """Whether process `pid` exists (a zombie counts: it was not reaped)."""
     return Path(f"/proc/{pid}").exists()
+
+
+def state(pid: int) -> str | None:
+    """The process's state letter (R, S, Z …), None if it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
 
 
 def gone_soon(pid: int, within: float = 10.0) -> bool:
@@ -332,3 +346,30 @@ def test_close_leaves_no_process_behind(store: ServedStore) -> None:
     assert len(workers) == 2
     assert not any(running(p) for p in workers)
     assert children(os.getpid()) <= before
+
+
+def test_the_workers_die_with_a_server_that_is_killed(store: ServedStore, cache_dir: Path) -> None:
+    """SIGKILL leaves the server no chance to stop its workers: an idle one reads the end of its
+    socket and leaves, one running a query is killed by the kernel (its parent, the forkserver,
+    leaves when the server's end of its pipe closes, and it dies with its parent)."""
+    here = Path(__file__).parent
+    server = subprocess.Popen(
+        [sys.executable, str(here / "pool_server.py"), str(cache_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(here), *sys.path])},
+    )
+    try:
+        assert server.stdout is not None
+        workers = [int(p) for p in server.stdout.readline().split()]
+        assert len(workers) == 2
+        assert all(state(p) in ("R", "S") for p in workers)
+        time.sleep(0.5)  # one of them well into the runaway query
+    finally:
+        server.kill()
+        server.wait()
+    deadline = time.monotonic() + 10
+    # dead: gone, or a zombie whose new parent (this container's init) has not reaped it yet
+    while any(state(p) not in (None, "Z", "X") for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(state(p) in (None, "Z", "X") for p in workers)

@@ -41,6 +41,7 @@ def work(store: ServedStore, channel: socket.socket) -> None:
     whether it is cut off from the network), then answer tasks until the server closes its end."""
     # Ctrl-C reaches the whole process group; the server handles it and stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _let_go_of_forkserver()
     _die_with(os.getppid())  # the forkserver, which dies with the server
     isolated = isolate_from_network()  # while single-threaded: before the store starts threads
     try:
@@ -51,6 +52,20 @@ def work(store: ServedStore, channel: socket.socket) -> None:
     send(channel, pickle.dumps((READY, isolated)))
     while (payload := receive(channel)) is not None:
         send(channel, answer(payload, served))
+
+
+def _let_go_of_forkserver() -> None:
+    """Close this worker's copy of the pipe whose end tells the forkserver that the server has
+    gone. multiprocessing hands every child one; held here, a worker busy with a runaway query
+    would keep the forkserver alive after the server's death, and so itself (it dies with the
+    forkserver, its parent): an orphan running the query for ever."""
+    from multiprocessing import forkserver as server
+
+    alive = getattr(server._forkserver, "_forkserver_alive_fd", None)
+    if alive is not None:
+        with contextlib.suppress(OSError):
+            os.close(alive)
+        server._forkserver._forkserver_alive_fd = None  # type: ignore[attr-defined]
 
 
 def answer(payload: bytes | bytearray, served: Served) -> bytes:
