@@ -373,3 +373,17 @@ def test_the_workers_die_with_a_server_that_is_killed(store: ServedStore, cache_
     while any(state(p) not in (None, "Z", "X") for p in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert all(state(p) in (None, "Z", "X") for p in workers)
+
+
+def test_a_request_that_gave_up_waiting_leaves_its_place_in_the_line(store: ServedStore) -> None:
+    async def scenario(pool: Pool) -> tuple[Reply, Reply, Reply]:
+        await pool.run(Pid(), START)
+        held = asyncio.ensure_future(pool.run(Pid(1.0), 10.0))
+        await asyncio.sleep(0.05)
+        gave_up = await pool.run(Pid(), 0.2)  # waits 0.2 s, then busy
+        waited = await pool.run(Pid(), 10.0)  # the line is free again: it waits its turn
+        return gave_up, waited, await held
+
+    gave_up, waited, held = with_pool(store, scenario, workers=1, max_waiting=1)
+    assert gave_up.status == 503
+    assert (waited.status, held.status) == (200, 200)

@@ -256,12 +256,18 @@ class Pool:
             # line, never lost.
             if waiter.done() and not waiter.cancelled():
                 self._hand_over(waiter.result())
-            waiter.cancel()
+            self._leave_line(waiter)
             raise
         if waiter.done() and not waiter.cancelled():
             return waiter.result()
-        waiter.cancel()  # out of the line: _hand_over skips it
+        self._leave_line(waiter)
         return None
+
+    def _leave_line(self, waiter: asyncio.Future[_Worker]) -> None:
+        """Out of the line at once, so it no longer counts against `max_waiting`."""
+        waiter.cancel()
+        with contextlib.suppress(ValueError):  # handed a worker: popped already
+            self._waiters.remove(waiter)
 
     def _hand_over(self, worker: _Worker) -> None:
         """A free worker goes to the first request still waiting, else joins the idle ones."""
