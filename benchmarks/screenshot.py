@@ -122,7 +122,7 @@ def _serve(cache_dir: Path | None, scratch: str) -> tuple[subprocess.Popen[str],
         if not line and process.poll() is not None:
             break
         seen.append(line)
-        found = re.search(r"serving at (http://\S+/)", line)
+        found = re.search(r"serving .*?\bat (http://\S+/)", line)
         if found:
             return process, found.group(1)
     _stop(process)

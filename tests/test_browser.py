@@ -129,7 +129,7 @@ def _announced_url(process: subprocess.Popen[str]) -> str:
         if not line and process.poll() is not None:
             break
         seen.append(line)
-        found = re.search(r"serving at (http://\S+/)", line)
+        found = re.search(r"serving .*?\bat (http://\S+/)", line)
         if found:
             return found.group(1)
     raise AssertionError(f"clusterkg serve did not start: {''.join(seen)}")

@@ -98,7 +98,7 @@ class Background:
         self.folder = folder
         self.processes: list[subprocess.Popen[bytes]] = []
 
-    def start(self, command: str, until: str = "serving at") -> list[str]:
+    def start(self, command: str, until: str = "(Ctrl-C to stop)") -> list[str]:
         """Start `command` (without its `&`); the lines it printed on stderr by the time one
         contains `until`."""
         log = self.folder / f"background-{len(self.processes)}.log"

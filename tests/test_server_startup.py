@@ -31,7 +31,7 @@ def _start(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str],
         if not line and process.poll() is not None:
             break
         seen.append(line)
-        found = re.search(r"serving at (http://\S+/)", line)
+        found = re.search(r"serving .*?\bat (http://\S+/)", line)
         if found:
             return process, found.group(1)
     process.kill()
