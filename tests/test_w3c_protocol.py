@@ -120,7 +120,9 @@ def _request(graph: Graph, node: Node, test: str) -> Request:
     )
 
 
-def _is_update(path: str, headers: tuple[tuple[str, str], ...], body: bytes | None, test: str) -> bool:
+def _is_update(
+    path: str, headers: tuple[tuple[str, str], ...], body: bytes | None, test: str
+) -> bool:
     """An update if it says so; a query if it says so; else as its test's name has it."""
     content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
     fields = set(parse_qs(urlsplit(path).query, keep_blank_values=True))
@@ -175,6 +177,13 @@ READ_ONLY = (
 )
 
 
+OXIGRAPH_NQUADS = (
+    "Oxigraph answers a graph to `Accept: */*` in N-Quads, which is none of the four syntaxes "
+    "the test names (RDF/XML, Turtle, N-Triples, RDFa)"
+)
+NQUADS = Expected(frozenset({2}), "N-Quads")
+
+
 @dataclass(frozen=True)
 class Divergence:
     reason: str
@@ -202,7 +211,16 @@ DIVERGENCES: dict[str, dict[str, Divergence]] = {
             (REFUSED,),
         ),
     },
-    "oxigraph": {},
+    # the peer, recorded: what Oxigraph 0.5's server answers where the suite expects otherwise
+    "oxigraph": {
+        "query_content_type_describe": Divergence(OXIGRAPH_NQUADS, (NQUADS,)),
+        "query_content_type_construct": Divergence(OXIGRAPH_NQUADS, (NQUADS,)),
+        "bad_update_get": Divergence(
+            "Oxigraph answers a GET on its update endpoint with its service description (200), "
+            "ignoring the update parameter: it runs nothing, but does not refuse either",
+            (Expected(frozenset({2}), "RDF-any"),),
+        ),
+    },
 }
 
 
@@ -229,6 +247,11 @@ def check(response: httpx.Response, expected: Expected) -> None:
         assert media_type(response) in TABLE_TYPES, answer
     elif expected.format == "RDF":
         rdf_graph(response)
+    elif expected.format == "RDF-any":
+        rdf_graph(response, RDF_SYNTAXES)
+    elif expected.format == "N-Quads":
+        assert media_type(response) == "application/n-quads", answer
+        rdf_graph(response, RDF_SYNTAXES)
     if expected.boolean is not None:
         assert boolean_of(response) is expected.boolean, answer
 
@@ -269,7 +292,9 @@ def test_the_manifest_was_read() -> None:
 def test_every_update_test_that_expects_success_is_a_listed_divergence() -> None:
     """A read-only service: an update test passes only if it expects a 4xx."""
     require_suite()
-    succeeding = {t.name for t in TESTS if 2 in t.requests[0].expected.statuses and t.requests[0].update}
+    succeeding = {
+        t.name for t in TESTS if 2 in t.requests[0].expected.statuses and t.requests[0].update
+    }
     assert succeeding == {n for n, d in DIVERGENCES["clusterkg"].items() if d.reason == READ_ONLY}
 
 
@@ -380,5 +405,10 @@ def test_the_schema_check_can_fail() -> None:
         format="turtle",
     )
     found = " | ".join(schema_problems(bad))
-    for problem in ("an IRI is required", "not one of the SPARQL", "not sd:Dataset", "sd:Teleportation"):
+    for problem in (
+        "an IRI is required",
+        "not one of the SPARQL",
+        "not sd:Dataset",
+        "sd:Teleportation",
+    ):
         assert problem in found
