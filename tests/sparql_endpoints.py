@@ -399,9 +399,9 @@ def _tsv_term(cell: str) -> Node:
 
 def same_table(got: Table, expected: Table, ordered: bool, columns_in_order: bool = True) -> bool:
     """Same variables (in order if `columns_in_order`), and the same rows as a multiset (in
-    order if `ordered`), blank nodes compared up to a renaming: each table becomes a graph (a row, a blank node; its
-    bindings, triples; its position, a triple if ordered), and the graphs are compared by
-    isomorphism."""
+    order if `ordered`), blank nodes compared up to a renaming: each table becomes a graph (a
+    row, a blank node; its bindings, triples; its position, a triple if ordered), and the graphs
+    are compared by isomorphism."""
     if columns_in_order:
         same_variables = got.variables == expected.variables
     else:

@@ -7,8 +7,8 @@ endpoint asking by `Accept` for the format of the expected file (mf:result: .srj
 
 - JSON: the same variables (in any order for SELECT *, whose order the specification leaves to
   the engine: both servers sort them); the same rows as a multiset (in order when the query has
-  ORDER BY); terms by kind, value, datatype and language (xsd:string and a simple literal are one term in
-  RDF 1.1; numbers by value, as "5"^^xsd:decimal and "5.0"^^xsd:decimal are);
+  ORDER BY); terms by kind, value, datatype and language (xsd:string and a simple literal are
+  one term in RDF 1.1; numbers by value, as "5"^^xsd:decimal and "5.0"^^xsd:decimal are);
 - CSV (SPARQL 1.1 Query Results CSV and TSV Formats §2): values as plain strings, `_:` blank
   nodes, an empty field unbound;
 - TSV (§3): each value an RDF term in SPARQL/Turtle syntax, read as a term (4 is
