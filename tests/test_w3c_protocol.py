@@ -412,3 +412,29 @@ def test_the_schema_check_can_fail() -> None:
         "sd:Teleportation",
     ):
         assert problem in found
+
+
+def _response(status: int, media: str, body: bytes) -> httpx.Response:
+    return httpx.Response(status, headers={"content-type": media}, content=body)
+
+
+def test_the_checks_can_fail() -> None:
+    """Each part of an expected response is checked: the status class, the kind of answer, the
+    ASK answer."""
+    true = b'{"head":{},"boolean":true}'
+    expected = Expected(frozenset({2, 3}), "boolean", True)
+    check(_response(200, "application/sparql-results+json", true), expected)
+    wrong = (
+        _response(400, "application/sparql-results+json", true),  # the status
+        _response(200, "text/csv", b"value\n1\n"),  # a table, not a boolean
+        _response(200, "application/sparql-results+json", true.replace(b"true", b"false")),
+    )
+    for response in wrong:
+        with pytest.raises(AssertionError):
+            check(response, expected)
+    turtle = _response(200, "text/turtle", b"<urn:s> <urn:p> 1 .")
+    check(turtle, Expected(frozenset({2}), "RDF"))
+    with pytest.raises(AssertionError):  # N-Quads is none of the four syntaxes the tests name
+        check(_response(200, "application/n-quads", b""), Expected(frozenset({2}), "RDF"))
+    with pytest.raises(AssertionError):
+        check(turtle, Expected(frozenset({2}), "tabular"))
