@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import click
 
 from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.engine.limits import Limits
-from clusterkg.server.site import DEFAULT_BASE, InProcess, Paths, Site
+from clusterkg.server.site import DEFAULT_BASE, Paths, Site
 
 
 @click.command()
@@ -69,22 +68,25 @@ def serve(
     """
     from clusterkg.server.app import create_app
     from clusterkg.server.listen import bound_url, listen, serve_forever
-    from clusterkg.server.startup import served_store
+    from clusterkg.server.pool import Pool
+    from clusterkg.server.startup import served_build
+    from clusterkg.server.worker import start_forkserver
 
     sock = listen(host, port)  # first: a port in use is said before the graph is built
+    start_forkserver()  # it boots on the other core while this process opens the build
     with tempfile.TemporaryDirectory(prefix="clusterkg-serve-") as scratch:
-        store = served_store(settings, base, Path(scratch))
-        runner = InProcess(store.open())
-        site = Site(runner, store.bundle, Limits(timeout, max_rows), Paths(base))
-        click.echo(
-            f"clusterkg: serving at {bound_url(sock)} with {workers or os.cpu_count()} "
-            "workers (Ctrl-C to stop)",
-            err=True,
-        )
+        store, triples = served_build(settings, base, Path(scratch))
+        pool = Pool(store, workers)  # the workers start while uvicorn does
         try:
+            site = Site(pool, store.bundle, Limits(timeout, max_rows), Paths(base))
+            click.echo(
+                f"clusterkg: serving {triples:,} triples at {bound_url(sock)} with "
+                f"{pool.size} worker{'s' if pool.size > 1 else ''} (Ctrl-C to stop)",
+                err=True,
+            )
             serve_forever(create_app(site), sock)
         finally:
-            runner.close()
+            pool.close()
 
 
 # the server listens on the network; its workers, which run the queries, give it up themselves

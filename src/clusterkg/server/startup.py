@@ -21,6 +21,13 @@ from clusterkg.server.tasks import ServedStore
 def served_store(settings: Settings, base: str, scratch: Path | None = None) -> ServedStore:
     """The build of the settings' inputs as a cache entry a worker can open; without a cache in
     `settings`, one in `scratch` (a folder the caller removes)."""
+    return served_build(settings, base, scratch)[0]
+
+
+def served_build(
+    settings: Settings, base: str, scratch: Path | None = None
+) -> tuple[ServedStore, int]:
+    """served_store, and how many triples the build holds (asserted and inferred)."""
     if settings.cache is None:
         folder = Path(tempfile.mkdtemp(prefix="cache-", dir=scratch))
         settings = replace(settings, cache=BuildCache(folder))
@@ -36,4 +43,5 @@ def served_store(settings: Settings, base: str, scratch: Path | None = None) -> 
             "which the server's workers read: give a writable --cache-dir"
         )
     index = entry / names.FILE
-    return ServedStore(entry / "store", index if index.exists() else None, kg.bundle, base)
+    store = ServedStore(entry / "store", index if index.exists() else None, kg.bundle, base)
+    return store, kg.built.asserted + kg.built.inferred
