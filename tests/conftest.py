@@ -177,7 +177,7 @@ W3C_SUITES = [
             ("Service Description", "protocol", "service_description"),
             ("result formats", "result_formats", "result_format"),
         )
-        for target in ("clusterkg", "oxigraph")
+        for target in ("clusterkg", "clusterkg_pool", "oxigraph")
     ),
 ]
 

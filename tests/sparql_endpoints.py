@@ -33,13 +33,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 import pyoxigraph as ox
@@ -48,6 +49,12 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 from rdflib.term import Node
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from clusterkg.inputs.bundle import Bundle
+    from clusterkg.server.site import Runner
 
 HERE = Path(__file__).resolve().parent
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -130,47 +137,89 @@ def free_port() -> int:
 
 
 class Clusterkg:
-    """`clusterkg serve`'s application over the dataset, uvicorn on a thread of this process."""
+    """`clusterkg serve`'s application over the dataset, uvicorn on a thread of this process.
+    Its runner: in this process (`pool=False`: InProcess), or as `clusterkg serve` runs it, a
+    pool of worker processes over the store on disk, opened read-only (clusterkg.server.pool)."""
 
     name = "clusterkg"
 
+    def __init__(self, pool: bool = False) -> None:
+        self.pool = pool
+
     @contextlib.contextmanager
     def serving(self, dataset: Dataset) -> Iterator[Endpoint]:
-        import uvicorn
-
-        from clusterkg.engine import LocalEngine, LocalStore
         from clusterkg.inputs.bundle import bundled
-        from clusterkg.queries.resolve import Resolver
         from clusterkg.server.app import create_app
-        from clusterkg.server.listen import listen
-        from clusterkg.server.site import DEFAULT_BASE, InProcess, Site
-        from clusterkg.server.tasks import Served
-        from clusterkg.vocabulary import ASSERTED
+        from clusterkg.server.site import Site
 
-        store = ox.Store()
-        for iri, path in dataset.named:
-            store.load(path=str(path), format=_rdf_format(path), to_graph=ox.NamedNode(iri))
-        for path in dataset.default_files():
-            store.load(path=str(path), format=_rdf_format(path), to_graph=ox.NamedNode(ASSERTED))
-        engine = LocalEngine(LocalStore(store))
         bundle = bundled()
-        served = Served(engine, bundle, Resolver.of_build(engine, None), DEFAULT_BASE)
-        app = create_app(Site(InProcess(served), bundle))
-        sock = listen("127.0.0.1", 0)
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        try:
-            deadline = time.monotonic() + 10
-            while not server.started:
-                assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-                time.sleep(0.01)
-            port = sock.getsockname()[1]
-            yield Endpoint(f"http://127.0.0.1:{port}", "/sparql", "/sparql")
-        finally:
-            server.should_exit = True
-            thread.join(10)
-            sock.close()
+        with self._runner(dataset, bundle) as runner:
+            app = create_app(Site(runner, bundle))
+            with _uvicorn(app) as port:
+                yield Endpoint(f"http://127.0.0.1:{port}", "/sparql", "/sparql")
+
+    @contextlib.contextmanager
+    def _runner(self, dataset: Dataset, bundle: Bundle) -> Iterator[Runner]:
+        from clusterkg.engine import LocalEngine, LocalStore
+        from clusterkg.queries.resolve import Resolver
+        from clusterkg.server.pool import Pool
+        from clusterkg.server.site import DEFAULT_BASE, InProcess
+        from clusterkg.server.tasks import Served, ServedStore
+
+        if not self.pool:
+            engine = LocalEngine(LocalStore(_store(dataset)))
+            yield InProcess(Served(engine, bundle, Resolver.of_build(engine, None), DEFAULT_BASE))
+            return
+        with tempfile.TemporaryDirectory(prefix="w3c-store-") as folder:
+            on_disk = ox.Store(folder)
+            _fill(on_disk, dataset)
+            on_disk.flush()
+            del on_disk  # closed: the workers open it read-only
+            pool = Pool(ServedStore(Path(folder), None, bundle, DEFAULT_BASE), workers=1)
+            try:
+                yield pool
+            finally:
+                pool.close()
+
+
+def _store(dataset: Dataset) -> ox.Store:
+    store = ox.Store()
+    _fill(store, dataset)
+    return store
+
+
+def _fill(store: ox.Store, dataset: Dataset) -> None:
+    """Each named file in its graph, all of them in the asserted graph (clusterkg's default)."""
+    from clusterkg.vocabulary import ASSERTED
+
+    for iri, path in dataset.named:
+        store.load(path=str(path), format=_rdf_format(path), to_graph=ox.NamedNode(iri))
+    for path in dataset.default_files():
+        store.load(path=str(path), format=_rdf_format(path), to_graph=ox.NamedNode(ASSERTED))
+
+
+@contextlib.contextmanager
+def _uvicorn(app: Starlette) -> Iterator[int]:
+    """`app` served by uvicorn on a thread, on a free port of 127.0.0.1 (yielded)."""
+    import uvicorn
+
+    from clusterkg.server.listen import listen
+
+    sock = listen("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.01)
+        port: int = sock.getsockname()[1]
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
 
 
 def oxigraph_command() -> str | None:
@@ -241,7 +290,11 @@ def targets() -> list[object]:
     else:
         reason = "Oxigraph's server is not installed (pip install oxigraph): no peer to compare"
         oxigraph = pytest.param(None, id="oxigraph", marks=pytest.mark.skip(reason=reason))
-    return [pytest.param(Clusterkg(), id="clusterkg"), oxigraph]
+    return [
+        pytest.param(Clusterkg(), id="clusterkg"),
+        pytest.param(Clusterkg(pool=True), id="clusterkg_pool"),
+        oxigraph,
+    ]
 
 
 def require_target(target: Target | None) -> Target:
