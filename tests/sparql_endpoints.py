@@ -145,9 +145,28 @@ class Clusterkg:
 
     def __init__(self, pool: bool = False) -> None:
         self.pool = pool
+        # With the pool, one server per dataset serves every test over it until close(): its
+        # store is opened read-only on disk, so no request can change what the next test sees,
+        # and a pool takes about a second to start (a forkserver, then a worker).
+        self._kept: dict[Dataset, Endpoint] = {}
+        self._running = contextlib.ExitStack()
 
     @contextlib.contextmanager
     def serving(self, dataset: Dataset) -> Iterator[Endpoint]:
+        if not self.pool:
+            with self._started(dataset) as endpoint:
+                yield endpoint
+            return
+        if dataset not in self._kept:
+            self._kept[dataset] = self._running.enter_context(self._started(dataset))
+        yield self._kept[dataset]
+
+    def close(self) -> None:
+        self._running.close()
+        self._kept.clear()
+
+    @contextlib.contextmanager
+    def _started(self, dataset: Dataset) -> Iterator[Endpoint]:
         from clusterkg.inputs.bundle import bundled
         from clusterkg.server.app import create_app
         from clusterkg.server.site import Site
@@ -279,9 +298,14 @@ def _put(client: httpx.Client, path: Path, params: dict[str, str]) -> None:
     assert reply.status_code < 300, reply.text
 
 
+CLUSTERKG = Clusterkg()
+CLUSTERKG_POOL = Clusterkg(pool=True)
+
+
 def targets() -> list[object]:
-    """The targets as pytest parameters: clusterkg always; Oxigraph if installed (a visible
-    skip otherwise, a failure under CI: it is a dev dependency)."""
+    """The targets as pytest parameters: clusterkg (in process, and with its worker pool)
+    always; Oxigraph if installed (a visible skip otherwise, a failure under CI: it is a dev
+    dependency)."""
     command = oxigraph_command()
     if command is not None:
         oxigraph = pytest.param(Oxigraph(command), id="oxigraph")
@@ -291,16 +315,26 @@ def targets() -> list[object]:
         reason = "Oxigraph's server is not installed (pip install oxigraph): no peer to compare"
         oxigraph = pytest.param(None, id="oxigraph", marks=pytest.mark.skip(reason=reason))
     return [
-        pytest.param(Clusterkg(), id="clusterkg"),
-        pytest.param(Clusterkg(pool=True), id="clusterkg_pool"),
+        pytest.param(CLUSTERKG, id="clusterkg"),
+        pytest.param(CLUSTERKG_POOL, id="clusterkg_pool"),
         oxigraph,
     ]
 
 
-def require_target(target: Target | None) -> Target:
-    if target is None:
+@pytest.fixture(scope="session", name="kept_servers")
+def kept_servers_fixture() -> Iterator[None]:
+    """The servers a target keeps between tests, stopped at the end of the session."""
+    yield
+    CLUSTERKG_POOL.close()
+
+
+@pytest.fixture(params=targets(), name="target")
+def target_fixture(request: pytest.FixtureRequest, kept_servers: None) -> Target:
+    """The server a test runs against (a test module imports this fixture and the one above)."""
+    if request.param is None:
         pytest.fail("Oxigraph's server (pip package `oxigraph`) is missing: CI installs it")
-    return target
+    found: Target = request.param
+    return found
 
 
 # --- answers, read and compared ---------------------------------------------------------------

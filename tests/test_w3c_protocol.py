@@ -35,11 +35,11 @@ from sparql_endpoints import (
     Endpoint,
     Target,
     boolean_of,
+    kept_servers_fixture,  # noqa: F401 (a fixture)
     media_type,
     rdf_graph,
     require_suite,
-    require_target,
-    targets,
+    target_fixture,  # noqa: F401 (a fixture)
 )
 
 pytestmark = pytest.mark.loopback
@@ -254,11 +254,6 @@ def check(response: httpx.Response, expected: Expected) -> None:
         rdf_graph(response, RDF_SYNTAXES)
     if expected.boolean is not None:
         assert boolean_of(response) is expected.boolean, answer
-
-
-@pytest.fixture(params=targets())
-def target(request: pytest.FixtureRequest) -> Target:
-    return require_target(request.param)
 
 
 @pytest.mark.parametrize("test", [pytest.param(t, id=t.name) for t in TESTS] or [None])

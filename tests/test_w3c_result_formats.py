@@ -31,16 +31,16 @@ from sparql_endpoints import (
     Table,
     Target,
     boolean_of,
+    kept_servers_fixture,  # noqa: F401 (a fixture)
     media_type,
     ordered_query,
     require_suite,
-    require_target,
     same_table,
     star_query,
     table_of_csv,
     table_of_json,
     table_of_tsv,
-    targets,
+    target_fixture,  # noqa: F401 (a fixture)
 )
 
 pytestmark = pytest.mark.loopback
@@ -120,11 +120,6 @@ DIVERGENCES: dict[tuple[str, str], Divergence] = {
     for target in ("clusterkg", "oxigraph")
     for test, divergence in _STORED.items()
 }
-
-
-@pytest.fixture(params=targets())
-def target(request: pytest.FixtureRequest) -> Target:
-    return require_target(request.param)
 
 
 def answer(target: Target, test: FormatTest) -> httpx.Response:
