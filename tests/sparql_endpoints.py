@@ -6,6 +6,9 @@ test's data and stopped after it; the tests talk to it over real HTTP (httpx):
 
 - `clusterkg`: the Starlette application of `clusterkg serve` (create_app over an in-process
   runner) served by uvicorn on a thread, over a pyoxigraph store filled with the test's data;
+- `clusterkg_pool`: the same with the runner `clusterkg serve` uses, worker processes
+  (clusterkg.server.pool) over the data in a store on disk, opened read-only; one server per
+  dataset for the session (a pool takes a second to start; its store cannot change);
 - `oxigraph`: Oxigraph's own server (`oxigraph serve`, the PyPI package `oxigraph`) in a
   subprocess, in memory, its data loaded through its Graph Store endpoint: a peer that shows the
   harness reads the suites right, and what another engine makes of the same tests.
