@@ -40,7 +40,7 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -272,9 +272,9 @@ class Oxigraph:
             with httpx.Client(base_url=base, timeout=10) as client:
                 _wait_until_answering(client, process)
                 for iri, path in dataset.named:
-                    _put(client, path, {"graph": iri})
+                    _load(client, path, {"graph": iri})
                 for path in dataset.default_files():
-                    _put(client, path, {"default": ""})
+                    _load(client, path, {"default": ""})
             yield Endpoint(base, "/query", "/update")
         finally:
             process.terminate()
@@ -293,7 +293,7 @@ def _wait_until_answering(client: httpx.Client, process: subprocess.Popen[bytes]
             time.sleep(0.02)
 
 
-def _put(client: httpx.Client, path: Path, params: dict[str, str]) -> None:
+def _load(client: httpx.Client, path: Path, params: dict[str, str]) -> None:
     media = "application/n-triples" if path.suffix == ".nt" else "text/turtle"
     reply = client.post(
         "/store", params=params, content=path.read_bytes(), headers={"content-type": media}
@@ -521,9 +521,3 @@ def star_query(query: str) -> bool:
     """Whether the query is SELECT *: the order of its variables is the engine's own (SPARQL
     1.1 Query §18.2.1 makes them the in-scope variables, in no stated order)."""
     return re.search(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", query, re.IGNORECASE) is not None
-
-
-def suite_files(folder: Path, pattern: str) -> Sequence[Path]:
-    found = sorted(folder.glob(pattern))
-    assert found, f"no {pattern} in {folder}"
-    return found
