@@ -167,18 +167,39 @@ def shared_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- the W3C SHACL suite's pass count ------------------------------------------------------------
 
 
+# (what the line says, the start of its tests' ids)
+W3C_SUITES = [
+    ("W3C SHACL", "test_w3c_shacl.py::test_w3c_shacl["),
+    *(
+        (f"W3C SPARQL {suite} [{target}]", f"test_w3c_{module}.py::test_w3c_{test}[{target}-")
+        for suite, module, test in (
+            ("Protocol", "protocol", "protocol"),
+            ("Service Description", "protocol", "service_description"),
+            ("result formats", "result_formats", "result_format"),
+        )
+        for target in ("clusterkg", "clusterkg_pool", "oxigraph")
+    ),
+]
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Print "W3C SHACL: N/M passed, K listed divergences" after a run that included the suite."""
-    runs = [
+    """Print "W3C SHACL: N/M passed, K listed divergences" (and the same for each W3C SPARQL
+    suite and server) after a run that included the suite."""
+    reports = [
         report
         for outcome in ("passed", "failed", "error")
         for report in terminalreporter.stats.get(outcome, [])
-        if report.when == "call" and "test_w3c_shacl.py::test_w3c_shacl[" in report.nodeid
+        if report.when == "call"
     ]
-    if not runs:
-        return
-    diverged = sum(any(k == "w3c_divergence" for k, _ in r.user_properties) for r in runs)
-    passed = sum(r.passed for r in runs) - diverged
-    terminalreporter.write_line(
-        f"W3C SHACL: {passed}/{len(runs)} passed, {diverged} listed divergences"
-    )
+    for label, prefix in W3C_SUITES:
+        runs = [r for r in reports if prefix in r.nodeid]
+        if not runs:
+            continue
+        # a listed divergence whose test failed counts as a failure, not as a divergence
+        diverged = sum(
+            r.passed and any(k == "w3c_divergence" for k, _ in r.user_properties) for r in runs
+        )
+        passed = sum(r.passed for r in runs) - diverged
+        terminalreporter.write_line(
+            f"{label}: {passed}/{len(runs)} passed, {diverged} listed divergences"
+        )
