@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import re
 import signal
@@ -92,3 +93,36 @@ def test_a_port_in_use_is_one_clear_error(env: dict[str, str]) -> None:
     assert done.stderr.strip() == (
         f"clusterkg: error: cannot listen on 127.0.0.1:{port}: Address already in use"
     )
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_runaway_queries_leave_a_worker_to_the_stored_queries(env: dict[str, str]) -> None:
+    """Two clients send cross-joins at once to a server of two workers: one runs (and is
+    stopped at the timeout), the other waits for the one worker open to ad-hoc queries, and
+    meanwhile a stored query is answered at once by the other worker."""
+    process, url = _start(["serve", "--port", "0", "--workers", "2", "--timeout", "3"], env)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(2) as runaways, httpx.Client() as client:
+            sent = [
+                runaways.submit(client.get, url + "sparql", params={"query": RUNAWAY}, timeout=30)
+                for _ in range(2)
+            ]
+            time.sleep(0.5)  # both runaways are in: one runs, one waits
+            started = time.monotonic()
+            lookup = client.get(
+                url + "queries/clusters-of-company.csv",
+                params={"company": "Rūta", "sector": "food"},
+                timeout=30,
+            )
+            waited = time.monotonic() - started
+            answers = [future.result() for future in sent]
+        assert lookup.status_code == 200
+        assert "Smart Food Cluster" in lookup.text
+        assert waited < 2.5, f"the lookup waited {waited:.1f} s behind the runaways"
+        statuses = sorted(a.status_code for a in answers)
+        assert statuses == [503, 503], [a.text for a in answers]
+        assert any("timeout" in a.text for a in answers)
+    finally:
+        assert _stop(process) == 0

@@ -78,7 +78,13 @@ def serve(
         store, triples = served_build(settings, base, Path(scratch))
         pool = Pool(store, workers)  # the workers start while uvicorn does
         try:
-            site = Site(pool, store.bundle, Limits(timeout, max_rows), Paths(base))
+            site = Site(
+                pool,
+                store.bundle,
+                Limits(timeout, max_rows),
+                Paths(base),
+                open_ended_slots=max(1, pool.size - 1),
+            )
             click.echo(
                 f"clusterkg: serving {triples:,} triples at {bound_url(sock)} with "
                 f"{pool.size} worker{'s' if pool.size > 1 else ''} (Ctrl-C to stop)",

@@ -79,7 +79,7 @@ async def _answer(site: Site, operation: Operation, accept: str | None) -> Reply
         site.limits.max_rows,
         site.paths.base,
     )
-    return await site.run(task)
+    return await site.run_open_ended(task)
 
 
 async def _description(site: Site, request: Request, accept: str | None) -> Response:

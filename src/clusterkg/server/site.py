@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -70,9 +71,35 @@ class Site:
     paths: Paths = field(default_factory=Paths)
     # the largest request body read (a query, a form); beyond it: 413
     max_body: int = 1_000_000
+    # how many ad-hoc SPARQL queries run at once (None: no bound): with the pool, every worker
+    # but one, so runaway queries can take all but one worker and the stored queries and pages
+    # are always answered
+    open_ended_slots: int | None = None
+    _open_ended: asyncio.Semaphore | None = field(default=None, init=False, repr=False)
 
     async def run(self, task: Task) -> Reply:
         return await self.runner.run(task, self.limits.timeout)
+
+    async def run_open_ended(self, task: Task) -> Reply:
+        """An ad-hoc query's task: run when one of the open-ended slots is free; 503 "busy" if
+        none comes free within the timeout."""
+        if self.open_ended_slots is None:
+            return await self.run(task)
+        if self._open_ended is None:
+            self._open_ended = asyncio.Semaphore(self.open_ended_slots)
+        try:
+            await asyncio.wait_for(self._open_ended.acquire(), self.limits.timeout)
+        except asyncio.TimeoutError:
+            return Reply.text(
+                503,
+                f"busy: the {self.open_ended_slots} worker(s) open to ad-hoc queries stayed busy; "
+                "stored queries and pages are answered meanwhile; try again shortly",
+                {"Retry-After": "1"},
+            )
+        try:
+            return await self.run(task)
+        finally:
+            self._open_ended.release()
 
 
 def respond(reply: Reply) -> Response:
