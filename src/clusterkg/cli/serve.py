@@ -44,6 +44,14 @@ from clusterkg.server.site import DEFAULT_BASE, Paths, Site
     help="Worker processes running the queries (default: the number of cores).",
 )
 @click.option(
+    "--reply-cache",
+    default=64,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="MB",
+    help="Answers kept for repeated requests (the graph does not change while served); 0: none.",
+)
+@click.option(
     "--base",
     default=DEFAULT_BASE,
     show_default=True,
@@ -57,6 +65,7 @@ def serve(
     timeout: float,
     max_rows: int,
     workers: int | None,
+    reply_cache: int,
     base: str,
 ) -> None:
     """Serve the graph over HTTP: a SPARQL 1.1 endpoint at /sparql, the stored queries at
@@ -69,6 +78,7 @@ def serve(
     from clusterkg.server.app import create_app
     from clusterkg.server.listen import bound_url, listen, serve_forever
     from clusterkg.server.pool import Pool
+    from clusterkg.server.reply_cache import ReplyCache
     from clusterkg.server.startup import served_build
     from clusterkg.server.worker import start_forkserver
 
@@ -84,6 +94,7 @@ def serve(
                 Limits(timeout, max_rows),
                 Paths(base),
                 open_ended_slots=max(1, pool.size - 1),
+                replies=ReplyCache(reply_cache * 1024 * 1024) if reply_cache else None,
             )
             click.echo(
                 f"clusterkg: serving {triples:,} triples at {bound_url(sock)} with "

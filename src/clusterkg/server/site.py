@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from clusterkg.engine.limits import Limits
 from clusterkg.inputs.bundle import Bundle
+from clusterkg.server.reply_cache import ReplyCache
 from clusterkg.server.tasks import Reply, Served, Task
 
 DEFAULT_BASE = "https://w3id.org/clusterkg/"
@@ -77,14 +78,22 @@ class Site:
     open_ended_slots: int | None = None
     _open_ended: asyncio.Semaphore | None = field(default=None, init=False, repr=False)
 
+    # answers kept for the life of the server (the graph does not change); None: none kept
+    replies: ReplyCache | None = field(default_factory=ReplyCache)
+
     async def run(self, task: Task) -> Reply:
-        return await self.runner.run(task, self.limits.timeout)
+        """The task's reply: the one kept from an earlier identical request, or the runner's."""
+        kept = self._kept(task)
+        return kept if kept is not None else self._keep(task, await self._run(task))
 
     async def run_open_ended(self, task: Task) -> Reply:
         """An ad-hoc query's task: run when one of the open-ended slots is free; 503 "busy" if
         none comes free within the timeout."""
+        kept = self._kept(task)
+        if kept is not None:
+            return kept
         if self.open_ended_slots is None:
-            return await self.run(task)
+            return self._keep(task, await self._run(task))
         if self._open_ended is None:
             self._open_ended = asyncio.Semaphore(self.open_ended_slots)
         try:
@@ -97,9 +106,20 @@ class Site:
                 {"Retry-After": "1"},
             )
         try:
-            return await self.run(task)
+            return self._keep(task, await self._run(task))
         finally:
             self._open_ended.release()
+
+    async def _run(self, task: Task) -> Reply:
+        return await self.runner.run(task, self.limits.timeout)
+
+    def _kept(self, task: Task) -> Reply | None:
+        return self.replies.get(task) if self.replies is not None else None
+
+    def _keep(self, task: Task, reply: Reply) -> Reply:
+        if self.replies is not None:
+            self.replies.keep(task, reply)
+        return reply
 
 
 def respond(reply: Reply) -> Response:
