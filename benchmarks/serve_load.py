@@ -113,6 +113,7 @@ def main() -> None:
             "data": str(options.data),
             "workers": options.workers or os.cpu_count(),
             "timeout_s": options.timeout,
+            "reply_cache_mb": 64 if options.reply_cache is None else options.reply_cache,
             "start_to_first_lookup_s": starts,
         },
         "load": {
@@ -143,6 +144,11 @@ def arguments() -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, help="the server's --workers (default: cores)")
     parser.add_argument("--timeout", type=float, default=10.0, help="the server's --timeout")
+    parser.add_argument(
+        "--reply-cache",
+        type=int,
+        help="the server's --reply-cache MB (0: every request runs on a worker; default: its own)",
+    )
     parser.add_argument("--port", type=int, help="default: a free one")
     parser.add_argument("--starts", type=int, default=3, help="timed starts before the load")
     parser.add_argument("--sample", type=int, default=200, help="companies looked up")
@@ -168,6 +174,8 @@ def command(options: argparse.Namespace, port: int) -> list[str]:
     if options.cache_dir:
         cli += ["--cache-dir", str(options.cache_dir)]
     cli += ["serve", "--port", str(port), "--timeout", f"{options.timeout:g}"]
+    if options.reply_cache is not None:
+        cli += ["--reply-cache", str(options.reply_cache)]
     return cli + (["--workers", str(options.workers)] if options.workers else [])
 
 
@@ -402,7 +410,8 @@ def markdown(report: dict[str, Any]) -> str:
             f"{', '.join(f'{s:.2f}' for s in starts) or 'not timed'} s.",
             f"Machine: {facts['cores']} cores ({facts['cpu']}), {facts['ram_gb']} GB RAM, "
             f"Linux {facts['kernel']}, Python {facts['python']}; "
-            f"{report['server']['workers']} workers, timeout {report['server']['timeout_s']:g} s.",
+            f"{report['server']['workers']} workers, timeout {report['server']['timeout_s']:g} s, "
+            f"reply cache {report['server'].get('reply_cache_mb', 64)} MB.",
         ]
     )
 
