@@ -22,7 +22,8 @@ from starlette.routing import BaseRoute, Route
 from clusterkg.engine import Table
 from clusterkg.output.description import DATASET, LICENCE, describe
 from clusterkg.server import html
-from clusterkg.server.results import cell, labels
+from clusterkg.server.labels import labels
+from clusterkg.server.results import cell
 from clusterkg.server.site import Paths, Site, respond
 from clusterkg.server.stored import query_url
 from clusterkg.server.tasks import Reply, Served, Task

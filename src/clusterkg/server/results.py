@@ -8,21 +8,14 @@ data's IRIs (site.Paths); literals are shown as their text. The templates escape
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from clusterkg.engine import Answer, Engine, Row, Table, Term
+from clusterkg.server.labels import labels
 from clusterkg.server.site import Paths
-from clusterkg.vocabulary import PREFIXES, RDFS, shorten
-
-# IRIs per label lookup: one query each, a VALUES list of terms the store itself gave
-LABEL_BATCH = 500
-_LABELS = f"""SELECT ?thing ?label WHERE {{
-  VALUES ?thing {{ %s }}
-  ?thing <{PREFIXES["skos"]}prefLabel>|<{RDFS}label> ?label .
-}}"""
+from clusterkg.vocabulary import shorten
 
 
 @dataclass(frozen=True)
@@ -46,26 +39,6 @@ def capped(answer: Answer, max_rows: int | None) -> Table:
             answer.close()
             break
     return Table(answer.variables, rows, answer.boolean, truncated or answer.truncated)
-
-
-def labels(engine: Engine, iris: Iterable[str]) -> dict[str, str]:
-    """The display name of each IRI that has one: its English skos:prefLabel, else any
-    prefLabel or rdfs:label (the least, so the choice never depends on the store's order)."""
-    wanted = sorted(set(iris))
-    found: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(wanted), LABEL_BATCH):
-        # The IRIs come from the store's own answer, written by pyoxigraph (escaped): not text a
-        # user typed. A VALUES list, because a binding is one term and these are hundreds.
-        terms = " ".join(str(ox.NamedNode(iri)) for iri in wanted[start : start + LABEL_BATCH])
-        table = engine.run(_LABELS % terms)
-        assert isinstance(table, Table)
-        for thing, label in table.rows:
-            if thing is None or not isinstance(label, ox.Literal):
-                continue
-            rank = (0 if label.language == "en" else 1, label.value)
-            if thing.value not in found or rank < found[thing.value]:
-                found[thing.value] = rank
-    return {iri: text for iri, (_, text) in found.items()}
 
 
 def cells(engine: Engine, table: Table, paths: Paths) -> list[list[Cell]]:

@@ -18,15 +18,11 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from clusterkg.engine import Engine, Term
-from clusterkg.vocabulary import ASSERTED, CK, DCTERMS, FOAF, INFERRED, OWN_GRAPHS, PREFIXES, RDFS
+from clusterkg.server.labels import labels
+from clusterkg.vocabulary import ASSERTED, CK, INFERRED, OWN_GRAPHS, PREFIXES, RDFS
 
-SKOS = PREFIXES["skos"]
-SCHEMA = PREFIXES["schema"]
 OA = PREFIXES["oa"]
 PROV = PREFIXES["prov"]
-# The predicates a thing's display name is read from, most preferred first (docs/model.md:
-# skos:prefLabel is the display name; vocabularies use rdfs:label; sources dcterms:title).
-LABELS = (SKOS + "prefLabel", RDFS + "label", SCHEMA + "name", FOAF + "name", DCTERMS + "title")
 # Blank nodes (a group's quote, its selector) are shown nested, this deep at most.
 BLANK_DEPTH = 3
 
@@ -62,10 +58,6 @@ _GROUP = f"""SELECT ?g ?what ?value WHERE {{
 _IN_GROUP = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT ?"
 # Where an anonymous node that points here hangs (a group's quote → the group).
 _HOLDER = "SELECT ?b ?holder ?p WHERE { ?holder ?p ?b FILTER(isIRI(?holder)) } LIMIT 1"
-_LABELS = f"""SELECT ?s ?p ?label WHERE {{
-  VALUES ?p {{ {" ".join(f"<{p}>" for p in LABELS)} }}
-  ?s ?p ?label
-}}"""
 
 
 @dataclass
@@ -246,22 +238,3 @@ def _iris_shown(thing: Thing) -> set[str]:
     for group in thing.groups.values():
         found |= {group.iri, *group.evidence, *group.sources}
     return found | {iri for pair in thing.holders.values() for iri in pair}
-
-
-def labels(engine: Engine, iris: Iterable[str]) -> dict[str, str]:
-    """The display name of each IRI that has one (skos:prefLabel before rdfs:label …; English,
-    then no language, then any; the least of equals, so the choice never depends on order)."""
-    found = {}
-    for iri in iris:
-        rows = engine.solutions(_LABELS, ASSERTED, {"s": ox.NamedNode(iri)})
-        candidates = [
-            (LABELS.index(r["p"].value), _language_rank(r["label"]), r["label"].value)  # type: ignore[union-attr, arg-type]
-            for r in rows
-        ]
-        if candidates:
-            found[iri] = min(candidates)[2]
-    return found
-
-
-def _language_rank(label: ox.Literal) -> int:
-    return {"en": 0, None: 1, "": 1}.get(label.language, 2)
