@@ -13,11 +13,6 @@ Playwright's own browser download does not work here: it drives /usr/bin/chromiu
 from __future__ import annotations
 
 import os
-import re
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +21,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from served import start_server, stop_server
 
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.output.tables import stream_answer
@@ -54,7 +50,6 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 IN_CI = os.environ.get("CI") == "true"
-CLI = [sys.executable, "-m", "clusterkg"]
 # A person waits a few seconds, not a minute (the machine is shared: not less either).
 PATIENCE_MS = 20_000
 
@@ -101,38 +96,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("server")
     (home / "tmp").mkdir()
     env = {**os.environ, "CLUSTERKG_CACHE_DIR": str(home / "cache"), "TMPDIR": str(home / "tmp")}
-    process = subprocess.Popen(
-        [*CLI, "serve", "--port", "0"],
-        env=env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
+    process, url = start_server(["serve", "--port", "0"], env)
     try:
-        yield _announced_url(process)
+        yield url
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _announced_url(process: subprocess.Popen[str]) -> str:
-    """The URL the server says it serves at, once it listens."""
-    assert process.stderr is not None
-    deadline = time.monotonic() + 120
-    seen = []
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        if not line and process.poll() is not None:
-            break
-        seen.append(line)
-        found = re.search(r"serving .*?\bat (http://\S+/)", line)
-        if found:
-            return found.group(1)
-    raise AssertionError(f"clusterkg serve did not start: {''.join(seen)}")
+        stop_server(process)
 
 
 @pytest.fixture(scope="module")

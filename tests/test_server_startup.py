@@ -4,45 +4,16 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
-import re
-import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+from served import CLI, start_server, stop_server
 
-CLI = [sys.executable, "-m", "clusterkg"]
 pytestmark = pytest.mark.loopback
-
-
-def _start(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
-    """A `clusterkg … serve --port 0` process and the URL it says it serves at."""
-    process = subprocess.Popen(
-        [*CLI, *args], env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
-    )
-    assert process.stderr is not None
-    deadline = time.monotonic() + 120
-    seen = []
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        if not line and process.poll() is not None:
-            break
-        seen.append(line)
-        found = re.search(r"serving .*?\bat (http://\S+/)", line)
-        if found:
-            return process, found.group(1)
-    process.kill()
-    raise AssertionError(f"the server did not start: {''.join(seen)}")
-
-
-def _stop(process: subprocess.Popen[str]) -> int:
-    """Stop the server as a service manager does."""
-    process.send_signal(signal.SIGTERM)
-    return process.wait(timeout=20)
 
 
 @pytest.fixture
@@ -57,13 +28,13 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_serves_until_stopped_and_leaves_no_process(env: dict[str, str]) -> None:
-    process, url = _start(["serve", "--port", "0"], env)
+    process, url = start_server(["serve", "--port", "0"], env)
     try:
         answer = httpx.get(url + "static/clusterkg.css", timeout=10)
         assert answer.status_code == 200
         assert "server" not in answer.headers  # says nothing about what it runs on
     finally:
-        assert _stop(process) == 0
+        assert stop_server(process) == 0
     children = subprocess.run(
         ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
     ).stdout
@@ -73,12 +44,12 @@ def test_serves_until_stopped_and_leaves_no_process(env: dict[str, str]) -> None
 def test_without_a_cache_serves_from_a_private_one_removed_after(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    process, url = _start(["--no-cache", "serve", "--port", "0"], env)
+    process, url = start_server(["--no-cache", "serve", "--port", "0"], env)
     try:
         assert list((tmp_path / "tmp").iterdir()), "the private cache is in TMPDIR"
         assert httpx.get(url + "static/clusterkg.css", timeout=10).status_code == 200
     finally:
-        assert _stop(process) == 0
+        assert stop_server(process) == 0
     assert list((tmp_path / "tmp").iterdir()) == []
     assert not (tmp_path / "cache").exists()  # the user's cache was left alone
 
@@ -102,7 +73,7 @@ def test_runaway_queries_leave_a_worker_to_the_stored_queries(env: dict[str, str
     """Two clients send cross-joins at once to a server of two workers: one runs (and is
     stopped at the timeout), the other waits for the one worker open to ad-hoc queries, and
     meanwhile a stored query is answered at once by the other worker."""
-    process, url = _start(["serve", "--port", "0", "--workers", "2", "--timeout", "3"], env)
+    process, url = start_server(["serve", "--port", "0", "--workers", "2", "--timeout", "3"], env)
     try:
         with concurrent.futures.ThreadPoolExecutor(2) as runaways, httpx.Client() as client:
             sent = [
@@ -125,4 +96,4 @@ def test_runaway_queries_leave_a_worker_to_the_stored_queries(env: dict[str, str
         assert statuses == [503, 503], [a.text for a in answers]
         assert any("timeout" in a.text for a in answers)
     finally:
-        assert _stop(process) == 0
+        assert stop_server(process) == 0
