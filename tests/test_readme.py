@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -125,6 +126,26 @@ class Background:
             process.wait(timeout=30)
 
 
+def on_free_port(command: str, moved: dict[str, str]) -> str:
+    """`clusterkg serve` as the README writes it, listening on a free port instead of its own
+    (8000 may be taken on the machine running the tests); `moved` learns the README's address →
+    the one used, for the commands after it."""
+    found = re.search(r"--port (\d+)", command)
+    written = found.group(1) if found else "8000"
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        free = str(probe.getsockname()[1])
+    moved[f"127.0.0.1:{written}"] = f"127.0.0.1:{free}"
+    if found:
+        return command.replace(found.group(0), f"--port {free}")
+    return f"{command} --port {free}"
+
+
+def readdressed(text: str, moved: dict[str, str]) -> str:
+    for written, used in moved.items():
+        text = text.replace(written, used)
+    return text
+
+
 def in_background(command: str) -> str | None:
     """`command` without its trailing `&` if it is one to start in the background."""
     stripped = command.split("#")[0].rstrip()
@@ -146,11 +167,14 @@ def test_the_readme_has_console_and_python_examples() -> None:
 @pytest.mark.parametrize("number", range(len(CONSOLE)))
 def test_console_example(number: int, tmp_path: Path, background: Background) -> None:
     shutil.copytree(ROOT / "data", tmp_path / "data")
+    moved: dict[str, str] = {}  # the servers' addresses as written → as used
     for step in steps(CONSOLE[number]):
-        command, expected = step.command, step.expected
+        command = readdressed(step.command, moved)
+        expected = [readdressed(line, moved) for line in step.expected]
         server = in_background(command)
         if server is not None:
-            said = background.start(server)
+            said = background.start(on_free_port(server, moved))
+            expected = [readdressed(line, moved) for line in step.expected]
             assert len(said) == len(expected), f"$ {command}\n{said}"
             for want, got in zip(expected, said, strict=True):
                 assert matches(want, got), f"$ {command}\nwanted: {want}\nprinted: {got}"
