@@ -1,8 +1,9 @@
 """Errors a person can act on: each names the file, line or node and what is wrong.
 
 The CLI turns every ClusterKGError into one message on stderr and its exit code, never a
-traceback. Exit codes follow pySHACL: 0 conforms / 1 does not conform / 2 unusable input; and 3
-for a query stopped at its timeout.
+traceback. Exit codes follow pySHACL: 0 conforms / 1 does not conform / 2 unusable input; 3
+for a query stopped at its timeout; 4 for a remote SPARQL server that failed or could not be
+reached (clusterkg.engine.connection).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_USAGE = 2
 EXIT_TIMEOUT = 3
+EXIT_REMOTE = 4
 
 
 class ClusterKGError(Exception):
@@ -85,3 +87,11 @@ def first_line(error: BaseException) -> str:
     if it says nothing): parsers and the store put whole documents in their messages."""
     text = str(error).strip() or type(error).__name__
     return text.splitlines()[0][:300]
+
+
+class RemoteError(ClusterKGError):
+    """A remote SPARQL server that could not be reached, refused a request, or answered with
+    something that does not parse. The message names the server and what happened, never the
+    credentials."""
+
+    exit_code = EXIT_REMOTE

@@ -33,7 +33,8 @@ from clusterkg.version import __version__
 class Group(click.Group):
     """Turns every ClusterKGError into one line on stderr and exit code, never a traceback.
     `isolate`: give up the network once the command is known, unless it is one that serves
-    over it (marked `serves_network`; its worker processes give it up themselves)."""
+    over it (marked `serves_network`; its worker processes give it up themselves) or the user
+    asked for a server (`--endpoint`, or a command marked `reaches_network`: publish)."""
 
     isolate = False
 
@@ -41,7 +42,7 @@ class Group(click.Group):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
-        if self.isolate and not getattr(command, "serves_network", False):
+        if self.isolate and not _uses_network(ctx, command):
             isolate_from_network()
         return name, command, rest
 
@@ -55,6 +56,11 @@ class Group(click.Group):
             # Caught here: click would otherwise print "Aborted!" and exit 1 before main() sees it.
             click.echo("clusterkg: interrupted", err=True)
             sys.exit(EXIT_USAGE)
+
+
+def _uses_network(ctx: click.Context, command: click.Command | None) -> bool:
+    marked = getattr(command, "serves_network", False) or getattr(command, "reaches_network", False)
+    return bool(marked or ctx.params.get("endpoint"))
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,6 +83,21 @@ class Group(click.Group):
     envvar="CLUSTERKG_CACHE_DIR",
     help="Where parsed + reasoned builds are kept "
     "(default: $CLUSTERKG_CACHE_DIR, else $XDG_CACHE_HOME/clusterkg or ~/.cache/clusterkg).",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    envvar="CLUSTERKG_ENDPOINT",
+    help="Run query, sparql and validate on this SPARQL 1.1 server instead of a local graph "
+    "(default: $CLUSTERKG_ENDPOINT). Credentials: $CLUSTERKG_SPARQL_USER and "
+    "$CLUSTERKG_SPARQL_PASSWORD, or a netrc file.",
+)
+@click.option(
+    "--graph",
+    "server_graph",
+    metavar="IRI",
+    help="With --endpoint: the server's graph holding clusterkg's asserted triples, as publish "
+    "--graph put them (default: clusterkg's own graph IRIs).",
 )
 @choice_option(
     "--reasoner",
@@ -113,6 +134,8 @@ def cli(
     data: tuple[Path, ...],
     no_cache: bool,
     cache_dir: Path | None,
+    endpoint: str | None,
+    server_graph: str | None,
     reasoner: str,
     reader: str,
     validator: str,
@@ -130,6 +153,8 @@ def cli(
         given,
         data=data,
         cache=cache,
+        endpoint=endpoint,
+        server_graph=server_graph,
         reasoner=reasoner,
         reader=reader,
         validator=validator,

@@ -41,10 +41,13 @@ class GraphLoader(Protocol):
 class Settings:
     """The options given before the command: the data to use instead of the bundled facts, the
     build cache (None: build in memory), the backend of each capability (clusterkg.backends),
-    and the function that loads the graph."""
+    the remote SPARQL server to use instead of a local graph (`endpoint`, with the graph its
+    data is in), and the function that loads the graph."""
 
     data: tuple[Path, ...] = ()
     cache: BuildCache | None = None
+    endpoint: str | None = None
+    server_graph: str | None = None
     reasoner: str = "auto"
     reader: str = "auto"
     validator: str = "auto"
