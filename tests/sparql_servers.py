@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 READY_SECONDS = 60
@@ -38,6 +39,32 @@ class SparqlServer:
     update_url: str
     store_url: str  # Graph Store Protocol endpoint (`?graph=IRI`)
     folder: Path
+
+
+def load_quads(server: SparqlServer, quads: bytes) -> None:
+    """Add N-Quads to the server's store, as a test's starting data (not how clusterkg
+    publishes: that is `clusterkg publish`, through the Graph Store Protocol)."""
+    if server.name == "oxigraph":
+        reply = httpx.post(
+            server.store_url,
+            content=quads,
+            headers={"Content-Type": "application/n-quads"},
+            timeout=600,
+        )
+        assert reply.status_code < 300, reply.text
+        return
+    raise NotImplementedError(server.name)
+
+
+def bundled_quads() -> bytes:
+    """The bundled graph as clusterkg builds it (asserted, inferred, statement groups), as
+    N-Quads: what a test loads into a server to compare its answers with the local ones."""
+    from clusterkg.knowledge_graph import KnowledgeGraph
+
+    built = KnowledgeGraph.load(cache=None).with_closure().built
+    dump = built.store.dump(format=ox.RdfFormat.N_QUADS)
+    assert dump is not None
+    return dump
 
 
 def free_port() -> int:
