@@ -3,9 +3,9 @@
 MemoryNames reads every name of the graph first (two queries over the whole graph): over HTTP,
 at 2 M triples, that is most of a lookup's time. Here each lookup asks the server for the
 candidates only: the things of the kind with a name that holds the longest word typed, found by
-a case-insensitive REGEX in which each letter stands for itself and its accented forms ('ruta'
-finds 'Rūta'), the pattern bound by a VALUES block (clusterkg.engine.binding), never spliced
-into the text. The candidates' names are then normalised and matched in Python exactly as
+a REGEX in which each letter stands for itself in either case or, if it has accented forms, for
+any non-ASCII characters ('ruta' finds 'Rūta'), the pattern bound by a VALUES block
+(clusterkg.engine.binding), never spliced into the text. The candidates' names are then normalised and matched in Python exactly as
 MemoryNames does (clusterkg.queries.names: normalise, words_start, the display-name rule), so a
 name resolves remotely as it does locally.
 
@@ -38,7 +38,7 @@ _PREDICATES = " ".join(f"<{p}>" for p in NAME_PREDICATES)
 _CANDIDATES = """SELECT DISTINCT ?thing ?p ?name WHERE {{
   VALUES ?matchedBy {{ {predicates} }}
   ?thing ?matchedBy ?matched .
-  FILTER(isIRI(?thing) && REGEX(STR(?matched), ?pattern, "i"))
+  FILTER(isIRI(?thing) && REGEX(STR(?matched), ?pattern))
   {kind}
   VALUES ?p {{ {predicates} }}
   ?thing ?p ?name .
@@ -59,32 +59,38 @@ def _kind_pattern(kind: str) -> str:
     return f"FILTER EXISTS {{ VALUES ?class {{ {classes} }} ?thing a ?class }}"
 
 
-def _accented_forms() -> dict[str, str]:
-    """Each ASCII letter → itself and the Latin letters that normalise to it (ū, Ū, ų … → u)."""
-    forms: dict[str, set[str]] = defaultdict(set)
+# Any run of non-ASCII characters (U+0001 … U+007F left out; NUL never written): where a letter
+# may be written accented, the pattern takes the letter or such a run.
+_NOT_ASCII = "[^\u0001-\u007f]+"
+
+
+def _accented_letters() -> set[str]:
+    """The ASCII letters some Latin letter with a diacritic normalises to (u for ū, ų …)."""
+    found = set()
     for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
-        char = chr(code)
-        bare = normalise(char)
+        bare = normalise(chr(code))
         if len(bare) == 1 and bare.isascii() and bare.isalpha():
-            forms[bare] |= {char, char.lower(), char.upper()}
-    return {letter: "".join(sorted(forms[letter] | {letter, letter.upper()})) for letter in forms}
+            found.add(bare)
+    return found
 
 
-_FORMS = _accented_forms()
+_ACCENTED = _accented_letters()
 
 
 def pattern(word: str) -> str:
-    """A regular expression (XPath, as SPARQL's REGEX reads it, with the "i" flag) that every
-    name whose normalised form holds `word` matches. `word` is normalised: letters, digits, _."""
+    """A regular expression (XPath, as SPARQL's REGEX reads it) that every name whose
+    normalised form holds `word` matches, and some more. `word` is normalised: letters,
+    digits, _. A letter that has accented forms is (u|U|<a run of non-ASCII characters>):
+    no accented letter is written in the pattern itself, as Virtuoso matches bytes (a class
+    [ū] is one byte of two) and with the "i" flag matched no non-ASCII letter at all."""
     parts = []
     for char in word:
-        forms = _FORMS.get(char)
-        if forms is not None:
-            parts.append(f"[{forms}]")
-        elif char.isalnum() or char == "_":
-            parts.append(char if char.isascii() else f"[{char}{char.upper()}]")
-        else:  # not in a normalised word; escaped all the same
-            parts.append(f"\\{char}" if char in r"\.^$*+?()[]{}|-" else char)
+        if char in _ACCENTED:
+            parts.append(f"({char}|{char.upper()}|{_NOT_ASCII})")
+        elif char.isascii():  # a digit, _ or a letter without accented forms
+            parts.append(f"({char}|{char.upper()})" if char.isalpha() else char)
+        else:  # a letter normalise keeps (ł, ø, Cyrillic …): any non-ASCII run
+            parts.append(_NOT_ASCII)
     return "".join(parts)
 
 
