@@ -5,9 +5,9 @@ at 2 M triples, that is most of a lookup's time. Here each lookup asks the serve
 candidates only: the things of the kind with a name that holds the longest word typed, found by
 a REGEX in which each letter stands for itself in either case or, if it has accented forms, for
 any non-ASCII characters ('ruta' finds 'Rūta'), the pattern bound by a VALUES block
-(clusterkg.engine.binding), never spliced into the text. The candidates' names are then normalised and matched in Python exactly as
-MemoryNames does (clusterkg.queries.names: normalise, words_start, the display-name rule), so a
-name resolves remotely as it does locally.
+(clusterkg.engine.binding), never spliced into the text. The candidates' names are then
+normalised and matched in Python exactly as MemoryNames does (clusterkg.queries.names:
+normalise, words_start, the display-name rule), so a name resolves remotely as locally.
 
 What differs: a name whose normalised form depends on a character that NFKD spreads over
 several letters (ß → ss, the ligature ﬁ → fi) is not found by those letters. The near names of
