@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import pyoxigraph as ox
 import pytest
-from sparql_servers import SparqlServer, free_port, load_quads, oxigraph_server
+from sparql_servers import SparqlServer, free_port, load_quads, oxigraph_server, virtuoso_server
 
 from clusterkg import KnowledgeGraph
 from clusterkg.engine import Table, Term, Triples
@@ -60,6 +60,23 @@ def server(local: KnowledgeGraph) -> Iterator[SparqlServer]:
 def remote(server: SparqlServer) -> Iterator[RemoteEngine]:
     with Connection(server.query_url) as connection:
         yield RemoteEngine(connection)
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def each_remote(
+    request: pytest.FixtureRequest, local: KnowledgeGraph, server: SparqlServer
+) -> Iterator[RemoteEngine]:
+    """The engine on each server: the Oxigraph server above, and a Virtuoso loaded alike."""
+    if request.param == "oxigraph":
+        with Connection(server.query_url) as connection:
+            yield RemoteEngine(connection)
+        return
+    dump = local.built.store.dump(format=ox.RdfFormat.N_QUADS)
+    assert isinstance(dump, bytes)
+    with virtuoso_server() as virtuoso:
+        load_quads(virtuoso, dump)
+        with Connection(virtuoso.query_url) as connection:
+            yield RemoteEngine(connection)
 
 
 def stored_examples() -> list[tuple[StoredQuery, dict[str, str]]]:
@@ -227,7 +244,7 @@ def test_ruta_food_clusters_by_hand(local: KnowledgeGraph, remote: RemoteEngine)
 
 
 @pytest.mark.loopback
-def test_ask_select_construct(local: KnowledgeGraph, remote: RemoteEngine) -> None:
+def test_ask_select_construct(local: KnowledgeGraph, each_remote: RemoteEngine) -> None:
     for query in (
         "ASK { ?c a <https://w3id.org/clusterkg/ontology#Cluster> }",
         "ASK { ?c a <http://e/Nothing> }",
@@ -236,17 +253,23 @@ def test_ask_select_construct(local: KnowledgeGraph, remote: RemoteEngine) -> No
         " ?p ?o }",
         "DESCRIBE <https://w3id.org/clusterkg/id/cluster/smart-food-cluster>",
     ):
-        here, there = local.engine.run(query), remote.run(query)
+        here, there = local.engine.run(query), each_remote.run(query)
         assert type(here) is type(there)
         if isinstance(here, Table):
             assert isinstance(there, Table)
             assert (there.boolean, there.rows) == (here.boolean, here.rows), query
+        elif query.startswith("DESCRIBE") and is_virtuoso(each_remote):
+            # what DESCRIBE gives is the server's choice (SPARQL 1.1, 16.4): Virtuoso adds the
+            # triples that point at the thing to Oxigraph's outgoing ones
+            assert set(sorted_rows(there)) > set(sorted_rows(here)), query
         else:
             assert sorted_rows(there) == sorted_rows(here), query
 
 
 @pytest.mark.loopback
-def test_dataset_semantics_are_the_local_ones(local: KnowledgeGraph, remote: RemoteEngine) -> None:
+def test_dataset_semantics_are_the_local_ones(
+    local: KnowledgeGraph, each_remote: RemoteEngine
+) -> None:
     queries = [
         # a membership stated in the asserted graph and in its statement group: counted once
         f"SELECT (COUNT(*) AS ?n) WHERE {{ ?company <{ORG}memberOf> ?cluster }}",
@@ -255,8 +278,8 @@ def test_dataset_semantics_are_the_local_ones(local: KnowledgeGraph, remote: Rem
         "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
     ]
     for query in queries:
-        assert remote.run(query) == local.engine.run(query), query
-    groups = remote.run(queries[2])
+        assert each_remote.run(query) == local.engine.run(query), query
+    groups = each_remote.run(queries[2])
     assert isinstance(groups, Table) and int(groups.rows[0][0].value) > 2  # type: ignore[union-attr]
     explicit = [
         ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", [ASSERTED], None),
@@ -269,19 +292,36 @@ def test_dataset_semantics_are_the_local_ones(local: KnowledgeGraph, remote: Rem
         ),
     ]
     for query, graphs, named in explicit:
-        assert remote.run(query, graphs=graphs, named=named) == local.engine.run(
+        assert each_remote.run(query, graphs=graphs, named=named) == local.engine.run(
             query, graphs=graphs, named=named
         ), (query, graphs, named)
 
 
 @pytest.mark.loopback
-def test_triples_count_ntriples_of_a_graph(local: KnowledgeGraph, remote: RemoteEngine) -> None:
+def test_triples_count_ntriples_of_a_graph(
+    local: KnowledgeGraph, each_remote: RemoteEngine
+) -> None:
     for graph in (ASSERTED, INFERRED):
-        assert remote.count(graph) == local.engine.count(graph)
+        assert each_remote.count(graph) == local.engine.count(graph)
         # blank nodes have other labels on the server: compared with them relabelled
-        assert canonical(remote.triples(graph)) == canonical(local.engine.triples(graph))
-        parsed = ox.parse(remote.ntriples(graph), format=ox.RdfFormat.N_TRIPLES)
-        assert canonical(q.triple for q in parsed) == canonical(local.engine.triples(graph))
+        here = canonical(local.engine.triples(graph))
+        there = canonical(each_remote.triples(graph))
+        parsed = ox.parse(each_remote.ntriples(graph), format=ox.RdfFormat.N_TRIPLES)
+        written = canonical(q.triple for q in parsed)
+        if is_virtuoso(each_remote):
+            # Virtuoso keeps an xsd:duration as its length in months ("P2Y" is "24"): a
+            # deviation of the server, not of the engine; the other triples are the same
+            assert len(there) == len(written) == len(here)
+            here, there, written = (without_durations(t) for t in (here, there, written))
+        assert there == written == here
+
+
+def is_virtuoso(engine: RemoteEngine) -> bool:
+    return engine.connection.url.endswith("/sparql")  # Oxigraph server's is /query
+
+
+def without_durations(lines: list[str]) -> list[str]:
+    return [line for line in lines if "XMLSchema#duration>" not in line]
 
 
 def canonical(triples: Iterable[ox.Triple]) -> list[str]:
@@ -293,30 +333,30 @@ def canonical(triples: Iterable[ox.Triple]) -> list[str]:
 
 @pytest.mark.loopback
 def test_solutions_over_one_graph_reach_the_groups(
-    local: KnowledgeGraph, remote: RemoteEngine
+    local: KnowledgeGraph, each_remote: RemoteEngine
 ) -> None:
     query = "SELECT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } ?s a ?class FILTER(isIRI(?s)) }"
     here = sorted(str((s["g"], s["s"])) for s in local.engine.solutions(query, ASSERTED))
-    there = sorted(str((s["g"], s["s"])) for s in remote.solutions(query, ASSERTED))
+    there = sorted(str((s["g"], s["s"])) for s in each_remote.solutions(query, ASSERTED))
     assert there == here and here
     with pytest.raises(QueryError, match="Python"):
-        next(remote.solutions(query, ASSERTED, functions={ox.NamedNode("http://e/f"): len}))  # type: ignore[dict-item]
+        next(each_remote.solutions(query, ASSERTED, functions={ox.NamedNode("http://e/f"): len}))  # type: ignore[dict-item]
 
 
 @pytest.mark.loopback
 @pytest.mark.parametrize("value", HOSTILE)
-def test_hostile_values_round_trip_byte_identical(remote: RemoteEngine, value: str) -> None:
+def test_hostile_values_round_trip_byte_identical(each_remote: RemoteEngine, value: str) -> None:
     for term in (
         ox.Literal(value),
         ox.Literal(value, language="en"),
         ox.Literal(value, datatype=ox.NamedNode("http://e/type")),
     ):
-        table = remote.run("SELECT ?x ?n WHERE { BIND(STRLEN(?x) AS ?n) }", {"x": term})
+        table = each_remote.run("SELECT ?x ?n WHERE { BIND(STRLEN(?x) AS ?n) }", {"x": term})
         assert isinstance(table, Table)
         assert table.rows[0][0] == term
         assert table.rows[0][0].value.encode() == value.encode()  # type: ignore[union-attr]
     # a hostile name matches nothing and changes nothing
-    found = remote.run(
+    found = each_remote.run(
         f"SELECT ?s WHERE {{ ?s <{ORG}memberOf> ?c ; ?p ?x }}", {"x": ox.Literal(value)}
     )
     assert isinstance(found, Table) and found.rows == []

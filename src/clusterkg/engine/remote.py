@@ -46,14 +46,24 @@ if TYPE_CHECKING:
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 FORM = "application/x-www-form-urlencoded"
-# A default graph no server holds: the empty default graph of a dataset given by its named
-# graphs alone (a server with no default-graph-uri uses its own default graph instead).
+# A graph no server holds: the empty default graph of a dataset given by its named graphs
+# alone (a server with no default-graph-uri uses its own default graph instead), and the one
+# named graph of a dataset given by its default graphs alone.
 EMPTY_GRAPH = "urn:clusterkg:no-graph"
 _GRAPHS_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 _GRAPHS_BY_TRIPLES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 _ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
+# Graphs a fresh Virtuoso holds for itself (its RDF views' metadata, vocabularies it ships):
+# not the user's data, and not reached by GRAPH ?g, as no local store has them.
+SERVER_OWN_GRAPHS = frozenset(
+    {
+        "http://www.openlinksw.com/schemas/virtrdf#",
+        "http://localuriqaserver/sparql",
+        "http://www.w3.org/ns/ldp#",
+    }
+)
 Dataset = list[tuple[str, str]]
 OWN_NAMES = ServerGraphs()  # clusterkg's own graph IRIs, as on a server without --graph
 
@@ -149,7 +159,7 @@ class RemoteEngine:
     def server_graphs(self) -> list[str]:
         """Every named graph the server holds, asked once: what GRAPH ?g reaches locally."""
         found = self._graph_names(_GRAPHS_QUERY) or self._graph_names(_GRAPHS_BY_TRIPLES)
-        return sorted(found)
+        return sorted(set(found) - SERVER_OWN_GRAPHS)
 
     def _graph_names(self, query: str) -> list[str]:
         table = self._ask(query, []).collect()
@@ -166,7 +176,9 @@ class RemoteEngine:
             reachable = self.server_graphs if mentions_graph(query) else []
         else:
             default = [self.graphs.on_server(g) for g in graphs or ()] or [EMPTY_GRAPH]
-            reachable = [self.graphs.on_server(g) for g in named or ()]
+            # none named: a graph no server holds, as Virtuoso without named-graph-uri lets
+            # GRAPH ?g reach every graph
+            reachable = [self.graphs.on_server(g) for g in named or ()] or [EMPTY_GRAPH]
         return [("default-graph-uri", g) for g in default] + [
             ("named-graph-uri", g) for g in reachable
         ]
