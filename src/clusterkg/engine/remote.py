@@ -92,7 +92,8 @@ class RemoteEngine:
         base: str | None = None,
     ) -> Answer:
         refuse_unsafe(query)
-        return self._ask(self._text(query, bindings, base), self._dataset(query, graphs, named))
+        text = self._text(query, bindings, base)
+        return self._ask(text, self._dataset(query, graphs, named), form=query_form(query))
 
     def evaluate_limited(self, query: str, bindings: Bindings | None, limits: Limits) -> Answer:
         """evaluate() under `limits`, in this process: the request's read timeout is the
@@ -100,9 +101,8 @@ class RemoteEngine:
         refuse_unsafe(query)
         text = self._text(query, bindings, None)
         try:
-            return self._ask(
-                text, self._dataset(query, None, None), limits.max_rows, limits.timeout
-            )
+            dataset = self._dataset(query, None, None)
+            return self._ask(text, dataset, limits.max_rows, limits.timeout, query_form(query))
         except QueryTimeout:
             if limits.timeout is None:
                 raise
@@ -130,7 +130,7 @@ class RemoteEngine:
             )
         dataset = [("default-graph-uri", self.graphs.on_server(graph))]
         dataset += [("named-graph-uri", g) for g in self.server_graphs]
-        answer = self._ask(self._text(query, bindings, None), dataset)
+        answer = self._ask(self._text(query, bindings, None), dataset, form=query_form(query))
         for page in answer.pages:
             for row in page:
                 yield dict(zip(answer.variables, row, strict=True))
@@ -196,9 +196,11 @@ class RemoteEngine:
         dataset: Dataset,
         max_rows: int | None = None,
         timeout: float | None = None,
+        form: str | None = None,
     ) -> Answer:
-        """Send a query and read its whole answer (up to `max_rows` rows)."""
-        form = query_form(text)
+        """Send a query and read its whole answer (up to `max_rows` rows). `form`: the query's
+        form if known (reading it from the text with parameters bound costs a scan)."""
+        form = form or query_form(text)
         graph = form in ("CONSTRUCT", "DESCRIBE")
         options: dict[str, Any] = {}
         if timeout is not None:
