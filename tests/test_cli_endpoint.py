@@ -213,3 +213,28 @@ def test_the_answer_comes_from_the_server() -> None:
     assert named.exit_code == EXIT_USAGE
     assert "no organisation is named 'Rūta'" in named.output
     assert counted.output.splitlines() == ["n", "0"]
+
+
+@pytest.mark.loopback
+@pytest.mark.parametrize("fmt", ["nt", "ttl"])
+def test_sparql_construct_on_the_server(server: SparqlServer, fmt: str) -> None:
+    text = (
+        "PREFIX ck: <https://w3id.org/clusterkg/ontology#> "
+        "CONSTRUCT { ?c a ck:Cluster ; ck:sector ?s } WHERE { ?c a ck:Cluster ; ck:sector ?s }"
+    )
+    here, there = both(server, "sparql", "-e", text, "--format", fmt)
+    assert there.exit_code == 0
+    assert sorted(there.output.splitlines()) == sorted(here.output.splitlines())
+    assert "smart-food-cluster" in there.output
+
+
+@pytest.mark.loopback
+def test_stored_query_with_limits_on_the_server(server: SparqlServer) -> None:
+    args = ("query", "labelled-clusters", "--max-rows", "2", "--timeout", "30", "--format", "csv")
+    here, there = both(server, *args)
+    assert there.exit_code == here.exit_code == 0
+    # the header, two rows and the note that more matched (stderr, mixed in by CliRunner)
+    lines, local_lines = there.output.splitlines(), here.output.splitlines()
+    assert len(lines) == len(local_lines) == 4
+    assert (lines[0], lines[-1]) == (local_lines[0], local_lines[-1])
+    assert "truncated at 2 rows" in lines[-1]
