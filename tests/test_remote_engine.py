@@ -23,7 +23,7 @@ from clusterkg.engine.connection import Connection
 from clusterkg.engine.limits import Limits, run_limited
 from clusterkg.engine.remote import RemoteEngine
 from clusterkg.engine.server_graphs import ServerGraphs
-from clusterkg.errors import QueryError, QueryTimeout, RemoteError
+from clusterkg.errors import ClusterKGError, QueryError, QueryTimeout, RemoteError
 from clusterkg.queries.catalogue import Catalogue, StoredQuery
 from clusterkg.vocabulary import ASSERTED, INFERRED
 
@@ -491,3 +491,28 @@ def test_credentials_never_in_messages(monkeypatch: pytest.MonkeyPatch) -> None:
         RemoteEngine(connection).run("ASK {}")
     assert "s3cret-Pa55" not in str(raised.value)
     assert "401" in str(raised.value)
+
+
+@pytest.mark.loopback
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_parameters_of_every_stored_query_fail_alike(
+    local: KnowledgeGraph, remote: RemoteEngine, value: str
+) -> None:
+    """A hostile value of any parameter of any stored query: the same answer or the same one-line
+    refusal on the server as locally (it names nothing, or is not a year, a date, a country…)."""
+    from clusterkg.queries.remote_names import RemoteNames
+    from clusterkg.queries.resolve import Resolver
+    from clusterkg.queries.service import QueryService
+
+    there = QueryService(remote, local.catalogue, Resolver(remote, RemoteNames(remote)))
+    for stored in local.catalogue:
+        for parameter in stored.parameters:
+            outcomes = []
+            for service in (local.queries, there):
+                try:
+                    outcomes.append(
+                        sorted_rows(service.run_stored(stored.name, {parameter.name: value}))
+                    )
+                except ClusterKGError as error:
+                    outcomes.append([type(error).__name__, str(error)])
+            assert outcomes[0] == outcomes[1], (stored.name, parameter.name)
