@@ -183,6 +183,11 @@ class RemoteEngine:
             ("named-graph-uri", g) for g in reachable
         ]
 
+    def request_form(self, query: str, bindings: Bindings | None = None) -> Dataset:
+        """The form fields `query` is sent with (text bound, dataset named): what the benchmark
+        posts itself to time the server alone."""
+        return [("query", self._text(query, bindings, None)), *self._dataset(query, None, None)]
+
     def _text(self, query: str, bindings: Bindings | None, base: str | None) -> str:
         """The text the server gets: own graph IRIs renamed, parameters as VALUES, the base."""
         text = with_values(iris_replaced(query, self._renamed), bindings or {})
