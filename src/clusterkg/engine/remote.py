@@ -8,13 +8,16 @@ at its own time limit with status 200 and a cut JSON body.
 
 The dataset is the local engine's (clusterkg.engine.local._dataset), whatever the server's own
 default: without graphs given, the default graph is the asserted and inferred graphs
-(default-graph-uri, by their names on the server: ServerGraphs) and every graph the server holds
-is reachable by GRAPH (named-graph-uri, listed once per engine, sent only with a query that has
-the GRAPH keyword). Measured on Oxigraph server: default-graph-uri alone leaves no named graph
-at all; Virtuoso's own default graph is the union of every graph, so a triple in the asserted
-graph and in its statement group counts twice. Naming both in the request gives the local
-answer on both. clusterkg's own graph IRIs written in a query (provenance's `GRAPH <…/asserted>`)
-are rewritten to the server's names.
+(default-graph-uri, by their names on the server: ServerGraphs), never the server's own default
+graph (Virtuoso's is the union of every graph: a triple in the asserted graph and in its
+statement group counted twice), and every graph the server holds is reachable by GRAPH. For
+that, Virtuoso needs nothing more (GRAPH ?g reaches every graph whatever default-graph-uri
+says); Oxigraph server, as the protocol has it, reaches only the graphs named by
+named-graph-uri: those are listed once per engine and sent with each query that has the GRAPH
+keyword (at thousands of statement groups a slow request, as Oxigraph then looks in each graph
+listed). The engine asks the server once which way it is (`reaches_unnamed_graphs`).
+clusterkg's own graph IRIs written in a query (provenance's `GRAPH <…/asserted>`) are
+rewritten to the server's names.
 
 Limits (clusterkg.engine.limits forks a worker, which a pooled HTTP client must not cross): here
 the timeout is the HTTP read timeout of the request and the row cap is applied while the answer
@@ -156,6 +159,15 @@ class RemoteEngine:
     # -- the dataset --------------------------------------------------------------------------
 
     @cached_property
+    def reaches_unnamed_graphs(self) -> bool:
+        """True if GRAPH ?g reaches the server's graphs with only default-graph-uri given
+        (Virtuoso does; Oxigraph server, as the protocol has it, does not): then the named
+        graphs need not be listed. Asked once."""
+        dataset = [("default-graph-uri", g) for g in self.graphs.queried]
+        answer = self._ask("ASK { GRAPH ?g { ?s ?p ?o } }", dataset, form="ASK")
+        return bool(answer.boolean)
+
+    @cached_property
     def server_graphs(self) -> list[str]:
         """Every named graph the server holds, asked once: what GRAPH ?g reaches locally."""
         found = self._graph_names(_GRAPHS_QUERY) or self._graph_names(_GRAPHS_BY_TRIPLES)
@@ -173,7 +185,7 @@ class RemoteEngine:
         _dataset has the dataset (see the module's docstring)."""
         if graphs is None and named is None:
             default = list(self.graphs.queried)
-            reachable = self.server_graphs if mentions_graph(query) else []
+            reachable = self._named_for(query)
         else:
             default = [self.graphs.on_server(g) for g in graphs or ()] or [EMPTY_GRAPH]
             # none named: a graph no server holds, as Virtuoso without named-graph-uri lets
@@ -187,6 +199,14 @@ class RemoteEngine:
         """The form fields `query` is sent with (text bound, dataset named): what the benchmark
         posts itself to time the server alone."""
         return [("query", self._text(query, bindings, None)), *self._dataset(query, None, None)]
+
+    def _named_for(self, query: str) -> list[str]:
+        """The named-graph-uri a query needs so that GRAPH ?g reaches every graph: none if it
+        has no GRAPH or the server lets GRAPH reach graphs unnamed; else all of them (with
+        thousands of statement groups a slow request: the server looks in each graph listed)."""
+        if not mentions_graph(query) or self.reaches_unnamed_graphs:
+            return []
+        return self.server_graphs
 
     def _text(self, query: str, bindings: Bindings | None, base: str | None) -> str:
         """The text the server gets: own graph IRIs renamed, parameters as VALUES, the base."""
