@@ -1,0 +1,77 @@
+"""What a publish sends: each graph of the build as N-Triples, blank nodes skolemised, and the
+statement groups with a digest of their content.
+
+Read through the engine port (one N-Triples dump per graph), so any engine can be published.
+The groups are dumped once to learn their blank nodes (a node may be shared with the asserted
+graph) and take their digests, and again for those that are sent: a small graph's dump takes
+microseconds, and keeping them all would hold a copy of every grouped triple in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from clusterkg.engine import Engine, Table
+from clusterkg.publishing.skolem import Skolemiser, blank_lines, skolemised
+from clusterkg.vocabulary import ASSERTED, INFERRED, OWN_GRAPHS
+
+_GROUPS = """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"""
+
+
+class Contents:
+    """The build's graphs, ready to send. `inferred`: the inferred graph is published too.
+    Made in one pass over the groups: their blank nodes learnt, and the digest of every group
+    without one (nearly all) taken from the same dump."""
+
+    def __init__(self, engine: Engine, inferred: bool) -> None:
+        self.engine = engine
+        self.inferred = inferred
+        self.skolemiser = Skolemiser()
+        self.skolemiser.learn(ASSERTED, blank_lines(engine.ntriples(ASSERTED))[1])
+        self.digests: dict[str, str] = {}
+        self.group_triples = 0
+        with_blank_nodes = []
+        for iri in _group_iris(engine):
+            dump = engine.ntriples(iri)
+            self.group_triples += triple_count(dump)
+            blank = blank_lines(dump)[1]
+            if blank:
+                self.skolemiser.learn(iri, blank)
+                with_blank_nodes.append(iri)
+            else:
+                self.digests[iri] = digest(dump)
+        for iri in with_blank_nodes:
+            self.digests[iri] = digest(self.group(iri))
+        self.digests = dict(sorted(self.digests.items()))
+
+    def asserted(self) -> bytes:
+        return skolemised(self.engine.ntriples(ASSERTED), self.skolemiser)
+
+    def inferred_graph(self) -> bytes:
+        return skolemised(self.engine.ntriples(INFERRED), self.skolemiser)
+
+    def group(self, iri: str) -> bytes:
+        """One statement group's N-Triples, as published."""
+        return skolemised(self.engine.ntriples(iri), self.skolemiser)
+
+    def skolemised(self, ntriples: bytes) -> bytes:
+        """Other N-Triples (the description) with the same Skolem IRIs."""
+        return skolemised(ntriples, self.skolemiser)
+
+
+def digest(ntriples: bytes) -> str:
+    """The SHA-256 of a graph's N-Triples lines in sorted order: the same triples, the same
+    digest, whatever order the store lists them in."""
+    lines = sorted(line for line in ntriples.split(b"\n") if line)
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()
+
+
+def triple_count(ntriples: bytes) -> int:
+    return ntriples.count(b"\n")
+
+
+def _group_iris(engine: Engine) -> list[str]:
+    table = engine.run(_GROUPS)
+    assert isinstance(table, Table)
+    named = (row[0].value for row in table.rows if row[0] is not None)
+    return sorted(iri for iri in named if iri not in OWN_GRAPHS)

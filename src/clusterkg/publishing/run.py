@@ -1,0 +1,158 @@
+"""A publish, step by step, in the order that keeps a half-done one detectable.
+
+A server has no transaction across Graph Store requests, so the order is chosen for what an
+interruption leaves: the previous description is read first (what the server holds), a pending
+description is written before any statement group changes (every group about to be written is
+listed, without a digest), then the groups, the inferred graph, the asserted graph, and the
+complete description last. Until that last request the description does not match the data: a
+failure says which graphs were replaced before it, and publishing again finishes the work.
+
+Without --with-inferred, an inferred graph an earlier publish left is deleted: stale inferences
+would be wrong answers to the stored queries.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from clusterkg.engine import Engine
+from clusterkg.engine.server_graphs import ServerGraphs
+from clusterkg.errors import RemoteError
+from clusterkg.progress import step
+from clusterkg.publishing.contents import Contents, triple_count
+from clusterkg.publishing.graph_store import GraphStore
+from clusterkg.publishing.record import Record, described
+from clusterkg.vocabulary import ASSERTED, INFERRED
+
+# New statement groups go to Oxigraph server in N-Quads bodies of about this size.
+BATCH_BYTES = 32 * 1024 * 1024
+
+
+@dataclass
+class Summary:
+    """What a publish did: graphs and triples on the server, groups sent, kept and deleted."""
+
+    url: str
+    graphs: int = 0
+    triples: int = 0
+    sent: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    seconds: float = 0.0
+    replaced: list[str] = field(default_factory=list)  # in order, for a failure's message
+
+    def line(self) -> str:
+        return (
+            f"published {self.graphs:,} graphs ({self.triples:,} triples) to {self.url} in "
+            f"{self.seconds:.1f} s: {self.sent:,} statement groups sent, {self.unchanged:,} "
+            f"unchanged, {self.deleted:,} deleted"
+        )
+
+
+def publish(
+    engine: Engine, url: str, graphs: ServerGraphs, inferred: bool, timeout: float | None = None
+) -> Summary:
+    """Replace clusterkg's graphs on the Graph Store endpoint `url` with the engine's."""
+    started = time.perf_counter()
+    summary = Summary(url)
+    store = GraphStore(url, timeout)
+    try:
+        with _failure_said(summary):
+            _publish(store, engine, graphs, inferred, summary)
+    finally:
+        store.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _publish(
+    store: GraphStore, engine: Engine, graphs: ServerGraphs, inferred: bool, summary: Summary
+) -> None:
+    # A small request first: it learns the server's authentication challenge, so every large
+    # body is sent once, and what kind of server it is.
+    previous = Record.read(store.get(graphs.description), graphs)
+    with step("Preparing the graphs"):
+        contents = Contents(engine, inferred)
+    current = contents.digests
+    changed = [iri for iri, digest in current.items() if previous.groups.get(iri) != digest]
+    stale = sorted(set(previous.groups) - set(current))
+    summary.unchanged = len(current) - len(changed)
+    counts = {graphs.asserted: engine.count(ASSERTED)}
+    if inferred:
+        counts[graphs.inferred] = engine.count(INFERRED)
+    if changed or stale:
+        pending = {
+            iri: digest if previous.groups.get(iri) == digest else ""
+            for iri, digest in current.items()
+        }
+        pending.update({iri: previous.groups[iri] for iri in stale})
+        body = described(engine, graphs, counts, pending, pending=True)
+        store.put(graphs.description, [contents.skolemised(body)])
+    _send_groups(store, contents, changed, previous, summary)
+    with step(f"Deleting {len(stale):,} statement groups no longer in the data") as progress:
+        for done, iri in enumerate(stale):
+            store.delete(iri)
+            summary.deleted += 1
+            progress.update(done + 1, len(stale))
+    if inferred:
+        with step("Replacing the inferred graph"):
+            store.put(graphs.inferred, [contents.inferred_graph()])
+        summary.replaced.append("the inferred graph")
+    else:
+        store.delete(graphs.inferred)  # an earlier publish's: stale inferences are wrong answers
+    with step("Replacing the asserted graph"):
+        store.put(graphs.asserted, [contents.asserted()])
+    summary.replaced.append("the asserted graph")
+    body = contents.skolemised(described(engine, graphs, counts, current))
+    store.put(graphs.description, [body])
+    summary.graphs = len(current) + len(counts) + 1
+    summary.triples = sum(counts.values()) + triple_count(body) + contents.group_triples
+
+
+def _send_groups(
+    store: GraphStore, contents: Contents, changed: list[str], previous: Record, summary: Summary
+) -> None:
+    """The statement groups that changed: a PUT each; on Oxigraph server the new ones (no
+    earlier publish listed them, so the server has no such graph) in N-Quads batches."""
+    batch: list[bytes] = []
+    size = 0
+    with step(f"Sending {len(changed):,} statement groups") as progress:
+        for done, iri in enumerate(changed):
+            ntriples = contents.group(iri)
+            if store.oxigraph and iri not in previous.groups:
+                batch.append(ntriples.replace(b" .\n", f" <{iri}> .\n".encode()))
+                size += len(batch[-1])
+                if size >= BATCH_BYTES:
+                    store.add_quads(batch)
+                    batch, size = [], 0
+            else:
+                store.put(iri, [ntriples])
+            summary.sent += 1
+            progress.update(done + 1, len(changed))
+        if batch:
+            store.add_quads(batch)
+    if changed:
+        summary.replaced.append(f"{len(changed):,} statement groups")
+
+
+@contextmanager
+def _failure_said(summary: Summary) -> Iterator[None]:
+    """A failure after some graphs were replaced says which, and how to finish."""
+    try:
+        yield
+    except RemoteError as error:
+        if not summary.replaced and not summary.sent and not summary.deleted:
+            raise
+        done = ", ".join(summary.replaced) or f"{summary.sent:,} statement groups"
+        if summary.deleted:
+            done += f"; {summary.deleted:,} stale groups deleted"
+        stopped = RemoteError(
+            f"publishing stopped part-way: {error}. Replaced before the failure: {done}. The "
+            "server has no transaction across requests: its description graph does not match "
+            "the data until a publish completes; publish again to finish"
+        )
+        stopped.status = error.status
+        raise stopped from None
