@@ -73,47 +73,53 @@ def _publish(
 ) -> None:
     # A small request first: it learns the server's authentication challenge, so every large
     # body is sent once, and what kind of server it is.
-    previous = Record.read(store.get(graphs.description), graphs)
+    previous = Record.read(store.get(graphs.description))
+    before = previous.groups(graphs)
     with step("Preparing the graphs"):
         contents = Contents(engine, inferred)
-    current = contents.digests
-    changed = [iri for iri, digest in current.items() if previous.groups.get(iri) != digest]
-    stale = sorted(set(previous.groups) - set(current))
-    summary.unchanged = len(current) - len(changed)
+        parts = {graphs.asserted: contents.digest_of(ASSERTED)}
+        if inferred:
+            parts[graphs.inferred] = contents.digest_of(INFERRED)
+    current = {**contents.digests, **parts}
+    changed = [iri for iri, digest in current.items() if previous.digests.get(iri) != digest]
+    stale = sorted(set(before) - set(contents.digests))
+    summary.unchanged = len(contents.digests) - len(set(changed) - set(parts))
     counts = {graphs.asserted: engine.count(ASSERTED)}
     if inferred:
         counts[graphs.inferred] = engine.count(INFERRED)
     if changed or stale:
         pending = {
-            iri: digest if previous.groups.get(iri) == digest else ""
+            iri: digest if previous.digests.get(iri) == digest else ""
             for iri, digest in current.items()
         }
-        pending.update({iri: previous.groups[iri] for iri in stale})
+        pending.update({iri: before[iri] for iri in stale})
         body = described(engine, graphs, counts, pending, pending=True)
         store.put(graphs.description, [contents.skolemised(body)])
-    _send_groups(store, contents, changed, previous, summary)
+    groups = [iri for iri in changed if iri not in parts]
+    _send_groups(store, contents, groups, set(before), summary)
     with step(f"Deleting {len(stale):,} statement groups no longer in the data") as progress:
         for done, iri in enumerate(stale):
             store.delete(iri)
             summary.deleted += 1
             progress.update(done + 1, len(stale))
-    if inferred:
-        with step("Replacing the inferred graph"):
-            store.put(graphs.inferred, [contents.inferred_graph()])
-        summary.replaced.append("the inferred graph")
-    else:
+    if not inferred:
         store.delete(graphs.inferred)  # an earlier publish's: stale inferences are wrong answers
-    with step("Replacing the asserted graph"):
-        store.put(graphs.asserted, [contents.asserted()])
-    summary.replaced.append("the asserted graph")
+    elif graphs.inferred in changed:
+        with step("Replacing the inferred graph"):
+            store.put(graphs.inferred, [contents.graph(INFERRED)])
+        summary.replaced.append("the inferred graph")
+    if graphs.asserted in changed:
+        with step("Replacing the asserted graph"):
+            store.put(graphs.asserted, [contents.graph(ASSERTED)])
+        summary.replaced.append("the asserted graph")
     body = contents.skolemised(described(engine, graphs, counts, current))
     store.put(graphs.description, [body])
-    summary.graphs = len(current) + len(counts) + 1
+    summary.graphs = len(current) + 1
     summary.triples = sum(counts.values()) + triple_count(body) + contents.group_triples
 
 
 def _send_groups(
-    store: GraphStore, contents: Contents, changed: list[str], previous: Record, summary: Summary
+    store: GraphStore, contents: Contents, changed: list[str], known: set[str], summary: Summary
 ) -> None:
     """The statement groups that changed: a PUT each; on Oxigraph server the new ones (no
     earlier publish listed them, so the server has no such graph) in N-Quads batches."""
@@ -122,7 +128,7 @@ def _send_groups(
     with step(f"Sending {len(changed):,} statement groups") as progress:
         for done, iri in enumerate(changed):
             ntriples = contents.group(iri)
-            if store.oxigraph and iri not in previous.groups:
+            if store.oxigraph and iri not in known:
                 batch.append(ntriples.replace(b" .\n", f" <{iri}> .\n".encode()))
                 size += len(batch[-1])
                 if size >= BATCH_BYTES:
