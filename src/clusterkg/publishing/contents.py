@@ -12,10 +12,9 @@ from __future__ import annotations
 import hashlib
 import io
 
-
 from clusterkg.engine import Engine, Table
 from clusterkg.publishing.skolem import Skolemiser, blank_lines, skolemised
-from clusterkg.vocabulary import ASSERTED, INFERRED, OWN_GRAPHS
+from clusterkg.vocabulary import ASSERTED, OWN_GRAPHS
 
 _GROUPS = """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"""
 
