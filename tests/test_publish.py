@@ -23,7 +23,9 @@ from rdflib.compare import isomorphic
 
 from clusterkg.engine import Term
 from clusterkg.engine.convert import to_rdflib
+from clusterkg.errors import RemoteError
 from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.publishing.run import Summary, failure_said
 from clusterkg.publishing.skolem import SKOLEM_BASE
 from clusterkg.vocabulary import ASSERTED, CKID, DESCRIPTION, INFERRED
 from tests.sparql_servers import SparqlServer, free_port, oxigraph_server
@@ -325,6 +327,15 @@ def test_a_url_that_is_not_a_graph_store_says_what_is_expected(oxigraph: SparqlS
     assert "/sparql-graph-crud-auth" in done.stderr
 
 
+def test_a_query_url_instead_of_the_graph_store_says_what_is_expected(
+    oxigraph: SparqlServer,
+) -> None:
+    done = publish("--data", str(FIXTURE), "publish", oxigraph.query_url)
+    assert done.returncode == 4, done.stderr
+    assert "Graph Store Protocol endpoint" in done.stderr
+    assert not server_quads(oxigraph)
+
+
 def test_a_url_with_credentials_is_refused() -> None:
     done = publish("--data", str(FIXTURE), "publish", "http://someone:s3cret@127.0.0.1:9/store")
     assert done.returncode == 2
@@ -338,3 +349,14 @@ def test_publish_is_documented_with_its_servers_endpoints() -> None:
     text = " ".join(helped.stdout.split())
     assert "/store" in text and "/sparql-graph-crud-auth" in text
     assert "no OWL RL reasoner" in text and "genid/" in text
+
+
+def test_a_failure_part_way_says_what_was_replaced_and_how_to_finish() -> None:
+    summary = Summary("http://127.0.0.1:9/store", sent=12)
+    summary.replaced = ["12 statement groups", "the inferred graph"]
+    with pytest.raises(RemoteError) as raised, failure_said(summary):
+        raise RemoteError("http://127.0.0.1:9/store answered PUT with 413 Payload Too Large")
+    said = str(raised.value)
+    assert "413" in said
+    assert "Replaced before the failure: 12 statement groups, the inferred graph" in said
+    assert "description graph does not match" in said and "publish again" in said

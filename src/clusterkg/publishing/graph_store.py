@@ -50,6 +50,10 @@ class GraphStore:
         except RemoteError as error:
             if error.status == 404:
                 return None
+            if error.status == 400:  # an endpoint that does not know ?graph= (a query URL)
+                said = RemoteError(f"{error} — {ENDPOINT_HINT}")
+                said.status = error.status
+                raise said from None
             raise
         media = reply.headers.get("content-type", "").split(";")[0].strip()
         fmt = ox.RdfFormat.from_media_type(media) if media else None

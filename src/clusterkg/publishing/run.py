@@ -60,7 +60,7 @@ def publish(
     summary = Summary(url)
     store = GraphStore(url, timeout)
     try:
-        with _failure_said(summary):
+        with failure_said(summary):
             _publish(store, engine, graphs, inferred, summary)
     finally:
         store.close()
@@ -145,7 +145,7 @@ def _send_groups(
 
 
 @contextmanager
-def _failure_said(summary: Summary) -> Iterator[None]:
+def failure_said(summary: Summary) -> Iterator[None]:
     """A failure after some graphs were replaced says which, and how to finish."""
     try:
         yield
