@@ -45,32 +45,43 @@ class Contents:
             self.digests[iri] = digest(self.group(iri))
         self.digests = dict(sorted(self.digests.items()))
 
-    def graph(self, graph: str) -> bytes:
-        """The asserted or the inferred graph's N-Triples, as published."""
-        return skolemised(self.engine.ntriples(graph), self.skolemiser)
+    def graph(self, graph: str) -> list[bytes | memoryview]:
+        """The asserted or the inferred graph's N-Triples as published, in chunks."""
+        return skolemised(self.engine.ntriples(graph), self.skolemiser)[0]
 
     def digest_of(self, graph: str) -> str:
-        """The asserted or the inferred graph's digest (its dump is not kept: at 2 M triples
-        it is 250 MB, dumped again if it is sent)."""
-        return digest(self.graph(graph))
+        """A graph's digest as published (its dump is not kept: at 2 M triples it is 250 MB,
+        dumped again if it is sent)."""
+        dump = self.engine.ntriples(graph)
+        chunks, blank = skolemised(dump, self.skolemiser)
+        return _hex(_line_sum(dump) - _line_sum(blank) + _line_sum(bytes(chunks[-1])))
 
     def group(self, iri: str) -> bytes:
         """One statement group's N-Triples, as published."""
-        return skolemised(self.engine.ntriples(iri), self.skolemiser)
+        return b"".join(skolemised(self.engine.ntriples(iri), self.skolemiser)[0])
 
     def skolemised(self, ntriples: bytes) -> bytes:
         """Other N-Triples (the description) with the same Skolem IRIs."""
-        return skolemised(ntriples, self.skolemiser)
+        return b"".join(skolemised(ntriples, self.skolemiser)[0])
 
 
 def digest(ntriples: bytes) -> str:
     """An order-free digest of a graph's N-Triples: the sum of its lines' SHA-256 (mod 2^256).
     The same triples give the same digest whatever order the store lists them in, without
-    sorting two million lines (or holding them in a list) first."""
+    sorting two million lines (or holding them in a list) first; and a sum, so the lines a
+    publish rewrites (blank nodes) are taken out and put back without copying the rest."""
+    return _hex(_line_sum(ntriples))
+
+
+def _line_sum(ntriples: bytes) -> int:
     total = 0
-    for line in io.BytesIO(ntriples):
+    for line in io.BytesIO(ntriples):  # shares the bytes: no copy
         if line != b"\n":
             total += int.from_bytes(hashlib.sha256(line.rstrip(b"\n")).digest())
+    return total
+
+
+def _hex(total: int) -> str:
     return f"{total % 2**256:064x}"
 
 

@@ -106,11 +106,11 @@ def _publish(
         store.delete(graphs.inferred)  # an earlier publish's: stale inferences are wrong answers
     elif graphs.inferred in changed:
         with step("Replacing the inferred graph"):
-            store.put(graphs.inferred, [contents.graph(INFERRED)])
+            store.put(graphs.inferred, contents.graph(INFERRED))
         summary.replaced.append("the inferred graph")
     if graphs.asserted in changed:
         with step("Replacing the asserted graph"):
-            store.put(graphs.asserted, [contents.graph(ASSERTED)])
+            store.put(graphs.asserted, contents.graph(ASSERTED))
         summary.replaced.append("the asserted graph")
     body = contents.skolemised(described(engine, graphs, counts, current))
     store.put(graphs.description, [body])
