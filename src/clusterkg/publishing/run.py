@@ -70,6 +70,35 @@ def publish(
     return summary
 
 
+@dataclass
+class Plan:
+    """What a publish changes: the digest of every graph it publishes (by server IRI), those
+    whose digest differs from the earlier publish's, and the groups it published that are no
+    longer in the data."""
+
+    previous: Record
+    current: dict[str, str]
+    own: dict[str, str]  # the asserted and inferred graphs' digests
+    changed: list[str]
+    stale: list[str]
+
+    @classmethod
+    def of(cls, previous: Record, contents: Contents, own: dict[str, str]) -> Plan:
+        current = {**contents.digests, **own}
+        changed = [iri for iri, digest in current.items() if previous.digests.get(iri) != digest]
+        stale = sorted(set(previous.digests) - set(current) - set(own))
+        return cls(previous, current, own, changed, stale)
+
+    def pending(self) -> dict[str, str]:
+        """The digests a pending description lists: none for a graph about to be written, the
+        earlier one for a stale group (still to be deleted)."""
+        kept = {i: d if self.previous.digests.get(i) == d else "" for i, d in self.current.items()}
+        return {**kept, **{iri: self.previous.digests[iri] for iri in self.stale}}
+
+    def groups(self) -> list[str]:
+        return [iri for iri in self.changed if iri not in self.own]
+
+
 def _publish(
     store: GraphStore, engine: Engine, graphs: ServerGraphs, inferred: bool, summary: Summary
 ) -> None:
@@ -77,49 +106,54 @@ def _publish(
     # body is sent once, and what kind of server it is.
     described_before = store.get(graphs.description)
     previous = Record.read(described_before)
-    before = previous.groups(graphs)
     with step("Preparing the graphs"):
         contents = Contents(engine, inferred)
-        parts = {graphs.asserted: contents.digest_of(ASSERTED)}
+        own = {graphs.asserted: contents.digest_of(ASSERTED)}
         if inferred:
-            parts[graphs.inferred] = contents.digest_of(INFERRED)
-    current = {**contents.digests, **parts}
-    changed = [iri for iri, digest in current.items() if previous.digests.get(iri) != digest]
-    stale = sorted(set(before) - set(contents.digests))
-    summary.unchanged = len(contents.digests) - len(set(changed) - set(parts))
+            own[graphs.inferred] = contents.digest_of(INFERRED)
+    plan = Plan.of(previous, contents, own)
+    stale_groups = [iri for iri in plan.stale if iri != graphs.inferred]
+    summary.unchanged = len(contents.digests) - len(plan.groups())
     counts = {graphs.asserted: engine.count(ASSERTED)}
     if inferred:
         counts[graphs.inferred] = engine.count(INFERRED)
-    if changed or stale:
-        pending = {
-            iri: digest if previous.digests.get(iri) == digest else ""
-            for iri, digest in current.items()
-        }
-        pending.update({iri: before[iri] for iri in stale})
-        body = described(engine, graphs, counts, pending, pending=True)
-        store.put(graphs.description, [contents.skolemised(body)])
-    groups = [iri for iri in changed if iri not in parts]
-    _send_groups(store, contents, groups, set(before), summary)
+    if plan.changed or plan.stale:
+        pending = described(engine, graphs, counts, plan.pending(), pending=True)
+        store.put(graphs.description, [contents.skolemised(pending)])
+    known = set(previous.groups(graphs))
+    _send_groups(store, contents, plan.groups(), known, summary)
+    _delete_groups(store, stale_groups, summary)
+    _replace_own_graphs(store, contents, graphs, plan, summary)
+    body = contents.skolemised(described(engine, graphs, counts, plan.current))
+    if not _same_triples(body, described_before):  # Oxigraph server replaces 400 k in 30 s
+        store.put(graphs.description, [body])
+    summary.graphs = len(plan.current) + 1
+    summary.triples = sum(counts.values()) + triple_count(body) + contents.group_triples
+
+
+def _delete_groups(store: GraphStore, stale: list[str], summary: Summary) -> None:
     with step(f"Deleting {len(stale):,} statement groups no longer in the data") as progress:
         for done, iri in enumerate(stale):
             store.delete(iri)
             summary.deleted += 1
             progress.update(done + 1, len(stale))
-    if not inferred:
-        store.delete(graphs.inferred)  # an earlier publish's: stale inferences are wrong answers
-    elif graphs.inferred in changed:
+
+
+def _replace_own_graphs(
+    store: GraphStore, contents: Contents, graphs: ServerGraphs, plan: Plan, summary: Summary
+) -> None:
+    """The inferred graph (or, without it, an earlier publish's deleted: stale inferences are
+    wrong answers), then the asserted graph; each only if it changed."""
+    if graphs.inferred not in plan.own:
+        store.delete(graphs.inferred)
+    elif graphs.inferred in plan.changed:
         with step("Replacing the inferred graph"):
             store.put(graphs.inferred, contents.graph(INFERRED))
         summary.replaced.append("the inferred graph")
-    if graphs.asserted in changed:
+    if graphs.asserted in plan.changed:
         with step("Replacing the asserted graph"):
             store.put(graphs.asserted, contents.graph(ASSERTED))
         summary.replaced.append("the asserted graph")
-    body = contents.skolemised(described(engine, graphs, counts, current))
-    if not _same_triples(body, described_before):  # Oxigraph server replaces 400 k in 30 s
-        store.put(graphs.description, [body])
-    summary.graphs = len(current) + 1
-    summary.triples = sum(counts.values()) + triple_count(body) + contents.group_triples
 
 
 def _same_triples(ntriples: bytes, triples: list[ox.Triple] | None) -> bool:
