@@ -92,6 +92,7 @@ def first_line(error: BaseException) -> str:
 class RemoteError(ClusterKGError):
     """A remote SPARQL server that could not be reached, refused a request, or answered with
     something that does not parse. The message names the server and what happened, never the
-    credentials."""
+    credentials. `status`: the HTTP status the server answered with, if it answered."""
 
     exit_code = EXIT_REMOTE
+    status: int | None = None

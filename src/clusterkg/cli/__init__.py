@@ -17,6 +17,7 @@ from clusterkg.backends import CHOICES
 from clusterkg.cli.export import export
 from clusterkg.cli.generate import generate_command
 from clusterkg.cli.options import choice_option
+from clusterkg.cli.publish import publish_command
 from clusterkg.cli.query import list_queries, query, sparql
 from clusterkg.cli.reason import reason
 from clusterkg.cli.serve import serve
@@ -175,6 +176,7 @@ for command in (
     validate_command,
     reason,
     export,
+    publish_command,
     generate_command,
     serve,
     site_command,

@@ -163,7 +163,9 @@ def raise_for_status(response: httpx.Response, method: str, target: str) -> None
     what = f"{response.status_code} {response.reason_phrase}".strip()
     hint = " (check the user and password)" if response.status_code in (401, 403) else ""
     detail = f": {said}" if said else ""
-    raise RemoteError(f"{_shown(target)} answered {method} with {what}{hint}{detail}")
+    error = RemoteError(f"{_shown(target)} answered {method} with {what}{hint}{detail}")
+    error.status = response.status_code  # a caller may say more for a status it knows
+    raise error
 
 
 def _shown(url: str) -> str:
