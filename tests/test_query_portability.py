@@ -121,7 +121,7 @@ def term(value: dict[str, str] | None) -> Term | None:
     if value["type"] == "uri":
         return ox.NamedNode(value["value"])
     if value["type"] == "bnode":
-        return ox.BlankNode(value["value"])
+        return ox.BlankNode(re.sub(r"\W", "_", value["value"]))  # Virtuoso: nodeID://…
     if "xml:lang" in value:
         return ox.Literal(value["value"], language=value["xml:lang"])
     datatype = value.get("datatype")
