@@ -19,8 +19,8 @@ from clusterkg.validation.compiled.terms import Term
 
 RECORDED = ox.NamedNode("urn:x-clusterkg:shacl-sparql:written:recorded")
 WRITTEN_AS = ox.NamedNode("urn:x-clusterkg:shacl-sparql:written:as")
-_WRITTEN = re.compile(r"\u27e6written (\S+)\u27e7")
-_TRIPLE = re.compile(r"\u27e6triple (\S+)\u27e7")
+_WRITTEN = re.compile(r"\u27e6written ([^\s\u27e7]+)\u27e7")
+_TRIPLE = re.compile(r"\u27e6triple ([^\s\u27e7]+)\u27e7")
 # The call of WRITTEN_AS, marked so that without a record it goes (a server knows no such function).
 _CALL = re.compile("\u27e6as\u27e7(.*?)\u27e6/as\u27e7")
 
