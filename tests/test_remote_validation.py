@@ -30,7 +30,7 @@ from clusterkg.cli import cli
 from clusterkg.engine import Engine, LocalEngine, LocalStore, Solution
 from clusterkg.engine.port import EMPTY, Bindings, Functions
 from clusterkg.engine.server_graphs import ServerGraphs
-from clusterkg.errors import QueryError
+from clusterkg.errors import ClusterKGError, QueryError
 from clusterkg.generate import DEFAULT_VIOLATIONS
 from clusterkg.generate.dataset import generate
 from clusterkg.inputs.bundle import bundled
@@ -457,3 +457,38 @@ def test_oxigraph_server_parity_on_the_invalid_fixtures(oxigraph: SparqlServer) 
     for path in [*INVALID, CHECKS_PASSED]:
         store = loaded([path])
         assert_same(local_results(store), on_server(oxigraph, store))
+
+
+def test_parity_on_the_w3c_shacl_suite() -> None:
+    """Every W3C SHACL core and SPARQL test the compiler accepts: the same results without
+    Python, or a refusal before any query (where a check sits under a qualified count)."""
+    from test_w3c_shacl import ENTRIES
+
+    from clusterkg.build import build_store
+
+    if not ENTRIES:
+        pytest.skip("the W3C SHACL test suite is not there (see tests/test_w3c_shacl.py)")
+    compared, refused = 0, []
+    for entry in ENTRIES:
+        try:
+            compiled = compile_shapes(entry.shapes)
+        except UnsupportedShapes:
+            continue  # left to pySHACL, locally as remotely
+        shapes_as_data = entry.shapes.resolve() == entry.data.resolve()
+        try:
+            built = build_store(
+                LocalStore(), [entry.data], keep_ill_typed=True, refuse_imports=not shapes_as_data
+            )
+        except ClusterKGError:
+            continue  # data clusterkg refuses to load: nothing to validate
+        engine = RefusingEngine(built.store)
+        try:
+            remote = compiled.validate_without_python(engine, ASSERTED)
+        except UnsupportedShapes:
+            assert not engine.asked, entry.name
+            refused.append(entry.name)
+            continue
+        local = compiled.validate(LocalEngine(built.store), ASSERTED)
+        assert Counter(map(key, remote)) == Counter(map(key, local)), entry.name
+        compared += 1
+    assert compared > 40, (compared, refused)

@@ -31,6 +31,7 @@ from clusterkg.engine import Engine, Solution
 from clusterkg.validation.compiled.expressions import sparql
 from clusterkg.validation.compiled.functions import CHECK
 from clusterkg.validation.compiled.monotone import flag_of_check
+from clusterkg.validation.compiled.targets import FOCUS_AS_VALUE
 from clusterkg.validation.compiled.terms import Term, UnsupportedShapes
 
 Checks = Mapping[ox.NamedNode, Callable[..., ox.Literal | None]]
@@ -105,14 +106,17 @@ def _with_answers(
     text: str, called: Sequence[ox.NamedNode], answers: Sequence[tuple[Term, tuple[bool, ...]]]
 ) -> str:
     """The query for the `answers`' values only, each check call replaced by a variable that a
-    VALUES block, first in the outer WHERE group, binds to the check's answer on the value."""
+    VALUES block, first in the outer WHERE group, binds to the check's answer on the value (on
+    the focus node, for a node shape: its value is bound to it later, by BIND, which a variable
+    bound before may not be)."""
     variables = {iri.value: f"?clusterkg_check_{i}" for i, iri in enumerate(called)}
     replaced = _CALL.sub(lambda m: variables[m.group("iri")], text)
     rows = " ".join(
         f"({sparql(value)} {' '.join('true' if a else 'false' for a in row)})"
         for value, row in answers
     )
-    block = f"VALUES (?{_VALUE} {' '.join(variables.values())}) {{ {rows} }}"
+    value = "?this" if FOCUS_AS_VALUE in text else f"?{_VALUE}"
+    block = f"VALUES ({value} {' '.join(variables.values())}) {{ {rows} }}"
     where = replaced.index(" WHERE {") + len(" WHERE {")
     return f"{replaced[:where]} {block}{replaced[where:]}"
 
