@@ -33,6 +33,10 @@ def size_report(label: str, result: dict[str, Any], budgets: dict[str, float]) -
     if result.get("commands"):
         lines += command_table(result, budgets)
     lines += in_process_table(project, result.get("baseline"), budgets)
+    if result.get("remote"):
+        from remote import remote_report
+
+        lines += ["", *remote_report(result["remote"])]
     return lines
 
 

@@ -13,6 +13,8 @@ prints one report:
    says so) on the same data, and the rdflib pipeline's step. Wall time
    includes process (and JVM) start; RSS is the command's own (benchmarks/processes.py).
 2. In process (benchmarks/in_process.py): what the engine work costs, without process start.
+3. Remote servers (benchmarks/remote.py): the graph published to Oxigraph server and Virtuoso 7
+   (`clusterkg publish`), and every stored query asked of each, beside the server's own time.
 Row counts of every query are compared across engines; a mismatch is marked, not hidden. Every
 step has a time budget; a step over budget prints "> budget", and a baseline step whose input
 ran over budget prints "not run: …" rather than a figure for another question.
@@ -37,6 +39,7 @@ import commands
 import in_process
 import jena
 import processes
+import remote
 import report
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "2M": 2_000_000}
@@ -98,6 +101,10 @@ def _one_size(
         result["commands"] = _step(
             "commands",
             lambda: commands.run_commands(data, project, args.cli_runs, budgets, scratch, cache),
+        )
+    if not args.no_remote and not args.no_commands:  # publishing reads the commands' warm cache
+        result["remote"] = _step(
+            "remote", lambda: remote.run_remote(data, project, args.runs, budgets, cache)
         )
     if not args.no_jena:
         result["jena"] = _step("jena", lambda: _jena(data, project, budgets, scratch, cache, args))
@@ -171,6 +178,9 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument("--no-baseline", action="store_true", help="skip rdflib/owlrl/pyshacl")
     parser.add_argument("--no-jena", action="store_true", help="skip Apache Jena")
+    parser.add_argument(
+        "--no-remote", action="store_true", help="skip the SPARQL servers (publish, queries)"
+    )
     parser.add_argument("--no-commands", action="store_true", help="in-process figures only")
     parser.add_argument(
         "--workdir",

@@ -99,9 +99,9 @@ class Background:
         self.folder = folder
         self.processes: list[subprocess.Popen[bytes]] = []
 
-    def start(self, command: str, until: str = "(Ctrl-C to stop)") -> list[str]:
-        """Start `command` (without its `&`); the lines it printed on stderr by the time one
-        contains `until`."""
+    def start(self, command: str, expected: list[str]) -> list[str]:
+        """Start `command` (without its `&`); the lines it printed on stderr by the time they
+        are as many as the README shows (a server says it listens, then waits)."""
         log = self.folder / f"background-{len(self.processes)}.log"
         with log.open("wb") as sink:
             process = subprocess.Popen(
@@ -115,7 +115,7 @@ class Background:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
             lines = log.read_text(encoding="utf-8").splitlines()
-            if any(until in line for line in lines):
+            if len(lines) >= max(len(expected), 1):
                 return lines
             time.sleep(0.1)
         raise AssertionError(f"$ {command} &\n{log.read_text(encoding='utf-8')}")
@@ -127,13 +127,18 @@ class Background:
 
 
 def on_free_port(command: str, moved: dict[str, str]) -> str:
-    """`clusterkg serve` as the README writes it, listening on a free port instead of its own
-    (8000 may be taken on the machine running the tests); `moved` learns the README's address →
-    the one used, for the commands after it."""
-    found = re.search(r"--port (\d+)", command)
-    written = found.group(1) if found else "8000"
+    """A server as the README starts it (`clusterkg serve [--port N]`, `oxigraph serve --bind
+    127.0.0.1:N`), listening on a free port instead of its own (the README's may be taken on
+    the machine running the tests); `moved` learns the README's address → the one used, for
+    the commands after it."""
     with socket.create_server(("127.0.0.1", 0)) as probe:
         free = str(probe.getsockname()[1])
+    bind = re.search(r"--bind 127\.0\.0\.1:(\d+)", command)
+    if bind:
+        moved[f"127.0.0.1:{bind.group(1)}"] = f"127.0.0.1:{free}"
+        return command.replace(bind.group(0), f"--bind 127.0.0.1:{free}")
+    found = re.search(r"--port (\d+)", command)
+    written = found.group(1) if found else "8000"
     moved[f"127.0.0.1:{written}"] = f"127.0.0.1:{free}"
     if found:
         return command.replace(found.group(0), f"--port {free}")
@@ -173,7 +178,7 @@ def test_console_example(number: int, tmp_path: Path, background: Background) ->
         expected = [readdressed(line, moved) for line in step.expected]
         server = in_background(command)
         if server is not None:
-            said = background.start(on_free_port(server, moved))
+            said = background.start(on_free_port(server, moved), step.expected)
             expected = [readdressed(line, moved) for line in step.expected]
             assert len(said) == len(expected), f"$ {command}\n{said}"
             for want, got in zip(expected, said, strict=True):

@@ -42,6 +42,8 @@ class Group(click.Group):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
+        if ctx.params.get("endpoint") and name in _LOCAL_ONLY:
+            raise ClusterKGError("--endpoint applies to query, sparql and validate")
         if self.isolate and not _uses_network(ctx, command):
             isolate_from_network()
         return name, command, rest
@@ -56,6 +58,10 @@ class Group(click.Group):
             # Caught here: click would otherwise print "Aborted!" and exit 1 before main() sees it.
             click.echo("clusterkg: interrupted", err=True)
             sys.exit(EXIT_USAGE)
+
+
+# Commands that build or serve the local graph: --endpoint means nothing to them.
+_LOCAL_ONLY = {"reason", "export", "generate", "serve", "site"}
 
 
 def _uses_network(ctx: click.Context, command: click.Command | None) -> bool:

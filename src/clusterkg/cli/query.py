@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,7 +16,11 @@ from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import ClusterKGError
 from clusterkg.inputs.bundle import bundled
+from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.queries.catalogue import Catalogue
+
+if TYPE_CHECKING:
+    from clusterkg.remote_graph import RemoteGraph
 
 
 @click.command("queries")
@@ -70,9 +77,9 @@ def query(
     """
     # An unknown query or parameter is known from the query alone: say so before building.
     Catalogue(bundled().queries).checked(name, params)
-    kg = settings.graph()
     limits = Limits(timeout, max_rows)
-    print_answer(kg.query_stream(name, dict(params), limits), fmt, limits)
+    with queried_graph(settings, timeout) as kg:
+        print_answer(kg.query_stream(name, dict(params), limits), fmt, limits)
 
 
 @click.command()
@@ -101,7 +108,21 @@ def sparql(
     """
     text = _query_text(file, expression)
     limits = Limits(timeout, max_rows)
-    print_answer(settings.graph().sparql_stream(text, limits), fmt, limits)
+    with queried_graph(settings, timeout) as kg:
+        print_answer(kg.sparql_stream(text, limits), fmt, limits)
+
+
+@contextmanager
+def queried_graph(
+    settings: Settings, timeout: float | None
+) -> Iterator[KnowledgeGraph | RemoteGraph]:
+    """The graph a query runs on: the --endpoint server's (closed after), else the local one."""
+    remote = settings.remote(timeout)
+    if remote is None:
+        yield settings.graph()
+        return
+    with remote:
+        yield remote
 
 
 def _query_text(file: Path | None, expression: str | None) -> str:

@@ -11,13 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import click
 
 from clusterkg.cli.printing import print_notes
+from clusterkg.errors import ClusterKGError
 from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph
+
+if TYPE_CHECKING:  # imported when used: httpx is not needed by a local command's start
+    from clusterkg.remote_graph import RemoteGraph
 
 
 class GraphLoader(Protocol):
@@ -78,6 +82,20 @@ class Settings:
         )
         print_notes(kg.notes)
         return kg
+
+    def remote(self, timeout: float | None = None) -> RemoteGraph | None:
+        """The graph on the --endpoint server (each answer awaited `timeout` seconds at most),
+        or None without --endpoint. --data cannot choose what a server holds: refused."""
+        if self.endpoint is None:
+            return None
+        if self.data:
+            raise ClusterKGError(
+                "--data and --endpoint: the server's graph is what was published there "
+                "(clusterkg --data … publish URL); give one of them"
+            )
+        from clusterkg.remote_graph import RemoteGraph
+
+        return RemoteGraph(self.endpoint, self.server_graph, timeout)
 
 
 pass_settings = click.make_pass_decorator(Settings)

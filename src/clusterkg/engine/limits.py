@@ -64,6 +64,10 @@ def run_limited(
     is not ready by then), after the worker has been killed. Stopping early (answer.close(), or
     dropping the Answer) kills the worker too. One query per thread at a time: a worker forked
     while another thread's query runs would also hold that query's pipe open."""
+    limited = getattr(engine, "evaluate_limited", None)
+    if limited is not None:  # an engine that holds the limits itself (a remote server's)
+        answer: Answer = limited(query, bindings, limits)
+        return answer
     deadline = None if limits.timeout is None else time.monotonic() + limits.timeout
     if not hasattr(os, "fork"):
         return _in_process(engine.evaluate(query, bindings), limits, deadline)
