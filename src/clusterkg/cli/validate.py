@@ -1,15 +1,22 @@
-"""The `validate` command: the SHACL report as text, JSON or Turtle, and its exit code."""
+"""The `validate` command: the SHACL report as text, JSON or Turtle, and its exit code; with
+--endpoint, of the graph on a SPARQL server (clusterkg.validation.remote)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.errors import EXIT_OK, EXIT_VIOLATIONS
 from clusterkg.output.formats import names
+
+if TYPE_CHECKING:
+    from clusterkg.engine import Engine
+    from clusterkg.engine.server_graphs import ServerGraphs
+    from clusterkg.validation.report import Report
 
 
 @click.command("validate")
@@ -32,15 +39,18 @@ def validate_command(settings: Settings, paths: tuple[Path, ...], fmt: str) -> N
     Exit 0 if no constraint is violated (warnings and info allowed), 1 if one is, 2 if an input
     (data or shapes) is unusable.
 
+    With --endpoint, the server's graph (--graph) is validated instead, the compiled shapes
+    running on the server; each problem names that graph in place of a file and line.
+
     \b
         clusterkg validate
         clusterkg validate my-new-cluster.trig
+        clusterkg --endpoint http://localhost:7878/query validate
     """
-    # Ill-typed literals are listed as violations with everything else, not refused one by one.
-    # Validation reads the asserted graph: no reasoning, unless contradictions are not known
-    # from a cached build of the same inputs (then validate reasons to find them).
-    graph = settings.graph(paths, whole_graph=True, keep_ill_typed=True, reasoning=False)
-    report = graph.validate(settings.validator)
+    if settings.endpoint:
+        report = _validate_on_server(settings, paths)
+    else:
+        report = _validate_here(settings, paths)
     if fmt == "json":
         click.echo(report.as_json(), nl=False)
     elif fmt == "ttl":
@@ -48,3 +58,40 @@ def validate_command(settings: Settings, paths: tuple[Path, ...], fmt: str) -> N
     else:
         click.echo(report.as_text(), nl=False)
     sys.exit(EXIT_VIOLATIONS if report.violated else EXIT_OK)
+
+
+def _validate_here(settings: Settings, paths: tuple[Path, ...]) -> Report:
+    # Ill-typed literals are listed as violations with everything else, not refused one by one.
+    # Validation reads the asserted graph: no reasoning, unless contradictions are not known
+    # from a cached build of the same inputs (then validate reasons to find them).
+    graph = settings.graph(paths, whole_graph=True, keep_ill_typed=True, reasoning=False)
+    return graph.validate(settings.validator)
+
+
+def _validate_on_server(settings: Settings, paths: tuple[Path, ...]) -> Report:
+    """The server's graph against the bundled shapes; --validator reference reads the graph from
+    the server and runs pySHACL here (as locally: same results, slower)."""
+    if paths or settings.data:
+        raise click.UsageError(
+            "with --endpoint the server's graph is validated: give no files "
+            "(to validate files, leave out --endpoint)"
+        )
+    from clusterkg import backends
+    from clusterkg.engine.server_graphs import ServerGraphs
+    from clusterkg.inputs.bundle import bundled
+    from clusterkg.validation.remote import validate_remote
+
+    assert settings.endpoint is not None
+    graphs = ServerGraphs.under(settings.server_graph)
+    engine = server_engine(settings.endpoint, graphs)
+    backend = backends.checked("validator", settings.validator)
+    return validate_remote(engine, bundled().shapes, graphs, backend)
+
+
+def server_engine(endpoint: str, graphs: ServerGraphs) -> Engine:
+    """The engine port over the server at `endpoint`."""
+    from clusterkg.engine.connection import Connection
+    from clusterkg.engine.remote import RemoteEngine  # type: ignore[import-untyped]  # until the remote engine lands
+
+    engine: Engine = RemoteEngine(Connection(endpoint), graphs)
+    return engine

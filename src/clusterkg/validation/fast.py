@@ -48,7 +48,7 @@ def validate_compiled(
         written_forms=fidelity.written_forms() if fidelity else None,
         written_triples=fidelity.written_triples() if fidelity else None,
     )
-    return _report_of(_values_as_written(results, fidelity), sources)
+    return report_of(_values_as_written(results, fidelity), sources)
 
 
 def _values_as_written(results: list[ShaclResult], fidelity: Fidelity | None) -> list[ShaclResult]:
@@ -67,7 +67,7 @@ def _values_as_written(results: list[ShaclResult], fidelity: Fidelity | None) ->
     return shown
 
 
-def _report_of(results: list[ShaclResult], sources: SourceMap) -> Report:
+def report_of(results: list[ShaclResult], sources: SourceMap) -> Report:
     """The report of the compiled validator's results, located and sorted like pySHACL's."""
     sources.locate_many(r.focus.value for r in results if isinstance(r.focus, ox.NamedNode))
     problems = [_problem_of(r, sources) for r in results]

@@ -1,6 +1,7 @@
 """The outcome of a validation, whichever backend made it: one Problem a result, located at the file
-and line of its focus node, and the Report's renderings (text, JSON, the SHACL validation report
-graph as Turtle). Nothing here knows how the results were found."""
+and line of its focus node (on a remote server, in the server's graph), and the Report's
+renderings (text, JSON, the SHACL validation report graph as Turtle). Nothing here knows how the
+results were found."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 @dataclass(frozen=True)
 class Problem:
-    """One SHACL result, located where its focus node is written."""
+    """One SHACL result, located where its focus node is written; on a SPARQL server, where no
+    file is known, `graph` names the server's graph it is in."""
 
     file: str | None
     line: int | None
@@ -30,10 +32,11 @@ class Problem:
     component: str
     shape: str | None
     value: str | None
+    graph: str | None = None
 
     def location(self) -> str:
         if self.file is None:
-            return "(graph)"
+            return f"<{self.graph}>" if self.graph else "(graph)"
         return f"{self.file}:{self.line}" if self.line else self.file
 
     def text(self) -> str:

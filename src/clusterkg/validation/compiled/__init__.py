@@ -42,6 +42,7 @@ The modules follow the specification's sections, as pySHACL's constraints/core/ 
     sparql_constraints.py  5   SPARQL-based constraints, with sparql_prefixes.py (5.2.1) and
                                sparql_rewrite.py ($this joined, not pre-bound: 5.3.1)
     results.py             3.6 results and pySHACL's messages;  runner.py: running on a store
+    portable.py            running on a SPARQL server, which cannot call Python (with monotone.py)
     components.py, expressions.py, rdflib_view.py, functions.py, terms.py: what they share
 
 Not compiled (pySHACL validates shapes that use them): 4.5 property pairs (sh:equals, sh:disjoint,
@@ -88,6 +89,11 @@ Where pySHACL departs from the specification and the W3C test suite shows it
 (not "1"^^xsd:boolean), and sh:prefixes also follows owl:imports within the shapes graph (nothing
 is ever fetched). A validation report written in a shapes graph (a test's expected result)
 constrains nothing.
+
+On a remote SPARQL server the Python checks cannot run: portable.py writes the constant false in
+their place (monotone.py proves from the text that this only adds rows), then makes the checks in
+Python on the values of the rows the server returns, and asks again, with the checks' answers
+bound in a VALUES block, about the few values a check passes: the same results as locally.
 
 rdflib and pySHACL are imported only to read shapes given as an rdflib Graph, or when a rare value
 needs pySHACL's exact check or a message has to be generated: validating conforming data with

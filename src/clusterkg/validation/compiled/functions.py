@@ -12,6 +12,9 @@ from clusterkg.validation.compiled.terms import Term
 from clusterkg.validation.compiled.value_type import datatype_matches
 from clusterkg.validation.compiled.written import RECORDED, WRITTEN_AS, WrittenForms
 
+# The IRIs of the exact checks: CHECK + a number (portable.py finds the calls by it).
+CHECK = "urn:x-clusterkg:shacl-sparql:check:"
+
 
 class Functions:
     """The functions of one compiled shapes graph, by the IRI queries call them with."""
@@ -24,6 +27,6 @@ class Functions:
 
     def call(self, check: Callable[[Term], bool], var: str) -> str:
         """SPARQL calling `check` on `var`."""
-        iri = ox.NamedNode(f"urn:x-clusterkg:shacl-sparql:check:{len(self.table)}")
+        iri = ox.NamedNode(f"{CHECK}{len(self.table)}")
         self.table[iri] = lambda term: ox.Literal(bool(check(term)))
         return f"{iri}({var})"

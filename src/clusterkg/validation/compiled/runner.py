@@ -8,7 +8,7 @@ so that a report is the same from run to run."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
@@ -17,6 +17,7 @@ from clusterkg.engine import Engine, Solution
 from clusterkg.quiet import quiet_rdflib
 from clusterkg.validation.compiled.components import Query
 from clusterkg.validation.compiled.functions import Functions
+from clusterkg.validation.compiled.portable import refuse_unportable, rows_without_python
 from clusterkg.validation.compiled.results import Messages, Run, ShaclResult, bound
 from clusterkg.validation.compiled.targets import classes_in, with_instances
 from clusterkg.validation.compiled.terms import Term
@@ -59,16 +60,44 @@ class CompiledShapes:
         """
         self._functions.written.forms = {k: list(v) for k, v in (written_forms or {}).items()}
         self._functions.written.triples = {k: list(v) for k, v in (written_triples or {}).items()}
+        table = self._functions.table
+        return self._results(
+            engine,
+            graph,
+            tuple(written_forms or ()),
+            lambda text: list(engine.solutions(text, graph, functions=table)),
+        )
+
+    def validate_without_python(self, engine: Engine, graph: str) -> list[ShaclResult]:
+        """validate() on an engine that cannot call the queries' Python functions (a remote
+        SPARQL server), with the same results (portable.py); there is no record of literals as
+        written there. UnsupportedShapes, before any query runs, for shapes whose checks a
+        server cannot stand in for."""
+        self._functions.written.forms, self._functions.written.triples = {}, {}
+        for query in self._queries:
+            for text in (query.sparql, query.joined):
+                if text is not None:
+                    refuse_unportable(with_written(with_instances(text, {}), ()))
+        table = self._functions.table
+        return self._results(
+            engine, graph, (), lambda text: rows_without_python(engine, text, graph, table)
+        )
+
+    def _results(
+        self,
+        engine: Engine,
+        graph: str,
+        recorded: tuple[ox.Literal, ...],
+        rows_of_text: Callable[[str], list[Solution]],
+    ) -> list[ShaclResult]:
         run = Run(engine, graph, self._messages)
         subclasses = _subclasses(engine, graph, self._queries)
-        recorded = tuple(written_forms or ())
 
         def rows_of(query: Query) -> list[Solution]:
             sparql_text = query.sparql
             if query.joined and _many_values(engine, graph, query.predicate):
                 sparql_text = query.joined
-            sparql_text = with_written(with_instances(sparql_text, subclasses), recorded)
-            return list(engine.solutions(sparql_text, graph, functions=self._functions.table))
+            return rows_of_text(with_written(with_instances(sparql_text, subclasses), recorded))
 
         results: list[ShaclResult] = []
         with quiet_rdflib(), ThreadPoolExecutor(_cores()) as pool:

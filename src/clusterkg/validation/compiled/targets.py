@@ -76,10 +76,14 @@ def _rewritten_by_oxigraph(term: Term) -> bool:
     return [row["t"] for row in LocalEngine().solutions(query, SCRATCH)] != [term]
 
 
+# A node shape's value node is its focus node.
+FOCUS_AS_VALUE = "BIND(?this AS ?value)"
+
+
 def values_of(shape: Shape) -> str:
     """Binds ?value to each value node of the focus node ?this."""
     if shape.path is None:
-        return "BIND(?this AS ?value)"
+        return FOCUS_AS_VALUE
     return f"?this {sparql(shape.path)} ?value ."
 
 

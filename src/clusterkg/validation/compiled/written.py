@@ -19,8 +19,10 @@ from clusterkg.validation.compiled.terms import Term
 
 RECORDED = ox.NamedNode("urn:x-clusterkg:shacl-sparql:written:recorded")
 WRITTEN_AS = ox.NamedNode("urn:x-clusterkg:shacl-sparql:written:as")
-_WRITTEN = re.compile(r"\u27e6written (\S+)\u27e7")
-_TRIPLE = re.compile(r"\u27e6triple (\S+)\u27e7")
+_WRITTEN = re.compile(r"\u27e6written ([^\s\u27e7]+)\u27e7")
+_TRIPLE = re.compile(r"\u27e6triple ([^\s\u27e7]+)\u27e7")
+# The call of WRITTEN_AS, marked so that without a record it goes (a server knows no such function).
+_CALL = re.compile("\u27e6as\u27e7(.*?)\u27e6/as\u27e7")
 
 # Up to this many recorded literals are tested in SPARQL (sameTerm, never an error); beyond, the
 # values of their datatypes are handed to Python.
@@ -56,8 +58,8 @@ class WrittenForms:
 def as_written(datatype: str, condition: Condition) -> Condition:
     """`condition` for values as stored, or the written forms' check for recorded values."""
     return lambda v: (
-        f"IF(\u27e6written {v}\u27e7, {sparql(WRITTEN_AS)}({v}, <{datatype}>\u27e6triple "
-        f"{v}\u27e7), {condition(v)})"
+        f"IF(\u27e6written {v}\u27e7, \u27e6as\u27e7{sparql(WRITTEN_AS)}({v}, <{datatype}>"
+        f"\u27e6triple {v}\u27e7)\u27e6/as\u27e7, {condition(v)})"
     )
 
 
@@ -68,11 +70,13 @@ def written_triple(sparql_text: str, value: str, subject: str, predicate: str) -
 
 def with_written(sparql_text: str, recorded: Sequence[ox.Literal]) -> str:
     """Fill in the placeholders of as_written: the test "this value is one of the `recorded`
-    stored literals", or false without a record. Python is called only for values that may be
-    recorded: the others (nearly all) are settled by SPARQL."""
+    stored literals", or false without a record (and then the WRITTEN_AS call, never made, is
+    not written either: a query without it runs where Python does not). Python is called only
+    for values that may be recorded: the others (nearly all) are settled by SPARQL."""
     sparql_text = _TRIPLE.sub("", sparql_text)
     if not recorded:
-        return _WRITTEN.sub("false", sparql_text)
+        return _WRITTEN.sub("false", _CALL.sub("false", sparql_text))
+    sparql_text = _CALL.sub(lambda m: m.group(1), sparql_text)
     if len(recorded) <= SAME_TERM_LIMIT:
         return _WRITTEN.sub(
             lambda m: any_of(*(f"sameTerm({m.group(1)}, {sparql(t)})" for t in recorded)),
