@@ -2,12 +2,13 @@
 
 MemoryNames reads every name of the graph first (two queries over the whole graph): over HTTP,
 at 2 M triples, that is most of a lookup's time. Here each lookup asks the server for the
-candidates only: the things of the kind with a name that holds the longest word typed, found by
-a REGEX in which each letter stands for itself in either case or, if it has accented forms, for
-any non-ASCII characters ('ruta' finds 'Rūta'), the pattern bound by a VALUES block
-(clusterkg.engine.binding), never spliced into the text. The candidates' names are then
-normalised and matched in Python exactly as MemoryNames does (clusterkg.queries.names:
-normalise, words_start, the display-name rule), so a name resolves remotely as locally.
+candidates only: the things of the kind with a name that holds the longest word typed: an ASCII
+name by CONTAINS on its lower-cased text, any other by a REGEX in which each letter stands for
+itself in either case or, if it has accented forms, for any non-ASCII characters ('ruta' finds
+'Rūta'); the word and the pattern are bound by a VALUES block (clusterkg.engine.binding), never
+spliced into the text. The candidates' names are then normalised and matched in Python exactly
+as MemoryNames does (clusterkg.queries.names: normalise, words_start, the display-name rule), so
+a name resolves remotely as locally.
 
 What differs: a name whose normalised form depends on a character that NFKD spreads over
 several letters (ß → ss, the ligature ﬁ → fi) is not found by those letters. The near names of
@@ -35,10 +36,15 @@ from clusterkg.queries.names import (
 
 _PREDICATES = " ".join(f"<{p}>" for p in NAME_PREDICATES)
 # The candidates: things (of a kind) with a name matching ?pattern, and all their names.
+# The candidates' filter: an ASCII name holds the word as it is, lower-cased (normalise only
+# lower-cases it and turns punctuation into spaces); only a name with another character is
+# tried with the accent-blind pattern, which, bound by VALUES, a server compiles for each name
+# (the pattern alone: 2.5 s a lookup on Oxigraph server at 183 k triples; so: 0.65 s).
 _CANDIDATES = """SELECT DISTINCT ?thing ?p ?name WHERE {{
   VALUES ?matchedBy {{ {predicates} }}
   ?thing ?matchedBy ?matched .
-  FILTER(isIRI(?thing) && REGEX(STR(?matched), ?pattern))
+  FILTER(isIRI(?thing) && (CONTAINS(LCASE(STR(?matched)), ?word)
+         || (REGEX(STR(?matched), "[^\\t\\n\\r -~]") && REGEX(STR(?matched), ?pattern))))
   {kind}
   VALUES ?p {{ {predicates} }}
   ?thing ?p ?name .
@@ -128,7 +134,8 @@ class RemoteNames:
             return _Found()
         if (kind, longest) not in self._candidates:
             query = _CANDIDATES.format(predicates=_PREDICATES, kind=_kind_pattern(kind))
-            answer = self.engine.run(query, {"pattern": ox.Literal(pattern(longest))})
+            bound = {"word": ox.Literal(longest), "pattern": ox.Literal(pattern(longest))}
+            answer = self.engine.run(query, bound)
             self._candidates[kind, longest] = _Found.of(answer)
         return self._candidates[kind, longest]
 
