@@ -101,12 +101,15 @@ def with_values(query: str, bindings: Mapping[str, Term]) -> str:
 def remote_table(server: SparqlServer, query: str, named: list[str]) -> Table:
     """The server's answer over clusterkg's dataset: asserted + inferred as the default graph,
     every graph reachable by GRAPH."""
-    reply = httpx.post(
-        server.query_url,
-        data={"query": query, "default-graph-uri": list(QUERIED), "named-graph-uri": named},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=120,
-    )
+    try:
+        reply = httpx.post(
+            server.query_url,
+            data={"query": query, "default-graph-uri": list(QUERIED), "named-graph-uri": named},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=120,
+        )
+    except httpx.HTTPError as error:
+        raise AssertionError(f"no answer: {error!r}") from error
     assert reply.status_code == 200, reply.text[:2000]
     answer = reply.json()
     variables = answer["head"]["vars"]
@@ -184,16 +187,75 @@ def test_every_case_on_every_server(kg: KnowledgeGraph, servers: dict[str, Sparq
         local = local_table(kg, stored, case)
         if case.hostile and local.rows:
             differences.append(f"{label}: a hostile value matched locally")
-        expected = (local.variables, comparable(local, concatenations))
         for name, server in servers.items():
+            deviation = DEVIATIONS.get((label, name))
             try:
                 remote = remote_table(server, with_values(stored.text, case.bindings), named)
             except AssertionError as error:
-                differences.append(f"{label} on {name}: {str(error)[:300]}")
+                if not (deviation and deviation(kg, local, str(error))):
+                    differences.append(f"{label} on {name}: {str(error)[:300]}")
                 continue
-            if (remote.variables, comparable(remote, concatenations)) != expected:
+            if deviation:
+                if not deviation(kg, local, remote):
+                    differences.append(f"{label} on {name}: not the deviation listed")
+            elif comparable(remote, concatenations) != comparable(local, concatenations):
                 differences.append(f"{label} on {name}: {describe(local, remote)}")
+            elif remote.variables != local.variables:
+                differences.append(f"{label} on {name}: columns {remote.variables}")
     assert differences == [], "\n".join(differences)
+
+
+# --- where Virtuoso 7.2.5 is wrong and no portable form was found (docs/conformance.md) -----------
+# Each is asserted exactly: a server that gets it right, or a rewrite that gets round it, fails
+# the test until its entry is removed.
+
+Deviation = Callable[[KnowledgeGraph, Table, "Table | str"], bool]
+
+
+def _failed_with(message: str) -> Deviation:
+    return lambda _kg, _local, remote: isinstance(remote, str) and message in remote
+
+
+def _without(when: Callable[[dict[str, Term | None]], bool]) -> Deviation:
+    """The local rows but those `when` picks."""
+
+    def check(_kg: KnowledgeGraph, local: Table, remote: Table | str) -> bool:
+        if isinstance(remote, str):
+            return False
+        kept = [r for r in local.rows if not when(dict(zip(local.variables, r, strict=True)))]
+        return len(kept) < len(local.rows) and remote.rows == kept
+
+    return check
+
+
+def _value(row: dict[str, Term | None], column: str) -> str | None:
+    term = row[column]
+    return None if term is None else term.value
+
+
+LATERAL_CASES = [
+    f"{query}[{case}]"
+    for query, parameter in (("provenance", "subject"), ("organisations", "organisation"))
+    for case in ["example 1", *(f"{parameter}={label}" for label in HOSTILE)]
+]
+DEVIATIONS: dict[tuple[str, str], Deviation] = {
+    # year given: an internal error ("Unknown language in DB.DBA.RDF_LANGUAGE_OF_SQLVAL")
+    ("labelled-clusters[example 2]", "virtuoso"): _failed_with("Unknown language"),
+    # date given: the awards with no validity recorded ("unknown") are lost: a BIND over values
+    # the sub-SELECT left unbound drops the row
+    ("labelled-clusters[example 3]", "virtuoso"): _without(
+        lambda row: _value(row, "current") == "unknown"
+    ),
+    # date given: the day does not reach FILTER (NOT) EXISTS inside OPTIONAL, so no tier has
+    # lapsed and, with no current tier, no next one is found
+    ("next-label[example 2]", "virtuoso"): lambda _kg, local, remote: (
+        not isinstance(remote, str)
+        and [[*r[:4], None, None, None, *r[7:]] for r in local.rows] == remote.rows
+        and any(r[4] is not None for r in local.rows)
+    ),
+    # LATERAL (kept where every portable form was 30 to 2,700 times slower on Oxigraph)
+    **{(label, "virtuoso"): _failed_with("syntax error at 'LATERAL'") for label in LATERAL_CASES},
+}
 
 
 def describe(local: Table, remote: Table) -> str:
