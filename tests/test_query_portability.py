@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 
-import httpx
 import pyoxigraph as ox
 import pytest
 from sparql_servers import (
@@ -27,9 +26,11 @@ from sparql_servers import (
 )
 
 from clusterkg.engine import Table, Term
+from clusterkg.engine.connection import Connection
+from clusterkg.engine.remote import RemoteEngine
+from clusterkg.errors import ClusterKGError
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.queries.catalogue import StoredQuery
-from clusterkg.vocabulary import QUERIED
 
 pytestmark = pytest.mark.loopback
 
@@ -86,49 +87,16 @@ def cases(kg: KnowledgeGraph) -> Iterator[tuple[str, Case]]:
                 yield f"{stored.name}[{parameter.name}={label}]", Case(stored.name, hostile, True)
 
 
-def with_values(query: str, bindings: Mapping[str, Term]) -> str:
-    """The query with a VALUES block, one row of N-Triples terms, first inside the outer WHERE
-    (the way a remote engine binds parameters; until clusterkg has one, written here)."""
-    if not bindings:
-        return query
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(str(term) for term in bindings.values())
-    outer = re.search(r"^(?!\s*#).*?\bWHERE\s*\{", query, re.MULTILINE | re.DOTALL)
-    assert outer, "a SELECT … WHERE { query"
-    return f"{query[: outer.end()]}\n  VALUES ({names}) {{ ({terms}) }}{query[outer.end() :]}"
-
-
-def remote_table(server: SparqlServer, query: str, named: list[str]) -> Table:
-    """The server's answer over clusterkg's dataset: asserted + inferred as the default graph,
-    every graph reachable by GRAPH."""
+def remote_table(engine: RemoteEngine, query: str, bindings: Mapping[str, Term]) -> Table:
+    """The server's answer through clusterkg's remote engine: parameters bound by its VALUES
+    block, the local dataset (asserted + inferred as the default graph, every graph reachable
+    by GRAPH), LATERAL written portably where the server lacks it. An error is its message."""
     try:
-        reply = httpx.post(
-            server.query_url,
-            data={"query": query, "default-graph-uri": list(QUERIED), "named-graph-uri": named},
-            headers={"Accept": "application/sparql-results+json"},
-            timeout=120,
-        )
-    except httpx.HTTPError as error:
-        raise AssertionError(f"no answer: {error!r}") from error
-    assert reply.status_code == 200, reply.text[:2000]
-    answer = reply.json()
-    variables = answer["head"]["vars"]
-    rows = [[term(row.get(v)) for v in variables] for row in answer["results"]["bindings"]]
-    return Table(variables, rows)
-
-
-def term(value: dict[str, str] | None) -> Term | None:
-    """A SPARQL JSON results term (Virtuoso writes "typed-literal" for a literal with a type)."""
-    if value is None:
-        return None
-    if value["type"] == "uri":
-        return ox.NamedNode(value["value"])
-    if value["type"] == "bnode":
-        return ox.BlankNode(re.sub(r"\W", "_", value["value"]))  # Virtuoso: nodeID://…
-    if "xml:lang" in value:
-        return ox.Literal(value["value"], language=value["xml:lang"])
-    datatype = value.get("datatype")
-    return ox.Literal(value["value"], datatype=ox.NamedNode(datatype) if datatype else None)
+        table = engine.run(query, bindings)
+    except ClusterKGError as error:
+        raise AssertionError(str(error)) from error
+    assert isinstance(table, Table)
+    return table
 
 
 def concatenated(query: str) -> dict[str, list[str]]:
@@ -171,15 +139,9 @@ def local_table(kg: KnowledgeGraph, stored: StoredQuery, case: Case) -> Table:
     return table
 
 
-def named_graphs(kg: KnowledgeGraph) -> list[str]:
-    found = kg.engine.run("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }")
-    assert isinstance(found, Table)
-    return sorted(row[0].value for row in found.rows if row[0] is not None)
-
-
 def test_every_case_on_every_server(kg: KnowledgeGraph, servers: dict[str, SparqlServer]) -> None:
     """One test over all cases, so that a failure lists every query that differs."""
-    named = named_graphs(kg)
+    engines = {name: RemoteEngine(Connection(s.query_url)) for name, s in servers.items()}
     differences = []
     for label, case in cases(kg):
         stored = kg.catalogue.get(case.query)
@@ -187,10 +149,10 @@ def test_every_case_on_every_server(kg: KnowledgeGraph, servers: dict[str, Sparq
         local = local_table(kg, stored, case)
         if case.hostile and local.rows:
             differences.append(f"{label}: a hostile value matched locally")
-        for name, server in servers.items():
+        for name in servers:
             deviation = DEVIATIONS.get((label, name))
             try:
-                remote = remote_table(server, with_values(stored.text, case.bindings), named)
+                remote = remote_table(engines[name], stored.text, case.bindings)
             except AssertionError as error:
                 if not (deviation and deviation(kg, local, str(error))):
                     differences.append(f"{label} on {name}: {str(error)[:300]}")
@@ -233,12 +195,33 @@ def _value(row: dict[str, Term | None], column: str) -> str | None:
     return None if term is None else term.value
 
 
-LATERAL_CASES = [
-    f"{query}[{case}]"
-    for query, parameter in (("provenance", "subject"), ("organisations", "organisation"))
-    for case in ["example 1", *(f"{parameter}={label}" for label in HOSTILE)]
-]
+def _reasoning_blank_when_entailed(kg: KnowledgeGraph, local: Table, remote: Table | str) -> bool:
+    """The local rows, but the reasoning column empty where the evidence is "entailed"."""
+    if isinstance(remote, str):
+        return False
+    evidence, reasoning = local.variables.index("evidence"), local.variables.index("reasoning")
+    expected = []
+    for row in local.rows:
+        kept = list(row)
+        if row[evidence] is not None and row[evidence].value == "entailed":
+            kept[reasoning] = ox.Literal("")
+        expected.append(kept)
+    concatenations = concatenated(kg.catalogue.get("provenance").text)
+    wanted = comparable(Table(local.variables, expected), concatenations)
+    return expected != local.rows and comparable(remote, concatenations) == wanted
+
+
 DEVIATIONS: dict[tuple[str, str], Deviation] = {
+    # the reasoner's own rows: the constant reasoning text in IF(BOUND(?entailed), …) is lost in
+    # GROUP_CONCAT (the evidence column's CONCAT of a variable in the same place is kept)
+    ("provenance[example 1]", "virtuoso"): _reasoning_blank_when_entailed,
+    # a literal as the subject (the resolver never gives one: a name resolves to an IRI): the
+    # VALUES binding does not reach the UNION branches, so other subjects' statements come back,
+    # some with Virtuoso's blank nodes (nodeID://…), which no SPARQL results reader accepts
+    **{
+        (f"provenance[subject={label}]", "virtuoso"): _failed_with("Invalid bnode value")
+        for label in ("injection", "escapes", "tagged")
+    },
     # year given: an internal error ("Unknown language in DB.DBA.RDF_LANGUAGE_OF_SQLVAL")
     ("labelled-clusters[example 2]", "virtuoso"): _failed_with("Unknown language"),
     # date given: the awards with no validity recorded ("unknown") are lost: a BIND over values
@@ -253,8 +236,6 @@ DEVIATIONS: dict[tuple[str, str], Deviation] = {
         and [[*r[:4], None, None, None, *r[7:]] for r in local.rows] == remote.rows
         and any(r[4] is not None for r in local.rows)
     ),
-    # LATERAL (kept where every portable form was 30 to 2,700 times slower on Oxigraph)
-    **{(label, "virtuoso"): _failed_with("syntax error at 'LATERAL'") for label in LATERAL_CASES},
 }
 
 

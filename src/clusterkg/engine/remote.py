@@ -37,6 +37,7 @@ import pyoxigraph as ox
 from clusterkg.engine.answers import TRIPLE_COLUMNS, Answer, Row, Table, Triples, paged
 from clusterkg.engine.binding import iris_replaced, mentions_graph, query_form, with_values
 from clusterkg.engine.connection import CONNECT_SECONDS, Connection
+from clusterkg.engine.lateral import without_lateral
 from clusterkg.engine.port import EMPTY, Bindings, Functions, Solution
 from clusterkg.engine.safety import refuse_unsafe
 from clusterkg.engine.server_graphs import ServerGraphs
@@ -210,8 +211,21 @@ class RemoteEngine:
 
     def _text(self, query: str, bindings: Bindings | None, base: str | None) -> str:
         """The text the server gets: own graph IRIs renamed, parameters as VALUES, the base."""
+        if "LATERAL" in query.upper() and not self.reads_lateral:
+            query = without_lateral(query)
         text = with_values(iris_replaced(query, self._renamed), bindings or {})
         return f"BASE <{base}>\n{text}" if base else text
+
+    @cached_property
+    def reads_lateral(self) -> bool:
+        """True if the server reads LATERAL (Oxigraph server does, Virtuoso 7 does not: then
+        the queries that have it are sent in their portable form, clusterkg.engine.lateral).
+        Asked once, and only when a query has it."""
+        try:
+            self._ask("ASK { LATERAL { } }", [], form="ASK")
+        except RemoteError:
+            return False
+        return True
 
     # -- the request --------------------------------------------------------------------------
 
