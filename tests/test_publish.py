@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pyoxigraph as ox
@@ -25,7 +26,8 @@ from clusterkg.engine import Term
 from clusterkg.engine.convert import to_rdflib
 from clusterkg.errors import RemoteError
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.publishing.run import Summary, failure_said
+from clusterkg.publishing.record import Record
+from clusterkg.publishing.run import Plan, Summary, failure_said
 from clusterkg.publishing.skolem import SKOLEM_BASE
 from clusterkg.vocabulary import ASSERTED, CKID, DESCRIPTION, INFERRED
 from tests.sparql_servers import SparqlServer, free_port, oxigraph_server, virtuoso_server
@@ -427,3 +429,22 @@ def test_a_failure_part_way_says_what_was_replaced_and_how_to_finish() -> None:
     assert "413" in said
     assert "Replaced before the failure: 12 statement groups, the inferred graph" in said
     assert "description graph does not match" in said and "publish again" in said
+
+
+def test_a_pending_description_lists_every_graph_about_to_change_without_its_digest() -> None:
+    """What an interrupted publish leaves: each graph it may have half-written has no digest
+    (so the next publish replaces it), a stale group keeps its digest until it is deleted."""
+    earlier = Record(
+        {ASSERTED: "a0", GROUP + "kept": "k", GROUP + "edited": "e0", GROUP + "gone": "g"}
+    )
+    now = SimpleNamespace(digests={GROUP + "kept": "k", GROUP + "edited": "e1", GROUP + "new": "n"})
+    plan = Plan.of(earlier, now, {ASSERTED: "a1"})  # type: ignore[arg-type]
+    assert sorted(plan.changed) == sorted([ASSERTED, GROUP + "edited", GROUP + "new"])
+    assert plan.stale == [GROUP + "gone"]
+    assert plan.pending() == {
+        ASSERTED: "",
+        GROUP + "kept": "k",
+        GROUP + "edited": "",
+        GROUP + "new": "",
+        GROUP + "gone": "g",
+    }

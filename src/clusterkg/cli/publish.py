@@ -53,10 +53,11 @@ def publish_command(
     URL is the Graph Store Protocol endpoint: Oxigraph server's http://HOST:PORT/store,
     Virtuoso's http://HOST:PORT/sparql-graph-crud-auth. Each graph is replaced with a PUT
     (?graph=IRI): the statement groups, the inferred graph (--with-inferred), the asserted graph,
-    and last the VoID/DCAT description, which lists the graphs published and a digest of each
-    statement group. Publishing again gives the same server state: unchanged groups are not sent
-    again, groups no longer in the data are deleted. A server has no transaction across
-    requests: a publish that stops part-way says which graphs it replaced; publish again.
+    and last the VoID/DCAT description, which lists the graphs published with a digest of each.
+    Publishing again gives the same server state: unchanged graphs are not sent again, groups
+    no longer in the data are deleted. A server has no transaction across requests: a publish
+    that stops part-way says which graphs it replaced, and leaves a pending description (an
+    rdfs:comment says so; graphs listed without a digest); publish again to finish.
 
     Data that violates the shapes is refused (exit 1) unless --force. Blank nodes are published
     as Skolem IRIs under https://w3id.org/clusterkg/.well-known/genid/ (stable from one publish
