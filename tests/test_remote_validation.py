@@ -27,7 +27,8 @@ from sparql_servers import SparqlServer, load_quads, oxigraph_server
 
 import clusterkg.cli.validate
 from clusterkg.cli import cli
-from clusterkg.engine import Engine, LocalEngine, LocalStore, Solution
+from clusterkg.cli.settings import Settings
+from clusterkg.engine import LocalEngine, LocalStore, Solution
 from clusterkg.engine.port import EMPTY, Bindings, Functions
 from clusterkg.engine.server_graphs import ServerGraphs
 from clusterkg.errors import ClusterKGError, QueryError
@@ -59,8 +60,9 @@ class RefusingEngine(LocalEngine):
     """A real LocalEngine that, like a SPARQL server, cannot call Python functions; it records
     the queries it is asked."""
 
-    def __init__(self, store: LocalStore) -> None:
+    def __init__(self, store: LocalStore, graphs: ServerGraphs | None = None) -> None:
         super().__init__(store)
+        self.graphs = graphs or ServerGraphs()  # where a server would keep the graphs
         self.asked: list[str] = []
 
     def solutions(
@@ -366,8 +368,9 @@ def served_by(monkeypatch: pytest.MonkeyPatch, store: LocalStore) -> Callable[..
     """`clusterkg --endpoint … validate` with the server played by a local engine that refuses
     Python; returns a function running the CLI."""
 
-    def engine_for(endpoint: str, graphs: ServerGraphs) -> Engine:
-        return RefusingEngine(under(store, graphs))
+    def engine_for(settings: Settings) -> RefusingEngine:
+        graphs = ServerGraphs.under(settings.server_graph)
+        return RefusingEngine(under(store, graphs), graphs)
 
     monkeypatch.setattr(clusterkg.cli.validate, "server_engine", engine_for)
 
