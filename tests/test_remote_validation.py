@@ -44,7 +44,7 @@ from clusterkg.validation.compiled.targets import with_instances
 from clusterkg.validation.compiled.written import with_written
 from clusterkg.validation.fast import compiled_shapes
 from clusterkg.validation.remote import validate_remote
-from clusterkg.vocabulary import ASSERTED, SH
+from clusterkg.vocabulary import ASSERTED, SH, XSD
 
 SHAPES = bundled().shapes
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -466,7 +466,14 @@ def test_virtuoso_parity_on_values_only_python_can_judge(virtuoso: SparqlServer)
     judged = {(r.focus.value, r.component) for r in remote}
     assert (PROJECT + "leap-year", SH + "OrConstraintComponent") not in judged
     assert (PROJECT + "common-year", SH + "OrConstraintComponent") in judged
-    assert (PROJECT + "common-year", SH + "MinInclusiveConstraintComponent") in judged
+    # Virtuoso does not keep the amount's 19 decimals: -0.0000000000000000001 is no longer
+    # negative there, so the sh:minInclusive violation is not its to find.
+    engine = RemoteEngine(Connection(virtuoso.query_url, 60))
+    amounts = "SELECT ?a WHERE { ?p <https://schema.org/amount> ?a }"
+    held = {row["a"] for row in engine.solutions(amounts, ASSERTED)}
+    written = ox.Literal("-0.0000000000000000001", datatype=ox.NamedNode(XSD + "decimal"))
+    assert written not in held and len(held) == 2
+    assert (PROJECT + "common-year", SH + "MinInclusiveConstraintComponent") not in judged
 
 
 def test_parity_on_the_w3c_shacl_suite() -> None:
