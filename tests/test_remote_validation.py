@@ -3,32 +3,34 @@ that cannot call Python, give the local fast validator's results on the same tri
 
 The acceptance is parity: the results of `CompiledShapes.validate` on the local engine (with its
 Python checks) == those of `validate_without_python` on (1) a real LocalEngine that refuses
-Python functions, exactly a server's condition, and (2) a real Oxigraph server holding the same
-quads; on the bundled data, a generated graph with every kind of planted violation, the invalid
-fixtures of the shape tests, and a fixture whose values only the Python checks can judge.
+Python functions, exactly a server's condition, and (2) real servers holding the same quads,
+through the remote engine: Oxigraph server, and Virtuoso where it deviates as the tests say.
+Data: the bundled graph, a generated graph with planted violations, the invalid fixtures of the
+shape tests, the W3C SHACL suite, and a fixture whose values only the Python checks can judge.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from sparql_servers import SparqlServer, load_quads, oxigraph_server
+from sparql_servers import SparqlServer, load_quads, oxigraph_server, virtuoso_server
 
 import clusterkg.cli.validate
 from clusterkg.cli import cli
-from clusterkg.engine import Engine, LocalEngine, LocalStore, Solution
+from clusterkg.cli.settings import Settings
+from clusterkg.engine import LocalEngine, LocalStore, Solution
+from clusterkg.engine.connection import Connection
 from clusterkg.engine.port import EMPTY, Bindings, Functions
+from clusterkg.engine.remote import RemoteEngine
 from clusterkg.engine.server_graphs import ServerGraphs
 from clusterkg.errors import ClusterKGError, QueryError
 from clusterkg.generate import DEFAULT_VIOLATIONS
@@ -42,7 +44,7 @@ from clusterkg.validation.compiled.targets import with_instances
 from clusterkg.validation.compiled.written import with_written
 from clusterkg.validation.fast import compiled_shapes
 from clusterkg.validation.remote import validate_remote
-from clusterkg.vocabulary import ASSERTED, SH
+from clusterkg.vocabulary import ASSERTED, SH, XSD
 
 SHAPES = bundled().shapes
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -59,8 +61,9 @@ class RefusingEngine(LocalEngine):
     """A real LocalEngine that, like a SPARQL server, cannot call Python functions; it records
     the queries it is asked."""
 
-    def __init__(self, store: LocalStore) -> None:
+    def __init__(self, store: LocalStore, graphs: ServerGraphs | None = None) -> None:
         super().__init__(store)
+        self.graphs = graphs or ServerGraphs()  # where a server would keep the graphs
         self.asked: list[str] = []
 
     def solutions(
@@ -70,51 +73,6 @@ class RefusingEngine(LocalEngine):
             raise QueryError("a server cannot call Python functions")
         self.asked.append(query)
         return super().solutions(query, graph, bindings)
-
-
-class ServerEngine:
-    """Just what validation asks of the engine port, over a server's SPARQL 1.1 Protocol (a
-    stand-in until the remote engine lands): `solutions`, over one graph, without Python.
-
-    The query's WHERE group is wrapped in GRAPH <graph> { … }, with no dataset in the request:
-    the graph is then what its triple patterns match and every graph is there for GRAPH ?g, as
-    locally. (Naming the graph as default-graph-uri leaves no named graphs unless each is named
-    as a named-graph-uri too: 7,500 statement groups of a generated graph made Oxigraph server
-    take minutes over one SPARQL-based constraint.)"""
-
-    def __init__(self, server: SparqlServer) -> None:
-        self._url = server.query_url
-        self._client = httpx.Client(timeout=600)
-
-    def solutions(
-        self, query: str, graph: str, bindings: Bindings = EMPTY, functions: Functions = EMPTY
-    ) -> Iterator[Solution]:
-        if functions or bindings:
-            raise QueryError("this stand-in binds nothing and calls no Python")
-        reply = self._client.post(
-            self._url,
-            content=urlencode({"query": in_graph(query, graph)}).encode(),
-            headers={
-                "Accept": "application/sparql-results+json",
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-        )
-        assert reply.status_code == 200, reply.text[:2000]
-        found = ox.parse_query_results(reply.content, ox.QueryResultsFormat.JSON)
-        assert isinstance(found, ox.QuerySolutions)
-        return iter(found)
-
-    def close(self) -> None:
-        self._client.close()
-
-
-def in_graph(query: str, graph: str) -> str:
-    """The query with its WHERE group inside GRAPH <graph> (clusterkg's own queries: the group
-    opens at the first brace after SELECT and closes at the last brace)."""
-    opening = query.index("{", query.upper().index("SELECT"))
-    closing = query.rindex("}")
-    body = query[opening + 1 : closing]
-    return f"{query[: opening + 1]} GRAPH <{graph}> {{ {body} }} {query[closing:]}"
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -366,8 +324,9 @@ def served_by(monkeypatch: pytest.MonkeyPatch, store: LocalStore) -> Callable[..
     """`clusterkg --endpoint … validate` with the server played by a local engine that refuses
     Python; returns a function running the CLI."""
 
-    def engine_for(endpoint: str, graphs: ServerGraphs) -> Engine:
-        return RefusingEngine(under(store, graphs))
+    def engine_for(settings: Settings) -> RefusingEngine:
+        graphs = ServerGraphs.under(settings.server_graph)
+        return RefusingEngine(under(store, graphs), graphs)
 
     monkeypatch.setattr(clusterkg.cli.validate, "server_engine", engine_for)
 
@@ -420,16 +379,27 @@ def oxigraph() -> Iterator[SparqlServer]:
         yield server
 
 
+@pytest.fixture
+def virtuoso() -> Iterator[SparqlServer]:
+    """A fresh Virtuoso for each test (a store emptied by SQL took longer than a new one)."""
+    with virtuoso_server() as server:
+        yield server
+
+
+def clear(server: SparqlServer) -> None:
+    """Empty Oxigraph server's store (each comparison loads its own data); a Virtuoso is new."""
+    if server.name == "oxigraph":
+        reply = httpx.post(server.update_url, data={"update": "DROP ALL"}, timeout=60)
+        assert reply.status_code < 300, reply.text
+
+
 def on_server(server: SparqlServer, store: LocalStore) -> list[ShaclResult]:
-    """The compiled shapes run on the server, after replacing its data with the store's."""
-    reply = httpx.post(server.update_url, data={"update": "DROP ALL"}, timeout=60)
-    assert reply.status_code < 300, reply.text
+    """The compiled shapes run on the server (the remote engine), after replacing its data with
+    the store's."""
+    clear(server)
     load_quads(server, quads(store))
-    engine = ServerEngine(server)
-    try:
-        return compiled_shapes(SHAPES).validate_without_python(engine, ASSERTED)
-    finally:
-        engine.close()
+    engine = RemoteEngine(Connection(server.query_url, 600))
+    return compiled_shapes(SHAPES).validate_without_python(engine, ASSERTED)
 
 
 @pytest.mark.loopback
@@ -442,13 +412,8 @@ def test_oxigraph_server_parity_on_the_bundled_data(oxigraph: SparqlServer) -> N
 def test_oxigraph_server_finds_the_planted_violations_as_locally(
     oxigraph: SparqlServer, planted: Path, planted_store: LocalStore
 ) -> None:
-    started = time.perf_counter()
-    local = local_results(planted_store)
-    local_seconds = time.perf_counter() - started
-    started = time.perf_counter()
     remote = on_server(oxigraph, planted_store)
-    print(f"local {local_seconds:.2f} s, Oxigraph server {time.perf_counter() - started:.2f} s")
-    assert_same(local, remote)
+    assert_same(local_results(planted_store), remote)
     assert found(remote) == manifest_violations(planted)
 
 
@@ -457,6 +422,58 @@ def test_oxigraph_server_parity_on_the_invalid_fixtures(oxigraph: SparqlServer) 
     for path in [*INVALID, CHECKS_PASSED]:
         store = loaded([path])
         assert_same(local_results(store), on_server(oxigraph, store))
+
+
+@pytest.mark.loopback
+def test_cli_on_oxigraph_server_names_the_graph_and_exits_1(
+    oxigraph: SparqlServer, planted: Path, planted_store: LocalStore
+) -> None:
+    graphs = ServerGraphs.under("http://example.org/graphs/clusters")
+    clear(oxigraph)
+    load_quads(oxigraph, quads(under(planted_store, graphs)))
+    args = ["--endpoint", oxigraph.query_url, "--graph", graphs.asserted, "validate"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=True)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == len(manifest_violations(planted)) + 1
+    assert all(line.startswith(f"<{graphs.asserted}>: Violation: ") for line in lines[:-1])
+    clean = CliRunner().invoke(cli, ["--endpoint", oxigraph.query_url, "validate"])
+    assert clean.exit_code == 0, clean.output  # nothing at clusterkg's own graph IRIs: conforms
+
+
+VIRTUOSO_DEVIATIONS = (
+    'Virtuoso 7 deviates: it stores "P2Y"^^xsd:duration as "24"^^xsd:duration (the tiers\' '
+    "validity then fails sh:datatype), and the SPARQL-based constraint on label issuers "
+    "(FILTER NOT EXISTS { ?value rdf:type/rdfs:subClassOf* ck:LabellingBody }) reports ESCA, "
+    "typed a ck:LabellingBody; a planted sh:class violation of a cluster's sector is not found"
+)
+
+
+@pytest.mark.loopback
+@pytest.mark.xfail(strict=True, reason=VIRTUOSO_DEVIATIONS)
+def test_virtuoso_finds_the_planted_violations_as_locally(
+    virtuoso: SparqlServer, planted: Path, planted_store: LocalStore
+) -> None:
+    remote = on_server(virtuoso, planted_store)
+    assert_same(local_results(planted_store), remote)
+
+
+@pytest.mark.loopback
+def test_virtuoso_parity_on_values_only_python_can_judge(virtuoso: SparqlServer) -> None:
+    """The booleans Virtuoso answers as 1 and 0, and the checks' answers bound by VALUES."""
+    store = loaded([CHECKS_PASSED])
+    remote = on_server(virtuoso, store)
+    judged = {(r.focus.value, r.component) for r in remote}
+    assert (PROJECT + "leap-year", SH + "OrConstraintComponent") not in judged
+    assert (PROJECT + "common-year", SH + "OrConstraintComponent") in judged
+    # Virtuoso does not keep the amount's 19 decimals: -0.0000000000000000001 is no longer
+    # negative there, so the sh:minInclusive violation is not its to find.
+    engine = RemoteEngine(Connection(virtuoso.query_url, 60))
+    amounts = "SELECT ?a WHERE { ?p <https://schema.org/amount> ?a }"
+    held = {row["a"] for row in engine.solutions(amounts, ASSERTED)}
+    written = ox.Literal("-0.0000000000000000001", datatype=ox.NamedNode(XSD + "decimal"))
+    assert written not in held and len(held) == 2
+    assert (PROJECT + "common-year", SH + "MinInclusiveConstraintComponent") not in judged
 
 
 def test_parity_on_the_w3c_shacl_suite() -> None:

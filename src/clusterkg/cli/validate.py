@@ -14,8 +14,7 @@ from clusterkg.errors import EXIT_OK, EXIT_VIOLATIONS
 from clusterkg.output.formats import names
 
 if TYPE_CHECKING:
-    from clusterkg.engine import Engine
-    from clusterkg.engine.server_graphs import ServerGraphs
+    from clusterkg.engine.remote import RemoteEngine
     from clusterkg.validation.report import Report
 
 
@@ -71,27 +70,23 @@ def _validate_here(settings: Settings, paths: tuple[Path, ...]) -> Report:
 def _validate_on_server(settings: Settings, paths: tuple[Path, ...]) -> Report:
     """The server's graph against the bundled shapes; --validator reference reads the graph from
     the server and runs pySHACL here (as locally: same results, slower)."""
-    if paths or settings.data:
+    if paths:
         raise click.UsageError(
             "with --endpoint the server's graph is validated: give no files "
             "(to validate files, leave out --endpoint)"
         )
     from clusterkg import backends
-    from clusterkg.engine.server_graphs import ServerGraphs
     from clusterkg.inputs.bundle import bundled
     from clusterkg.validation.remote import validate_remote
 
-    assert settings.endpoint is not None
-    graphs = ServerGraphs.under(settings.server_graph)
-    engine = server_engine(settings.endpoint, graphs)
     backend = backends.checked("validator", settings.validator)
-    return validate_remote(engine, bundled().shapes, graphs, backend)
+    engine = server_engine(settings)
+    return validate_remote(engine, bundled().shapes, engine.graphs, backend)
 
 
-def server_engine(endpoint: str, graphs: ServerGraphs) -> Engine:
-    """The engine port over the server at `endpoint`."""
-    from clusterkg.engine.connection import Connection
-    from clusterkg.engine.remote import RemoteEngine  # type: ignore[import-untyped]  # until the remote engine lands
-
-    engine: Engine = RemoteEngine(Connection(endpoint), graphs)
-    return engine
+def server_engine(settings: Settings) -> RemoteEngine:
+    """The engine port over the --endpoint server (--data refused: the server's graph is what
+    was published there)."""
+    remote = settings.remote()
+    assert remote is not None, "called with --endpoint"
+    return remote.engine

@@ -285,6 +285,20 @@ def query_form(query: str) -> str:
     raise QueryError("SPARQL syntax error: no SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
+def in_graph(query: str, graph: str) -> str:
+    """`query` with its outer WHERE group inside `GRAPH <graph> { … }`: the group's own patterns
+    match that graph, while a GRAPH ?g within still reaches every named graph (GRAPH changes the
+    active graph, not the dataset), all without naming a dataset in the request. `graph` is
+    written as a term (pyoxigraph checks the IRI), never as text."""
+    tokens = _significant(query)
+    outer = _outer(tokens, _matching_braces(tokens))
+    if outer is None:
+        raise QueryError("the query has no WHERE group")
+    opening, closing = tokens[outer.where].at + 1, tokens[outer.end].at
+    iri = str(ox.NamedNode(graph))
+    return f"{query[:opening]} GRAPH {iri} {{{query[opening:closing]}}} {query[closing:]}"
+
+
 def mentions_graph(query: str) -> bool:
     """True if the query has the GRAPH keyword: only then can it reach a named graph."""
     return any(_is_word(token, "GRAPH") for token in _significant(query))

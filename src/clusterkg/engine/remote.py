@@ -35,7 +35,13 @@ import httpx
 import pyoxigraph as ox
 
 from clusterkg.engine.answers import TRIPLE_COLUMNS, Answer, Row, Table, Triples, paged
-from clusterkg.engine.binding import iris_replaced, mentions_graph, query_form, with_values
+from clusterkg.engine.binding import (
+    in_graph,
+    iris_replaced,
+    mentions_graph,
+    query_form,
+    with_values,
+)
 from clusterkg.engine.connection import CONNECT_SECONDS, Connection
 from clusterkg.engine.lateral import without_lateral
 from clusterkg.engine.port import EMPTY, Bindings, Functions, Solution
@@ -132,9 +138,12 @@ class RemoteEngine:
                 "a remote server cannot call clusterkg's Python functions "
                 f"({', '.join(sorted(f.value for f in functions))})"
             )
-        dataset = [("default-graph-uri", self.graphs.on_server(graph))]
-        dataset += [("named-graph-uri", g) for g in self.server_graphs]
-        answer = self._ask(self._text(query, bindings, None), dataset, form=query_form(query))
+        # One graph, every graph reachable by GRAPH ?g: the WHERE group in GRAPH <graph> and no
+        # dataset named. (With the statement groups as named-graph-uri, 7,553 of a generated
+        # graph, Oxigraph server took over 120 s on one SPARQL-based constraint of validation;
+        # this way the whole validation takes 4 s.)
+        text = in_graph(self._text(query, bindings, None), self.graphs.on_server(graph))
+        answer = self._ask(text, [], form=query_form(query))
         for page in answer.pages:
             for row in page:
                 yield dict(zip(answer.variables, row, strict=True))

@@ -136,10 +136,14 @@ def _subclasses(engine: Engine, graph: str, queries: Iterable[Query]) -> dict[st
     found: dict[str, list[Term]] = {c: [ox.NamedNode(c)] for c in classes}
     if not classes:
         return found
-    values = " ".join(f"<{c}>" for c in classes)
+    # One branch per class, its IRI the path's end: Virtuoso refuses rdfs:subClassOf* between
+    # two variables ("transitive start not given"), even with one bound by VALUES.
     query = (
-        f"SELECT ?class ?sub WHERE {{ VALUES ?class {{ {values} }} "
-        f"?sub <{RDFS_SUBCLASSOF}>* ?class }}"
+        "SELECT ?class ?sub WHERE { "
+        + " UNION ".join(
+            f"{{ ?sub <{RDFS_SUBCLASSOF}>* <{c}> . BIND (<{c}> AS ?class) }}" for c in classes
+        )
+        + " }"
     )
     for row in engine.solutions(query, graph):
         cls, sub = bound(row, "class"), bound(row, "sub")
