@@ -187,7 +187,8 @@ DirsAllowed = ., {folder}
 ; small for a shared 2-core machine: 10000 pages of 8 kB (80 MB) hold a few million triples
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
-ThreadsPerQuery = 2
+; one thread per query: with two, a query now and then stopped forever (no CPU, no answer)
+ThreadsPerQuery = 1
 AsyncQueueMaxThreads = 4
 MaxQueryMem = 200M
 

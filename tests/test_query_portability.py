@@ -56,6 +56,10 @@ class Case:
     hostile: bool = False
 
 
+# A server that stops answering fails the test instead of holding the suite.
+ANSWER_SECONDS = 120
+
+
 @pytest.fixture(scope="module")
 def kg() -> KnowledgeGraph:
     return KnowledgeGraph.load(cache=None).with_closure()
@@ -141,7 +145,9 @@ def local_table(kg: KnowledgeGraph, stored: StoredQuery, case: Case) -> Table:
 
 def test_every_case_on_every_server(kg: KnowledgeGraph, servers: dict[str, SparqlServer]) -> None:
     """One test over all cases, so that a failure lists every query that differs."""
-    engines = {name: RemoteEngine(Connection(s.query_url)) for name, s in servers.items()}
+    engines = {
+        name: RemoteEngine(Connection(s.query_url, ANSWER_SECONDS)) for name, s in servers.items()
+    }
     differences = []
     for label, case in cases(kg):
         stored = kg.catalogue.get(case.query)
