@@ -57,7 +57,7 @@ class Case:
 
 
 # A server that stops answering fails the test instead of holding the suite.
-ANSWER_SECONDS = 120
+ANSWER_SECONDS = 30
 
 
 @pytest.fixture(scope="module")
@@ -232,8 +232,11 @@ DEVIATIONS: dict[tuple[str, str], Deviation] = {
     ("labelled-clusters[example 2]", "virtuoso"): _failed_with("Unknown language"),
     # date given: the awards with no validity recorded ("unknown") are lost: a BIND over values
     # the sub-SELECT left unbound drops the row
-    ("labelled-clusters[example 3]", "virtuoso"): _without(
-        lambda row: _value(row, "current") == "unknown"
+    # Now and then Virtuoso never answers this one (no CPU, no answer; 2 runs in 6 under load):
+    # the test waits ANSWER_SECONDS for it.
+    ("labelled-clusters[example 3]", "virtuoso"): lambda kg, local, remote: (
+        _without(lambda row: _value(row, "current") == "unknown")(kg, local, remote)
+        or _failed_with("gave no answer within")(kg, local, remote)
     ),
     # date given: the day does not reach FILTER (NOT) EXISTS inside OPTIONAL, so no tier has
     # lapsed and, with no current tier, no next one is found
