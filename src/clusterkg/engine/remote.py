@@ -17,8 +17,9 @@ named-graph-uri: those are listed once per engine and sent with each query that 
 keyword (at thousands of statement groups a slow request, as Oxigraph then looks in each graph
 listed). The engine asks the server once which way it is (`reaches_unnamed_graphs`). Unless
 publish put a copy of the asserted and inferred graphs in the server's default graph (on by
-default on Oxigraph server): then, asked once too (`default_is_copy`), a query without graphs
-given is sent with no dataset at all, and the server's own dataset is the local one.
+default on Oxigraph server): then, asked once too (`default_is_copy`), a query with GRAPH and
+without graphs given is sent with no dataset at all, and the server's own dataset is the local
+one. (A query without GRAPH keeps its default-graph-uri: as fast, and no request to ask.)
 clusterkg's own graph IRIs written in a query (provenance's `GRAPH <…/asserted>`) are
 rewritten to the server's names.
 
@@ -195,7 +196,7 @@ class RemoteEngine:
         """The protocol's default-graph-uri and named-graph-uri for a query, as local.py's
         _dataset has the dataset (see the module's docstring)."""
         if graphs is None and named is None:
-            if self.default_is_copy:
+            if mentions_graph(query) and self.default_is_copy:
                 return []  # the server's own dataset is the local one (see `default_is_copy`)
             default = list(self.graphs.queried)
             reachable = self._named_for(query)

@@ -30,7 +30,7 @@ from clusterkg.engine.server_graphs import (
     DEFAULT_COPY_RECORD,
     ServerGraphs,
 )
-from clusterkg.errors import RemoteError
+from clusterkg.errors import RemoteError, first_line
 from clusterkg.publishing.contents import Contents
 from clusterkg.publishing.graph_store import N_TRIPLES, Body, GraphStore
 from clusterkg.vocabulary import ASSERTED, INFERRED, RDFS
@@ -46,6 +46,11 @@ HINT = (
     "by --endpoint then lists every statement group as a named graph, which is slow on "
     "Oxigraph server with thousands of them: `publish --default-graph` replaces that default "
     "graph with a copy of clusterkg's triples"
+)
+
+REFUSED = (
+    "published without the copy in the default graph: the server refused it (Virtuoso needs "
+    "none: its GRAPH reaches every graph)"
 )
 
 
@@ -79,6 +84,20 @@ class DefaultCopy:
         digest in its record, so no engine reads it while it is stale."""
         if self.ours and self.digest and (not self.wanted or self.digest != new_digest):
             self.store.put(DEFAULT_COPY_RECORD, [_record(self.graphs, "")])
+        if self.wanted and not (self.ours and self.digest == new_digest):
+            self._emptied_or_refused()
+
+    def _emptied_or_refused(self) -> None:
+        """The default graph emptied by a PUT with no body, before any large one: a server that
+        has no default graph to write (Virtuoso) says so to a small request, where a refused
+        300 MB body would leave the pooled connection out of step (its next answer a 501)."""
+        try:
+            _put_default(self.store, [])
+        except RemoteError as error:
+            if error.status is None:  # no answer: the publish stops there
+                raise
+            self.wanted = False
+            self.hint = f"{REFUSED}: {first_line(error)[:300]}"
 
     def after_changes(self, contents: Contents, new_digest: str) -> str | None:
         """Once the asserted and inferred graphs are on the server: the copy written (if it

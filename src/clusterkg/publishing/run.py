@@ -127,7 +127,6 @@ def _publish(
             own[graphs.inferred] = contents.digest_of(INFERRED)
     plan = Plan.of(previous, contents, own)
     copy = DefaultCopy.decide(store, graphs, default_graph)
-    summary.hint = copy.hint
     copy.before_changes(copy_digest(own))
     stale_groups = [iri for iri in plan.stale if iri != graphs.inferred]
     summary.unchanged = len(contents.digests) - len(plan.groups())
@@ -144,6 +143,7 @@ def _publish(
     copied = copy.after_changes(contents, copy_digest(own))
     if copied:
         summary.replaced.append(copied)
+    summary.hint = copy.hint
     body = contents.skolemised(described(engine, graphs, counts, plan.current))
     if not _same_triples(body, described_before):  # Oxigraph server replaces 400 k in 30 s
         store.put(graphs.description, [body])
