@@ -111,11 +111,11 @@ class DefaultCopy:
                 body += contents.graph(INFERRED)
             _put_default(self.store, body)
             self.store.put(DEFAULT_COPY_RECORD, [_record(self.graphs, new_digest)])
-            return "the default graph (a copy of the queried graphs)"
+            return "the default graph replaced by a copy of the queried graphs"
         if self.ours:
             _delete_default(self.store)
             self.store.delete(DEFAULT_COPY_RECORD)
-            return "the default graph (the earlier copy removed)"
+            return "the default graph's copy removed"
         return None
 
 

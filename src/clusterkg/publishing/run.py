@@ -46,13 +46,14 @@ class Summary:
     deleted: int = 0
     seconds: float = 0.0
     replaced: list[str] = field(default_factory=list)  # in order, for a failure's message
-    hint: str | None = None
+    hint: str | None = None  # a note on the default graph's copy (publishing.default_graph)
+    copy: str | None = None  # what this publish did to the default graph's copy, if anything
 
     def line(self) -> str:
         return (
             f"published {self.graphs:,} graphs ({self.triples:,} triples) to {self.url} in "
             f"{self.seconds:.1f} s: {self.sent:,} statement groups sent, {self.unchanged:,} "
-            f"unchanged, {self.deleted:,} deleted"
+            f"unchanged, {self.deleted:,} deleted" + (f"; {self.copy}" if self.copy else "")
         )
 
 
@@ -143,6 +144,7 @@ def _publish(
     copied = copy.after_changes(contents, copy_digest(own))
     if copied:
         summary.replaced.append(copied)
+        summary.copy = copied
     summary.hint = copy.hint
     body = contents.skolemised(described(engine, graphs, counts, plan.current))
     if not _same_triples(body, described_before):  # Oxigraph server replaces 400 k in 30 s
