@@ -194,3 +194,13 @@ def test_virtuoso_refuses_a_default_graph_and_publish_says_so() -> None:
         done = publish("publish", server.store_url, "--default-graph", env=credentials(server))
         assert "without the copy" in done.stderr, done.stderr
         assert not engine(server).default_is_copy
+
+
+def test_a_copy_emptied_by_hand_is_written_again(oxigraph: SparqlServer) -> None:
+    publish("publish", oxigraph.store_url)
+    reply = httpx.delete(oxigraph.store_url, params={"default": ""})
+    assert reply.status_code in (200, 204)
+    assert server_default(oxigraph) == set()
+    done = publish("publish", oxigraph.store_url)
+    assert "replaced by a copy" in done.stderr, done.stderr
+    assert server_default(oxigraph) == queried(oxigraph) != set()

@@ -63,6 +63,7 @@ class DefaultCopy:
     wanted: bool  # the copy is written by this publish
     ours: bool  # the record names this dataset's asserted graph: the default graph is its copy
     digest: str  # the digest the record holds ("" if none)
+    empty: bool  # the default graph holds no triple (a copy emptied by hand is written again)
     hint: str | None = None
 
     @classmethod
@@ -71,20 +72,24 @@ class DefaultCopy:
         said; None: only on Oxigraph server, and only over an empty default graph or this
         dataset's own copy."""
         ours, digest = _read_record(store.get(DEFAULT_COPY_RECORD), graphs)
+        oxigraph, empty = _default_graph_probed(store) if option is not False else (False, True)
         hint = None
         wanted = option
         if wanted is None:
-            oxigraph, empty = _default_graph_probed(store)
             wanted = oxigraph and (ours or empty)
             hint = HINT if oxigraph and not wanted else None
-        return cls(store, graphs, wanted, ours, digest, hint)
+        return cls(store, graphs, wanted, ours, digest, empty, hint)
+
+    def _kept(self, new_digest: str) -> bool:
+        """The copy on the server is this dataset's, complete and up to date."""
+        return self.ours and self.digest == new_digest and not self.empty
 
     def before_changes(self, new_digest: str) -> None:
         """Before any graph changes: a copy of this dataset that will change (or go) loses the
         digest in its record, so no engine reads it while it is stale."""
-        if self.ours and self.digest and (not self.wanted or self.digest != new_digest):
+        if self.ours and self.digest and not (self.wanted and self._kept(new_digest)):
             self.store.put(DEFAULT_COPY_RECORD, [_record(self.graphs, "")])
-        if self.wanted and not (self.ours and self.digest == new_digest):
+        if self.wanted and not self._kept(new_digest):
             self._emptied_or_refused()
 
     def _emptied_or_refused(self) -> None:
@@ -104,7 +109,7 @@ class DefaultCopy:
         changed) and its record completed, or an earlier copy of ours removed. What it did, for
         the summary."""
         if self.wanted:
-            if self.ours and self.digest == new_digest:
+            if self._kept(new_digest):
                 return None
             body: list[bytes | memoryview] = list(contents.graph(ASSERTED))
             if contents.inferred:
