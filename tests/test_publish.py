@@ -24,6 +24,7 @@ from rdflib.compare import isomorphic
 
 from clusterkg.engine import Term
 from clusterkg.engine.convert import to_rdflib
+from clusterkg.engine.server_graphs import DEFAULT_COPY_RECORD
 from clusterkg.errors import RemoteError
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.publishing.record import Record
@@ -165,7 +166,10 @@ def as_virtuoso_keeps(term: Term) -> Term:
 
 
 def without_description(quads: set[tuple[Term, ...]]) -> set[tuple[Term, ...]]:
-    return {q for q in quads if q[3] != ox.NamedNode(DESCRIPTION)}
+    """The published graphs but the bookkeeping ones: the description, and the record of whose
+    copy the server's default graph holds (tests/test_default_graph_copy.py)."""
+    kept = {ox.NamedNode(DESCRIPTION), ox.NamedNode(DEFAULT_COPY_RECORD)}
+    return {q for q in quads if q[3] not in kept}
 
 
 def described_groups(quads: set[tuple[Term, ...]], description: str = DESCRIPTION) -> set[str]:

@@ -29,6 +29,16 @@ from clusterkg.publishing import publish, refuse_violations
     "is deleted (stale inferences would be wrong answers).",
 )
 @click.option(
+    "--default-graph/--no-default-graph",
+    "default_graph",
+    default=None,
+    help="Put a copy of the queried triples (asserted, and inferred with --with-inferred) in "
+    "the server's default graph, REPLACING what it held, so that `--endpoint` queries need "
+    "not list every statement group as a named graph (slow on Oxigraph server at thousands of "
+    "groups). Default: only on Oxigraph server, and only if its default graph is empty or "
+    "already holds this copy. --no-default-graph removes an earlier copy.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Publish data that violates the shapes (warnings never block).",
@@ -47,6 +57,7 @@ def publish_command(
     with_inferred: bool,
     force: bool,
     timeout: float | None,
+    default_graph: bool | None,
 ) -> None:
     """Validate the graph and replace its graphs on a SPARQL 1.1 Graph Store endpoint.
 
@@ -80,8 +91,10 @@ def publish_command(
     if with_inferred:
         kg.with_closure()
     graphs = ServerGraphs.under(graph or settings.server_graph)
-    summary = publish(kg.engine, url, graphs, with_inferred, timeout)
+    summary = publish(kg.engine, url, graphs, with_inferred, timeout, default_graph)
     click.echo(summary.line(), err=True)
+    if summary.hint:
+        click.echo(f"clusterkg: {summary.hint}", err=True)
 
 
 publish_command.reaches_network = True  # type: ignore[attr-defined]

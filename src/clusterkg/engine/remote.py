@@ -15,7 +15,11 @@ that, Virtuoso needs nothing more (GRAPH ?g reaches every graph whatever default
 says); Oxigraph server, as the protocol has it, reaches only the graphs named by
 named-graph-uri: those are listed once per engine and sent with each query that has the GRAPH
 keyword (at thousands of statement groups a slow request, as Oxigraph then looks in each graph
-listed). The engine asks the server once which way it is (`reaches_unnamed_graphs`).
+listed). The engine asks the server once which way it is (`reaches_unnamed_graphs`). Unless
+publish put a copy of the asserted and inferred graphs in the server's default graph (on by
+default on Oxigraph server): then, asked once too (`default_is_copy`), a query with GRAPH and
+without graphs given is sent with no dataset at all, and the server's own dataset is the local
+one. (A query without GRAPH keeps its default-graph-uri: as fast, and no request to ask.)
 clusterkg's own graph IRIs written in a query (provenance's `GRAPH <…/asserted>`) are
 rewritten to the server's names.
 
@@ -178,6 +182,14 @@ class RemoteEngine:
         return bool(answer.boolean)
 
     @cached_property
+    def default_is_copy(self) -> bool:
+        """True if the server's default graph holds publish's copy of the asserted and inferred
+        graphs (clusterkg.publishing.default_graph) and is not the union of all graphs: then a
+        query sent with no dataset has the local dataset, its default graph asserted +
+        inferred, every graph reachable by GRAPH, at the server's own speed. Asked once."""
+        return bool(self._ask(self.graphs.copy_check(), [], form="ASK").boolean)
+
+    @cached_property
     def server_graphs(self) -> list[str]:
         """Every named graph the server holds, asked once: what GRAPH ?g reaches locally."""
         found = self._graph_names(_GRAPHS_QUERY) or self._graph_names(_GRAPHS_BY_TRIPLES)
@@ -194,6 +206,8 @@ class RemoteEngine:
         """The protocol's default-graph-uri and named-graph-uri for a query, as local.py's
         _dataset has the dataset (see the module's docstring)."""
         if graphs is None and named is None:
+            if mentions_graph(query) and self.default_is_copy:
+                return []  # the server's own dataset is the local one (see `default_is_copy`)
             default = list(self.graphs.queried)
             reachable = self._named_for(query)
         else:

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clusterkg.vocabulary import ASSERTED, DESCRIPTION, INFERRED
+from clusterkg.vocabulary import ASSERTED, DESCRIPTION, INFERRED, PREFIXES
+
+# The server's default graph may hold a copy of the queried graphs (`publish`, on by default on
+# Oxigraph server): then a query sent with no dataset at all reads asserted + inferred in its
+# default graph and reaches every graph by GRAPH, at the server's own speed. This small graph
+# says whose copy it is: one default graph per server, whatever --graph each publish used.
+DEFAULT_COPY_RECORD = "https://w3id.org/clusterkg/graph/default-graph-copy"
+COPY_OF = PREFIXES["prov"] + "wasDerivedFrom"  # the record's IRI -> each graph copied
+COPY_DIGEST = PREFIXES["schema"] + "sha256"  # absent while a publish is rewriting the copy
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,19 @@ class ServerGraphs:
     def queried(self) -> tuple[str, str]:
         """The graphs a query's default graph is made of (clusterkg.vocabulary.QUERIED)."""
         return (self.asserted, self.inferred)
+
+    def copy_check(self) -> str:
+        """An ASK, sent with no dataset, true if the server's default graph is a complete copy
+        of these graphs: the record names them and has its digest (a publish rewriting the copy
+        takes the digest out first), and the record's own triples are not in the default graph
+        (they are on a server whose default graph is the union of all graphs: Virtuoso, or
+        Oxigraph server run with --union-default-graph)."""
+        record = f"<{DEFAULT_COPY_RECORD}>"
+        return (
+            f"ASK {{ GRAPH {record} {{ {record} <{COPY_OF}> <{self.asserted}> ; "
+            f"<{COPY_DIGEST}> ?digest }} "
+            f"FILTER NOT EXISTS {{ {record} <{COPY_OF}> ?copied }} }}"
+        )
 
     def on_server(self, graph: str) -> str:
         """The server's IRI of one of clusterkg's own graphs (any other graph: itself)."""

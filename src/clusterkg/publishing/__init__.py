@@ -5,6 +5,7 @@ contents.py     the build's graphs as N-Triples, and a digest of every statement
 record.py       the description graph: the export's description, which graphs hold what, and
                 the record the next publish reads back
 graph_store.py  the Graph Store endpoint: GET, PUT, DELETE of one graph; Oxigraph's bulk load
+default_graph.py the server's default graph as a copy of the queried graphs, and whose copy it is
 refusal.py      data that does not conform, refused with a short summary
 run.py          the publish in its order, its summary, and a partial failure said
 """

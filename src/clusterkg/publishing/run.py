@@ -25,6 +25,7 @@ from clusterkg.engine.server_graphs import ServerGraphs
 from clusterkg.errors import RemoteError
 from clusterkg.progress import step
 from clusterkg.publishing.contents import Contents, triple_count
+from clusterkg.publishing.default_graph import DefaultCopy, copy_digest
 from clusterkg.publishing.graph_store import GraphStore
 from clusterkg.publishing.record import Record, described
 from clusterkg.vocabulary import ASSERTED, INFERRED
@@ -45,25 +46,34 @@ class Summary:
     deleted: int = 0
     seconds: float = 0.0
     replaced: list[str] = field(default_factory=list)  # in order, for a failure's message
+    hint: str | None = None  # a note on the default graph's copy (publishing.default_graph)
+    copy: str | None = None  # what this publish did to the default graph's copy, if anything
 
     def line(self) -> str:
         return (
             f"published {self.graphs:,} graphs ({self.triples:,} triples) to {self.url} in "
             f"{self.seconds:.1f} s: {self.sent:,} statement groups sent, {self.unchanged:,} "
-            f"unchanged, {self.deleted:,} deleted"
+            f"unchanged, {self.deleted:,} deleted" + (f"; {self.copy}" if self.copy else "")
         )
 
 
 def publish(
-    engine: Engine, url: str, graphs: ServerGraphs, inferred: bool, timeout: float | None = None
+    engine: Engine,
+    url: str,
+    graphs: ServerGraphs,
+    inferred: bool,
+    timeout: float | None = None,
+    default_graph: bool | None = None,
 ) -> Summary:
-    """Replace clusterkg's graphs on the Graph Store endpoint `url` with the engine's."""
+    """Replace clusterkg's graphs on the Graph Store endpoint `url` with the engine's;
+    `default_graph`: the copy in the server's default graph (publishing.default_graph: None
+    chooses)."""
     started = time.perf_counter()
     summary = Summary(url)
     store = GraphStore(url, timeout)
     try:
         with failure_said(summary):
-            _publish(store, engine, graphs, inferred, summary)
+            _publish(store, engine, graphs, inferred, summary, default_graph)
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started
@@ -100,7 +110,12 @@ class Plan:
 
 
 def _publish(
-    store: GraphStore, engine: Engine, graphs: ServerGraphs, inferred: bool, summary: Summary
+    store: GraphStore,
+    engine: Engine,
+    graphs: ServerGraphs,
+    inferred: bool,
+    summary: Summary,
+    default_graph: bool | None = None,
 ) -> None:
     # A small request first: it learns the server's authentication challenge, so every large
     # body is sent once, and what kind of server it is.
@@ -112,6 +127,8 @@ def _publish(
         if inferred:
             own[graphs.inferred] = contents.digest_of(INFERRED)
     plan = Plan.of(previous, contents, own)
+    copy = DefaultCopy.decide(store, graphs, default_graph)
+    copy.before_changes(copy_digest(own))
     stale_groups = [iri for iri in plan.stale if iri != graphs.inferred]
     summary.unchanged = len(contents.digests) - len(plan.groups())
     counts = {graphs.asserted: engine.count(ASSERTED)}
@@ -124,6 +141,11 @@ def _publish(
     _send_groups(store, contents, plan.groups(), known, summary)
     _delete_groups(store, stale_groups, summary)
     _replace_own_graphs(store, contents, graphs, plan, summary)
+    copied = copy.after_changes(contents, copy_digest(own))
+    if copied:
+        summary.replaced.append(copied)
+        summary.copy = copied
+    summary.hint = copy.hint
     body = contents.skolemised(described(engine, graphs, counts, plan.current))
     if not _same_triples(body, described_before):  # Oxigraph server replaces 400 k in 30 s
         store.put(graphs.description, [body])
