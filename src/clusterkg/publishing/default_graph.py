@@ -116,7 +116,7 @@ class DefaultCopy:
                 body += contents.graph(INFERRED)
             _put_default(self.store, body)
             self.store.put(DEFAULT_COPY_RECORD, [_record(self.graphs, new_digest)])
-            return "the default graph replaced by a copy of the queried graphs"
+            return "the queried graphs copied to the default graph"
         if self.ours:
             _delete_default(self.store)
             self.store.delete(DEFAULT_COPY_RECORD)
