@@ -13,7 +13,8 @@ import hashlib
 import io
 
 from clusterkg.engine import Engine, Table
-from clusterkg.publishing.skolem import Skolemiser, blank_lines, skolemised
+from clusterkg.output.export import blank_node_lines
+from clusterkg.publishing.skolem import Skolemiser, skolemised
 from clusterkg.vocabulary import ASSERTED, OWN_GRAPHS
 
 _GROUPS = """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"""
@@ -28,14 +29,14 @@ class Contents:
         self.engine = engine
         self.inferred = inferred
         self.skolemiser = Skolemiser()
-        self.skolemiser.learn(ASSERTED, blank_lines(engine.ntriples(ASSERTED))[1])
+        self.skolemiser.learn(ASSERTED, blank_node_lines(engine.ntriples(ASSERTED))[1])
         self.digests: dict[str, str] = {}
         self.group_triples = 0
         with_blank_nodes = []
         for iri in _group_iris(engine):
             dump = engine.ntriples(iri)
             self.group_triples += triple_count(dump)
-            blank = blank_lines(dump)[1]
+            blank = blank_node_lines(dump)[1]
             if blank:
                 self.skolemiser.learn(iri, blank)
                 with_blank_nodes.append(iri)

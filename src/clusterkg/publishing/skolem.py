@@ -12,42 +12,15 @@ blank node it replaces.
 
 from __future__ import annotations
 
-import re
-
 import pyoxigraph as ox
 
 from clusterkg.engine import Term
 from clusterkg.output.blank_labels import canonical_blank_nodes
+from clusterkg.output.export import blank_node_lines
 from clusterkg.output.serialise import Quad
 
 SKOLEM_BASE = "https://w3id.org/clusterkg/.well-known/genid/"
 # An N-Triples line whose subject or object is a blank node ("_:" inside a literal is not one).
-_BLANK_LINE = re.compile(rb"_:\S+ .*|.* _:\S+ \.")
-
-
-def blank_lines(dump: bytes) -> tuple[list[memoryview], bytes]:
-    """Split an N-Triples dump into the runs of lines without a blank node (views of the dump,
-    not copies: at 2 M triples it is 250 MB) and the lines with one. "_:" is searched with
-    bytes.find (C speed, and rare), and only the lines it occurs in are looked at."""
-    spans: list[tuple[int, int]] = []
-    at = dump.find(b"_:")
-    while at >= 0:
-        start = dump.rfind(b"\n", 0, at) + 1
-        end = dump.find(b"\n", at) + 1 or len(dump)
-        line_end = end - 1 if dump[end - 1 : end] == b"\n" else end
-        if _BLANK_LINE.fullmatch(dump, start, line_end):
-            spans.append((start, end))
-        at = dump.find(b"_:", end)
-    view = memoryview(dump)
-    if not spans:
-        return [view], b""
-    kept, taken, previous = [], [], 0
-    for start, end in spans:
-        kept.append(view[previous:start])
-        taken.append(dump[start:end])
-        previous = end
-    kept.append(view[previous:])
-    return kept, b"".join(taken)
 
 
 class Skolemiser:
@@ -59,7 +32,7 @@ class Skolemiser:
         self._iris: dict[str, ox.NamedNode] | None = None
 
     def learn(self, graph: str, blank: bytes) -> None:
-        """Take in the blank-node lines of one graph (blank_lines' second part)."""
+        """Take in the blank-node lines of one graph (blank_node_lines' second part)."""
         if blank:
             self._quads += [
                 (t.subject, t.predicate, t.object, graph)
@@ -110,7 +83,7 @@ def _blank(term: object) -> bool:
 def skolemised(dump: bytes, skolemiser: Skolemiser) -> tuple[list[bytes | memoryview], bytes]:
     """An N-Triples dump as published, in chunks (its blank-node lines rewritten with Skolem
     IRIs and put last), and the lines it rewrote, as they were in the dump."""
-    kept, blank = blank_lines(dump)
+    kept, blank = blank_node_lines(dump)
     return [*kept, skolemiser.rewrite(blank)], blank
 
 
