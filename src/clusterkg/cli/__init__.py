@@ -29,6 +29,7 @@ from clusterkg.errors import EXIT_USAGE, ClusterKGError
 from clusterkg.inputs.cache import BuildCache
 from clusterkg.reasoning import SYNONYMS as REASONER_NAMES
 from clusterkg.version import __version__
+from clusterkg.workspace import Workspace, find_workspace
 
 
 class Group(click.Group):
@@ -78,6 +79,14 @@ def _uses_network(ctx: click.Context, command: click.Command | None) -> bool:
     type=click.Path(path_type=Path),
     help="Data file or folder to use instead of the bundled facts (repeatable). "
     "The ontology, shapes and reference vocabularies always stay loaded.",
+)
+@click.option(
+    "--workspace",
+    "workspace_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="CLUSTERKG_WORKSPACE",
+    help="The workspace to use (a folder made by `clusterkg init`; default: the one the "
+    "current folder is in, if any).",
 )
 @click.option(
     "--no-cache",
@@ -139,6 +148,7 @@ def _uses_network(ctx: click.Context, command: click.Command | None) -> bool:
 def cli(
     ctx: click.Context,
     data: tuple[Path, ...],
+    workspace_dir: Path | None,
     no_cache: bool,
     cache_dir: Path | None,
     endpoint: str | None,
@@ -156,9 +166,11 @@ def cli(
     # Settings given by the invoker (`obj`) keep their graph loader; the options set the rest.
     given = ctx.ensure_object(Settings)
     cache = None if no_cache else BuildCache(cache_dir)
+    workspace = Workspace.read(workspace_dir) if workspace_dir else find_workspace(Path.cwd())
     ctx.obj = replace(
         given,
         data=data,
+        workspace=workspace,
         cache=cache,
         endpoint=endpoint,
         server_graph=server_graph,

@@ -19,6 +19,7 @@ from clusterkg.cli.printing import print_notes
 from clusterkg.errors import ClusterKGError
 from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.workspace import Workspace
 
 if TYPE_CHECKING:  # imported when used: httpx is not needed by a local command's start
     from clusterkg.remote_graph import RemoteGraph
@@ -49,6 +50,8 @@ class Settings:
     data is in), and the function that loads the graph."""
 
     data: tuple[Path, ...] = ()
+    # the workspace the command runs in (--workspace, else found from the current folder)
+    workspace: Workspace | None = None
     cache: BuildCache | None = None
     endpoint: str | None = None
     server_graph: str | None = None
