@@ -15,22 +15,21 @@ from clusterkg.cli.printing import print_answer
 from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import ClusterKGError
-from clusterkg.inputs.bundle import bundled
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.queries.catalogue import Catalogue
 
 if TYPE_CHECKING:
     from clusterkg.remote_graph import RemoteGraph
 
 
 @click.command("queries")
-def list_queries() -> None:
-    """List the stored queries with their title and parameters.
+@pass_settings
+def list_queries(settings: Settings) -> None:
+    """List the stored queries with their title and parameters (in a workspace, its own too).
 
     \b
         clusterkg queries
     """
-    for stored in Catalogue(bundled().queries):
+    for stored in settings.catalogue():
         click.echo(f"{stored.name}  {stored.title}")
         for p in stored.parameters:
             need = "required" if p.required else "optional"
@@ -76,7 +75,7 @@ def query(
         clusterkg query provenance -p subject Rūta --timeout 10 --max-rows 100
     """
     # An unknown query or parameter is known from the query alone: say so before building.
-    Catalogue(bundled().queries).checked(name, params)
+    settings.catalogue().checked(name, params)
     limits = Limits(timeout, max_rows)
     with queried_graph(settings, timeout) as kg:
         print_answer(kg.query_stream(name, dict(params), limits), fmt, limits)

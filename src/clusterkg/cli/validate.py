@@ -76,12 +76,11 @@ def _validate_on_server(settings: Settings, paths: tuple[Path, ...]) -> Report:
             "(to validate files, leave out --endpoint)"
         )
     from clusterkg import backends
-    from clusterkg.inputs.bundle import bundled
     from clusterkg.validation.remote import validate_remote
 
     backend = backends.checked("validator", settings.validator)
     engine = server_engine(settings)
-    return validate_remote(engine, bundled().shapes, engine.graphs, backend)
+    return validate_remote(engine, settings.bundle().shapes_files, engine.graphs, backend)
 
 
 def server_engine(settings: Settings) -> RemoteEngine:
