@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from clusterkg.errors import InputError
+from clusterkg.errors import ClusterKGError, InputError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -61,14 +61,25 @@ def _checked(path: Path, text: str, table: dict[str, Any]) -> dict[str, Any]:
             raise InputError(path, f"[workspace] has no {key}: add {expected}", _table_line(text))
     if not table["name"].strip():
         raise InputError(path, "name is empty", _key_line(text, "name"))
-    base = table["base"]
-    if not _ABSOLUTE_IRI.match(base) or not base.endswith(("/", "#")):
-        raise InputError(
-            path,
-            f"base must be an absolute IRI ending in / or #; found {base!r}",
-            _key_line(text, "base"),
-        )
+    problem = base_problem(table["base"])
+    if problem:
+        raise InputError(path, f"base {problem}", _key_line(text, "base"))
     return table
+
+
+def base_problem(base: str) -> str | None:
+    """What is wrong with a base IRI, or None: it must be absolute (a scheme), end in / or #
+    (IRIs are made by appending to it), and hold no space, quote or angle bracket."""
+    if not _ABSOLUTE_IRI.match(base) or not base.endswith(("/", "#")):
+        return f"must be an absolute IRI ending in / or #, e.g. https://example.org/id/; found {base!r}"
+    return None
+
+
+def check_base(base: str, option: str) -> None:
+    """ClusterKGError naming `option` for a base IRI base_problem refuses."""
+    problem = base_problem(base)
+    if problem:
+        raise ClusterKGError(f"{option} {problem}")
 
 
 def _text(path: Path) -> str:
