@@ -71,7 +71,8 @@ def base_problem(base: str) -> str | None:
     """What is wrong with a base IRI, or None: it must be absolute (a scheme), end in / or #
     (IRIs are made by appending to it), and hold no space, quote or angle bracket."""
     if not _ABSOLUTE_IRI.match(base) or not base.endswith(("/", "#")):
-        return f"must be an absolute IRI ending in / or #, e.g. https://example.org/id/; found {base!r}"
+        example = "https://example.org/id/"
+        return f"must be an absolute IRI ending in / or #, e.g. {example}; found {base!r}"
     return None
 
 

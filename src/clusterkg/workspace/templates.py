@@ -5,6 +5,8 @@ results, extra shape), all valid together and made to be replaced.
 `{base}` is the workspace's base IRI (checked: an absolute IRI with no quote or space in it),
 `{name}` its name, `{bundled}` true or false."""
 
+# ruff: noqa: E501  (the lines are the written files' own: a table row, a message, a quote)
+
 from __future__ import annotations
 
 CONFIG = """\
