@@ -16,7 +16,7 @@ from clusterkg.errors import InputError, ShapesError
 from clusterkg.inputs.screening import screen
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.report import Problem, Report, problem_order
-from clusterkg.validation.shapes_files import Shapes, merged_graph, shapes_paths
+from clusterkg.validation.shapes_files import Shapes, merged_graph, shapes_paths, where_in
 from clusterkg.vocabulary import ASSERTED, RELATIVE_BASE, shorten
 
 
@@ -36,8 +36,12 @@ def validate_with_pyshacl(engine: Engine, shapes: Shapes, sources: SourceMap) ->
         grouped = [q for q in statement_group_quads(engine) if q.triple in held]
         data = dataset_to_rdflib(asserted, grouped)
         files = shapes_paths(shapes)
-        shapes_graph = read_shapes(files[0]) if len(files) == 1 else merged_graph(files)
-        return validate(data, shapes_graph, sources)
+        if len(files) == 1:
+            return validate(data, read_shapes(files[0]), sources)
+        try:
+            return validate(data, merged_graph(files), sources)
+        except ShapesError as error:  # which of the files: the one naming the shape
+            raise ShapesError(f"{where_in(files, str(error))}: {error}") from None
 
 
 def read_shapes(shapes: Path) -> Graph:

@@ -18,7 +18,7 @@ from clusterkg.engine import Engine
 from clusterkg.engine.server_graphs import ServerGraphs
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.report import Report
-from clusterkg.validation.shapes_files import Shapes, shapes_names
+from clusterkg.validation.shapes_files import Shapes, where_in
 
 
 def validate_remote(
@@ -45,8 +45,9 @@ def _validate(engine: Engine, shapes: Shapes, graph: str, backend: Backend) -> R
             results = compiled_shapes(shapes).validate_without_python(engine, graph)
         except UnsupportedShapes as lacking:
             if backend == "fast":
+                where = where_in(shapes, str(lacking))
                 raise UnsupportedShapes(
-                    f"{shapes_names(shapes)}: the fast validator cannot run these shapes on a "
+                    f"{where}: the fast validator cannot run these shapes on a "
                     f"server ({lacking}); use --validator auto or reference"
                 ) from None
         else:

@@ -4,6 +4,7 @@ error naming it and the line. Both validators take the shapes from here when the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -30,6 +31,25 @@ def shapes_paths(shapes: Shapes) -> tuple[Path, ...]:
 def shapes_names(shapes: Shapes) -> str:
     """The files of `shapes`, for a message."""
     return ", ".join(str(path) for path in shapes_paths(shapes))
+
+
+def where_in(shapes: Shapes, message: str) -> str:
+    """Where in the shapes files the problem a message names is: the file (and line) of the
+    shape it names, else every file. A blank node of the n-th file is `_:f<n>x…` (_apart)."""
+    from clusterkg.inputs.sources import SourceMap
+
+    files = shapes_paths(shapes)
+    if len(files) == 1:
+        return str(files[0])
+    blank = re.search(r"_:f(\d+)x", message)
+    if blank and int(blank.group(1)) < len(files):
+        return str(files[int(blank.group(1))])
+    sources = SourceMap.of(list(files))
+    for iri in re.findall(r"<?(https?://[^\s<>\"]+?)>?(?=[\s:;,)]|$)", message):
+        found = sources.locate(iri)
+        if found:
+            return f"{found[0]}:{found[1]}" if found[1] else found[0]
+    return shapes_names(shapes)
 
 
 def merged_triples(files: Sequence[Path]) -> list[ox.Triple]:

@@ -15,7 +15,7 @@ from clusterkg.backends import Choice as Backend
 from clusterkg.engine import Engine, LocalEngine, LocalStore
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.report import Problem, Report, problem_order
-from clusterkg.validation.shapes_files import Shapes, shapes_names
+from clusterkg.validation.shapes_files import Shapes, where_in
 
 if TYPE_CHECKING:
     from clusterkg.build import Build
@@ -85,8 +85,9 @@ def _validate_store(
             compiled = compiled_shapes(shapes)
         except UnsupportedShapes as lacking:
             if backend == "fast":
+                where = where_in(shapes, str(lacking))
                 raise UnsupportedShapes(
-                    f"{shapes_names(shapes)}: the fast validator does not compile {lacking}; "
+                    f"{where}: the fast validator does not compile {lacking}; "
                     "use --validator auto or reference"
                 ) from None
         else:
