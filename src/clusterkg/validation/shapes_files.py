@@ -45,7 +45,8 @@ def where_in(shapes: Shapes, message: str) -> str:
     if blank and int(blank.group(1)) < len(files):
         return str(files[int(blank.group(1))])
     sources = SourceMap.of(list(files))
-    for iri in re.findall(r"<?(https?://[^\s<>\"]+?)>?(?=[\s:;,)]|$)", message):
+    named = re.findall(r"<([^>\s]+)>", message) + re.findall(r"https?://[^\s<>\"]+", message)
+    for iri in named:
         found = sources.locate(iri)
         if found:
             return f"{found[0]}:{found[1]}" if found[1] else found[0]

@@ -32,15 +32,15 @@ def read_config(path: Path) -> dict[str, Any]:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InputError(path, f"not valid TOML: {_reason(error)}", _line(error)) from None
+    table = document.get("workspace")
+    if not isinstance(table, dict):
+        raise InputError(path, "no [workspace] table: write [workspace] with name and base", 1)
     unknown_tables = [key for key in document if key != "workspace"]
     if unknown_tables:
         key = unknown_tables[0]
         raise InputError(
             path, f"unknown table or key {key!r} (only [workspace] is read)", _key_line(text, key)
         )
-    table = document.get("workspace")
-    if not isinstance(table, dict):
-        raise InputError(path, "no [workspace] table: write [workspace] with name and base", 1)
     return _checked(path, text, table)
 
 
