@@ -59,7 +59,7 @@ class Workspace:
             raise ClusterKGError(
                 f"{root}: not a workspace (no {CONFIG_NAME}); `clusterkg init {root}` makes one"
             )
-        table = read_config(config_file)
+        table = read_config(shown(config_file.absolute()))
         config = WorkspaceConfig(
             name=table["name"], base=table["base"], bundled_facts=table.get("bundled-facts", True)
         )
