@@ -18,6 +18,7 @@ from clusterkg.errors import ClusterKGError
 from clusterkg.inputs.bundle import bundled
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.queries.catalogue import Catalogue
+from clusterkg.queries.prefixes import ad_hoc_query
 
 if TYPE_CHECKING:
     from clusterkg.remote_graph import RemoteGraph
@@ -98,15 +99,18 @@ def sparql(
 ) -> None:
     """Run an ad-hoc read-only SPARQL query over the graph (asserted + inferred).
 
-    The query comes from FILE, from standard input if FILE is -, or from -e.
+    The query comes from FILE, from standard input if FILE is -, or from -e. The prefixes
+    results print (ck:, cluster:, tier:, sector:, rdfs: … `clusterkg prefixes` lists them)
+    are predeclared: a query need not declare those it uses.
 
     \b
         clusterkg sparql -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
         clusterkg sparql my-query.rq --format json
-        echo 'ASK { ?s a <https://w3id.org/clusterkg/ontology#Cluster> }' | clusterkg sparql -
+        echo 'ASK { ?s a ck:Cluster }' | clusterkg sparql -
         clusterkg sparql -e 'SELECT * WHERE { ?s ?p ?o }' --timeout 5 --max-rows 1000
     """
-    text = _query_text(file, expression)
+    origin = None if file is None or str(file) == "-" else str(file)
+    text = ad_hoc_query(_query_text(file, expression), origin, local=settings.endpoint is None)
     limits = Limits(timeout, max_rows)
     with queried_graph(settings, timeout) as kg:
         print_answer(kg.sparql_stream(text, limits), fmt, limits)
