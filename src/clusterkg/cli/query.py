@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from clusterkg.cli.completion import complete_query_name
 from clusterkg.cli.options import limit_options, output_options
 from clusterkg.cli.printing import print_answer
+from clusterkg.cli.query_help import ParameterValue, StoredQueryCommand
 from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import ClusterKGError
@@ -45,16 +47,15 @@ def _as_options(arguments: list[tuple[str, str]]) -> str:
     return " ".join(f"-p {k} {v!r}" if " " in v else f"-p {k} {v}" for k, v in arguments)
 
 
-@click.command()
-@click.argument("name")
+@click.command(cls=StoredQueryCommand)
+@click.argument("name", shell_complete=complete_query_name)
 @click.option(
     "-p",
     "--param",
     "params",
     multiple=True,
-    type=(str, str),
-    metavar="NAME VALUE",
-    help="Query parameter: a name, acronym, IRI or CURIE (repeatable).",
+    type=ParameterValue(),
+    help="Query parameter: a name, acronym, IRI or CURIE (repeatable; `-p NAME VALUE` works too).",
 )
 @output_options
 @limit_options
@@ -69,10 +70,11 @@ def query(
 ) -> None:
     """Run a stored query and print its results.
 
-    NAME is one of the stored queries (`clusterkg queries` lists them).
+    NAME is one of the stored queries listed below; `clusterkg query NAME --help` shows its
+    parameters and examples.
 
     \b
-        clusterkg query clusters-of-company -p company Rūta -p sector food
+        clusterkg query clusters-of-company -p company=Rūta -p sector=food
         clusterkg query labelled-clusters -p tier silver --format csv
         clusterkg query provenance -p subject Rūta --timeout 10 --max-rows 100
     """

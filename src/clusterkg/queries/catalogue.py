@@ -95,9 +95,15 @@ class StoredQuery:
         """Each `#+ example:` as the -p options that give it: `-p company=Rūta -p sector=food`
         (a value with a space or a quote quoted for a shell)."""
         return [
-            " ".join(f"-p {shlex.quote(f'{name}={value}')}" for name, value in arguments)
+            " ".join(f"-p {name}={_shell_word(value)}" for name, value in arguments)
             for arguments in self.example_arguments()
         ]
+
+
+def _shell_word(text: str) -> str:
+    """`text` as one shell word: as it is if it needs no quotes (letters of any script are
+    fine: `company=Rūta`), else quoted."""
+    return text if re.fullmatch(r"[\w@%+=:,./-]+", text) else shlex.quote(text)
 
 
 def refuse_repeats(names: Sequence[str]) -> None:
