@@ -98,7 +98,7 @@ class StoredQueryCommand(click.Command):
             return
         stored = catalogue_for(ctx).get(name)
         formatter.write_usage(f"{ctx.command_path} {stored.name}", "[-p NAME=VALUE]... [OPTIONS]")
-        _format_stored_query(ctx, stored, formatter)
+        _format_stored_query(stored, formatter)
         self.format_options(ctx, formatter)
 
     def shell_complete(
@@ -193,9 +193,7 @@ def _format_query_list(catalogue: Catalogue, formatter: click.HelpFormatter) -> 
         formatter.write_dl([(stored.name, stored.title) for stored in catalogue])
 
 
-def _format_stored_query(
-    ctx: click.Context, stored: StoredQuery, formatter: click.HelpFormatter
-) -> None:
+def _format_stored_query(stored: StoredQuery, formatter: click.HelpFormatter) -> None:
     formatter.write_paragraph()
     with formatter.indentation():
         formatter.write_text(stored.title)
@@ -203,19 +201,23 @@ def _format_stored_query(
             formatter.write_paragraph()
             formatter.write_text(stored.description)
     with formatter.section("Parameters"):
-        if not stored.parameters:
+        rows = [
+            (
+                f"-p {p.name}=<{p.kind}>",
+                f"{'required' if p.required else 'optional'}. {p.description}",
+            )
+            for p in stored.parameters
+        ]
+        if rows:
+            formatter.write_dl(rows)
+        else:
             formatter.write_text("none")
-        formatter.write_dl(
-            [
-                (
-                    f"-p {p.name}=<{p.kind}>",
-                    f"{'required' if p.required else 'optional'}. {p.description}",
-                )
-                for p in stored.parameters
-            ]
-        )
-    root = ctx.find_root().info_name or "clusterkg"
-    lines = [f"{root} query {stored.name} {options}" for options in stored.example_options()]
+    _format_examples(stored, formatter)
+
+
+def _format_examples(stored: StoredQuery, formatter: click.HelpFormatter) -> None:
+    """Each example as a whole command line, unwrapped, to copy."""
+    lines = [f"clusterkg query {stored.name} {options}" for options in stored.example_options()]
     with formatter.section("Examples"):
-        for line in lines or [f"{root} query {stored.name}"]:
+        for line in lines or [f"clusterkg query {stored.name}"]:
             formatter.write(f"{'':>{formatter.current_indent}}{line.rstrip()}\n")
