@@ -14,10 +14,12 @@ from typing import Any
 import click
 
 from clusterkg.backends import CHOICES
+from clusterkg.cli.completion import completion_command
 from clusterkg.cli.export import export
 from clusterkg.cli.generate import generate_command
 from clusterkg.cli.init import init_command
 from clusterkg.cli.options import choice_option
+from clusterkg.cli.prefixes import prefixes_command
 from clusterkg.cli.publish import publish_command
 from clusterkg.cli.query import list_queries, query, sparql
 from clusterkg.cli.reason import reason
@@ -196,6 +198,8 @@ for command in (
     site_command,
     init_command,
     test_command,
+    prefixes_command,
+    completion_command,
 ):
     cli.add_command(command)
 

@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING
 
 import click
 
+from clusterkg.cli.completion import complete_query_name
 from clusterkg.cli.options import limit_options, output_options
 from clusterkg.cli.printing import print_answer
+from clusterkg.cli.query_help import ParameterValue, StoredQueryCommand
 from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import ClusterKGError
 from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.queries.prefixes import ad_hoc_query
 
 if TYPE_CHECKING:
     from clusterkg.remote_graph import RemoteGraph
@@ -43,16 +46,15 @@ def _as_options(arguments: list[tuple[str, str]]) -> str:
     return " ".join(f"-p {k} {v!r}" if " " in v else f"-p {k} {v}" for k, v in arguments)
 
 
-@click.command()
-@click.argument("name")
+@click.command(cls=StoredQueryCommand)
+@click.argument("name", shell_complete=complete_query_name)
 @click.option(
     "-p",
     "--param",
     "params",
     multiple=True,
-    type=(str, str),
-    metavar="NAME VALUE",
-    help="Query parameter: a name, acronym, IRI or CURIE (repeatable).",
+    type=ParameterValue(),
+    help="Query parameter: a name, acronym, IRI or CURIE (repeatable; `-p NAME VALUE` works too).",
 )
 @output_options
 @limit_options
@@ -67,10 +69,11 @@ def query(
 ) -> None:
     """Run a stored query and print its results.
 
-    NAME is one of the stored queries (`clusterkg queries` lists them).
+    NAME is one of the stored queries listed below; `clusterkg query NAME --help` shows its
+    parameters and examples.
 
     \b
-        clusterkg query clusters-of-company -p company Rūta -p sector food
+        clusterkg query clusters-of-company -p company=Rūta -p sector=food
         clusterkg query labelled-clusters -p tier silver --format csv
         clusterkg query provenance -p subject Rūta --timeout 10 --max-rows 100
     """
@@ -97,15 +100,18 @@ def sparql(
 ) -> None:
     """Run an ad-hoc read-only SPARQL query over the graph (asserted + inferred).
 
-    The query comes from FILE, from standard input if FILE is -, or from -e.
+    The query comes from FILE, from standard input if FILE is -, or from -e. The prefixes
+    results print (ck:, cluster:, tier:, sector:, rdfs: … `clusterkg prefixes` lists them)
+    are predeclared: a query need not declare those it uses.
 
     \b
         clusterkg sparql -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
         clusterkg sparql my-query.rq --format json
-        echo 'ASK { ?s a <https://w3id.org/clusterkg/ontology#Cluster> }' | clusterkg sparql -
+        echo 'ASK { ?s a ck:Cluster }' | clusterkg sparql -
         clusterkg sparql -e 'SELECT * WHERE { ?s ?p ?o }' --timeout 5 --max-rows 1000
     """
-    text = _query_text(file, expression)
+    origin = None if file is None or str(file) == "-" else str(file)
+    text = ad_hoc_query(_query_text(file, expression), origin, local=settings.endpoint is None)
     limits = Limits(timeout, max_rows)
     with queried_graph(settings, timeout) as kg:
         print_answer(kg.sparql_stream(text, limits), fmt, limits)
