@@ -13,6 +13,7 @@ import click
 from clusterkg.cli.options import limit_options, output_options
 from clusterkg.cli.printing import print_answer
 from clusterkg.cli.settings import Settings, pass_settings
+from clusterkg.cli.terminal import layout_options
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import ClusterKGError
 from clusterkg.inputs.bundle import bundled
@@ -56,6 +57,7 @@ def _as_options(arguments: list[tuple[str, str]]) -> str:
     help="Query parameter: a name, acronym, IRI or CURIE (repeatable).",
 )
 @output_options
+@layout_options
 @limit_options
 @pass_settings
 def query(
@@ -86,6 +88,7 @@ def query(
 @click.argument("file", required=False, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("-e", "--expression", help="The query text itself.")
 @output_options
+@layout_options
 @limit_options
 @pass_settings
 def sparql(
