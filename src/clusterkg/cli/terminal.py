@@ -102,7 +102,8 @@ def coloured(text: str, colour: str, stream: IO[Any]) -> str:
     return f"{colour}{text}{RESET}" if colour_wanted(stream) else text
 
 
-_SEVERITY = re.compile(r": (Violation|Warning|Info): ")
+# a line's first severity, after its location (a message may name one too)
+_SEVERITY = re.compile(r"^(.*?): (Violation|Warning|Info): ", re.MULTILINE)
 
 
 def severities_coloured(report: str, stream: IO[Any]) -> str:
@@ -110,4 +111,4 @@ def severities_coloured(report: str, stream: IO[Any]) -> str:
     Info blue), if `stream` may be coloured."""
     if not colour_wanted(stream):
         return report
-    return _SEVERITY.sub(lambda m: f": {SEVERITY_COLOURS[m[1]]}{m[1]}{RESET}: ", report)
+    return _SEVERITY.sub(lambda m: f"{m[1]}: {SEVERITY_COLOURS[m[2]]}{m[2]}{RESET}: ", report)
