@@ -15,6 +15,7 @@ from clusterkg.cli.options import limit_options, output_options
 from clusterkg.cli.printing import print_answer
 from clusterkg.cli.query_help import ParameterValue, StoredQueryCommand
 from clusterkg.cli.settings import Settings, pass_settings
+from clusterkg.cli.terminal import layout_options
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import ClusterKGError
 from clusterkg.knowledge_graph import KnowledgeGraph
@@ -57,6 +58,7 @@ def _as_options(arguments: list[tuple[str, str]]) -> str:
     help="Query parameter: a name, acronym, IRI or CURIE (repeatable; `-p NAME VALUE` works too).",
 )
 @output_options
+@layout_options
 @limit_options
 @pass_settings
 def query(
@@ -88,6 +90,7 @@ def query(
 @click.argument("file", required=False, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("-e", "--expression", help="The query text itself.")
 @output_options
+@layout_options
 @limit_options
 @pass_settings
 def sparql(

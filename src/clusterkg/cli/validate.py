@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from clusterkg.cli.settings import Settings, pass_settings
+from clusterkg.cli.terminal import colour_wanted, severities_coloured
 from clusterkg.errors import EXIT_OK, EXIT_VIOLATIONS
 from clusterkg.output.formats import names
 
@@ -68,7 +69,8 @@ def validate_command(
     elif fmt == "ttl":
         click.echo(report.as_turtle(), nl=False)
     else:
-        click.echo(report.as_text(), nl=False)
+        text = severities_coloured(report.as_text(), sys.stdout)
+        click.echo(text, nl=False, color=colour_wanted(sys.stdout) or None)
     sys.exit(EXIT_VIOLATIONS if report.violated else EXIT_OK)
 
 
