@@ -26,8 +26,8 @@ from clusterkg.cli.reason import reason
 from clusterkg.cli.serve import serve
 from clusterkg.cli.settings import Settings
 from clusterkg.cli.site import site_command
-from clusterkg.cli.test import test_command
 from clusterkg.cli.terminal import RED, colour_option, coloured
+from clusterkg.cli.test import test_command
 from clusterkg.cli.validate import validate_command
 from clusterkg.engine.safety import isolate_from_network
 from clusterkg.errors import EXIT_USAGE, ClusterKGError
