@@ -16,6 +16,7 @@ import click
 from clusterkg.backends import CHOICES
 from clusterkg.cli.export import export
 from clusterkg.cli.generate import generate_command
+from clusterkg.cli.import_sheet import import_command
 from clusterkg.cli.options import choice_option
 from clusterkg.cli.publish import publish_command
 from clusterkg.cli.query import list_queries, query, sparql
@@ -192,6 +193,7 @@ for command in (
     generate_command,
     serve,
     site_command,
+    import_command,
 ):
     cli.add_command(command)
 
