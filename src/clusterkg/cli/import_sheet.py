@@ -12,7 +12,7 @@ from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.errors import EXIT_VIOLATIONS, ClusterKGError
 from clusterkg.output.atomic import atomic_output
 from clusterkg.queries.resolve import Resolver
-from clusterkg.spreadsheets import KINDS, DEFAULT_BASE, import_workbook
+from clusterkg.spreadsheets import DEFAULT_BASE, KINDS, import_workbook
 from clusterkg.spreadsheets.context import data_files, validate_in_context
 from clusterkg.spreadsheets.mapping_file import read_mapping_file
 from clusterkg.spreadsheets.template import write_template
@@ -20,22 +20,44 @@ from clusterkg.spreadsheets.template import write_template
 
 @click.command("import")
 @click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="The TriG file to write (written whole or not at all).")
-@click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
-              help="A mapping file (TOML) naming each sheet's kind and columns.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The TriG file to write (written whole or not at all).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A mapping file (TOML) naming each sheet's kind and columns.",
+)
 @click.option("--sheet", help="Import only this sheet of the workbook.")
-@click.option("--base", metavar="IRI",
-              help="The base of new things' IRIs ({base}cluster/{slug} …; default: the "
-              "workspace's base, else https://w3id.org/clusterkg/id/).")
-@click.option("--template", "template", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write an empty workbook to fill in (headers, drop-down lists, examples) "
-              "instead of importing.")
-@click.option("--kind", type=click.Choice([*KINDS, "all"]), default="all", show_default=True,
-              help="With --template: the sheets to include.")
-@click.option("--force", is_flag=True,
-              help="Write even if the imported statements violate the shapes (exit 1 still); "
-              "with --template, overwrite an existing file.")
+@click.option(
+    "--base",
+    metavar="IRI",
+    help="The base of new things' IRIs ({base}cluster/{slug} …; default: the "
+    "workspace's base, else https://w3id.org/clusterkg/id/).",
+)
+@click.option(
+    "--template",
+    "template",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write an empty workbook to fill in (headers, drop-down lists, examples) "
+    "instead of importing.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice([*KINDS, "all"]),
+    default="all",
+    show_default=True,
+    help="With --template: the sheets to include.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write even if the imported statements violate the shapes (exit 1 still); "
+    "with --template, overwrite an existing file.",
+)
 @pass_settings
 def import_command(
     settings: Settings,
@@ -78,19 +100,31 @@ def import_command(
     for note in imported.notes:
         click.echo(f"clusterkg: {note}", err=True)
     findings = validate_in_context(
-        imported, output.name, file.name, data_files(graph),
+        imported,
+        output.name,
+        file.name,
+        data_files(graph),
         lambda data: settings.graph(data, whole_graph=True, keep_ill_typed=True, reasoning=False),
     )
     violations = [f for f in findings if f.problem.severity == "Violation"]
     for finding in findings:
         click.echo(str(finding), err=True)
     if violations and not force:
-        raise _Invalid(f"{len(violations)} violation(s) in the imported statements: nothing "
-                       f"written (fix the sheet, or --force to write anyway)")
+        raise _Invalid(
+            f"{len(violations)} violation(s) in the imported statements: nothing "
+            f"written (fix the sheet, or --force to write anyway)"
+        )
     with atomic_output(output) as out:
         out.write(imported.text.encode("utf-8"))
-    verdict = f"{len(violations)} violation(s), written anyway (--force)" if violations else (
-        f"valid with the graph ({len(findings)} warning(s))" if findings else "valid with the graph")
+    verdict = (
+        f"{len(violations)} violation(s), written anyway (--force)"
+        if violations
+        else (
+            f"valid with the graph ({len(findings)} warning(s))"
+            if findings
+            else "valid with the graph"
+        )
+    )
     click.echo(f"{output}: {imported.groups} statement groups from {file.name}; {verdict}")
     if violations:
         sys.exit(EXIT_VIOLATIONS)

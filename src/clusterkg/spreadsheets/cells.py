@@ -76,9 +76,7 @@ def read_xlsx(path: Path) -> list[Sheet]:
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputError(path, f"not a readable .xlsx workbook ({error})") from None
     try:
-        return [
-            _xlsx_sheet(path.name, values[name], formulas[name]) for name in values.sheetnames
-        ]
+        return [_xlsx_sheet(path.name, values[name], formulas[name]) for name in values.sheetnames]
     finally:
         formulas.close()
 
@@ -135,9 +133,7 @@ def read_csv(path: Path) -> Sheet:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(
-            path, f"not UTF-8 (byte {error.start}); save the CSV as UTF-8"
-        ) from None
+        raise InputError(path, f"not UTF-8 (byte {error.start}); save the CSV as UTF-8") from None
     except OSError as error:
         raise InputError(path, f"cannot be read ({error.strerror})") from None
     rows = []
@@ -165,7 +161,7 @@ def clean(value: Any) -> Value:
         value = value.strip()
         return value or None
     if value is None or isinstance(value, (int, float, bool, date, datetime, time)):
-        return value  # type: ignore[no-any-return]
+        return value
     return str(value)
 
 

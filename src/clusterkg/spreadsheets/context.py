@@ -12,6 +12,7 @@ from pathlib import Path
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.spreadsheets.importer import Imported
 from clusterkg.spreadsheets.problems import Where
+from clusterkg.spreadsheets.statements import FIELD_OF
 from clusterkg.validation.report import Problem
 
 # Loads the graph of the given data files for validation (Settings.graph, in the CLI).
@@ -49,8 +50,11 @@ def validate_in_context(
 
 
 def _where(problem: Problem, imported: Imported, workbook: str, output_name: str) -> str:
-    row = imported.rows.get(problem.line or 0)
-    if row is None:
+    """`file!sheet!C7 (out.trig:131)` when the property came from a column, else the row."""
+    origin = imported.rows.get(problem.line or 0)
+    if origin is None:
         return f"{output_name}:{problem.line}" if problem.line else output_name
-    sheet, number = row
-    return f"{Where(workbook, sheet, str(number))} ({output_name}:{problem.line})"
+    sheet, row, letters = origin
+    letter = letters.get(FIELD_OF.get(problem.path or "", ""), "")
+    cell = f"{letter}{row}" if letter else f"row {row}"
+    return f"{Where(workbook, sheet, cell)} ({output_name}:{problem.line})"

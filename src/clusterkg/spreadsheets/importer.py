@@ -15,13 +15,15 @@ from clusterkg.queries.names import Names
 from clusterkg.spreadsheets import mappings, trig
 from clusterkg.spreadsheets.cells import Sheet, read_workbook
 from clusterkg.spreadsheets.mapping_file import MappingFile
-from clusterkg.spreadsheets.problems import ImportRefused, SheetProblem
+from clusterkg.spreadsheets.problems import ImportRefused, SheetProblem, Where
 from clusterkg.spreadsheets.records import Columns, Record, read_records
 from clusterkg.spreadsheets.resolution import Resolution
+from clusterkg.spreadsheets.sheet_mapping import sheet_columns
 from clusterkg.spreadsheets.statements import Writer
 from clusterkg.vocabulary import slugify
 
 _ORDER = ("clusters", "members", "awards", "people")
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -30,7 +32,7 @@ class Imported:
     stderr (which mapping each sheet used, columns left aside)."""
 
     text: str
-    rows: dict[int, tuple[str | None, int]]
+    rows: dict[int, trig.Origin]
     notes: list[str] = field(default_factory=list)
     groups: int = 0
 
@@ -51,7 +53,7 @@ def import_workbook(
     notes: list[str] = []
     mapped = []
     for each in sheets:
-        columns = _columns(each, mapping_file, problems, notes)
+        columns = sheet_columns(each, mapping_file, problems, notes)
         if columns is not None:
             mapped.append((each, columns))
     mapped.sort(key=lambda pair: _ORDER.index(pair[1].mapping.kind))
@@ -72,8 +74,8 @@ def import_workbook(
         for r, c in read
     ]
     if not groups:
-        raise ImportRefused([SheetProblem(sheets[0].where() if sheets else _nowhere(path),
-                                          "expected at least one row of data, found none")])
+        nowhere = SheetProblem(Where(path.name, None), "expected rows of data, found none")
+        raise ImportRefused([nowhere])
     text, rows = trig.document(
         _header(path.name, mapped), known, _catalogue(writer, path, source), groups
     )
@@ -91,68 +93,16 @@ def _other_names(record: Record, names: Resolution) -> None:
             names.new.add("cluster", other.strip(), cluster.iri)
 
 
-def _nowhere(path: Path):  # type: ignore[no-untyped-def]
-    from clusterkg.spreadsheets.problems import Where
-
-    return Where(path.name, None)
-
-
 def _chosen_sheets(sheets: list[Sheet], file: str, wanted: str | None) -> list[Sheet]:
+    """The sheets to import: the one named by --sheet, else all but the template's own."""
     if wanted is None:
         return [s for s in sheets if (s.name or "").strip().lower() not in mappings.NOT_DATA]
-    chosen = [s for s in sheets if s.name == wanted or (s.name is None and len(sheets) == 1)]
+    chosen = [s for s in sheets if s.name == wanted or s.name is None]
     if not chosen:
         names = ", ".join(repr(s.name) for s in sheets)
-        from clusterkg.spreadsheets.problems import Where
-
-        raise ImportRefused([SheetProblem(Where(file, None), f"expected a sheet named {wanted!r}, found {names}")])
+        problem = SheetProblem(Where(file, None), f"expected a sheet {wanted!r}, found {names}")
+        raise ImportRefused([problem])
     return chosen
-
-
-def _columns(
-    sheet: Sheet, mapping_file: MappingFile | None, problems: list[SheetProblem], notes: list[str]
-) -> Columns | None:
-    """The sheet's mapping and which column holds which field; None for an empty sheet."""
-    if not sheet.rows or not any(c.value is not None for c in sheet.rows[0]):
-        if any(c.value is not None for row in sheet.rows for c in row):
-            problems.append(SheetProblem(sheet.where("1"), "expected a header row in row 1, found an empty row"))
-        else:
-            notes.append(f"{sheet.where()}: empty sheet, skipped")
-        return None
-    header = {c.column: str(c.value) for c in sheet.rows[0] if c.value is not None}
-    renames = mapping_file.renames(sheet.name) if mapping_file else {}
-    mapping, how = _mapping(sheet, header, mapping_file, renames, problems)
-    if mapping is None:
-        return None
-    notes.append(f"{sheet.where()}: {mapping.kind} ({how})")
-    letters: dict[str, str] = {}
-    for letter, text in header.items():
-        found = mapping.field_of(renames.get(text, text))
-        if found is None:
-            notes.append(f"{sheet.where(letter + '1')}: column {text!r} is not part of the {mapping.kind} mapping: left aside")
-        elif found in letters:
-            problems.append(SheetProblem(sheet.where(letter + "1"), f"expected one column for {found!r}, found a second one ({text!r}; the first is column {letters[found]})"))
-        else:
-            letters[found] = letter
-    for column in mapping.required:
-        if column.field not in letters:
-            shown = ", ".join(f"{k} {v!r}" for k, v in header.items())
-            problems.append(SheetProblem(sheet.where("1"), f"expected a column {column.field!r} (the {mapping.kind} mapping requires it), found the headers {shown}"))
-    return Columns(mapping, letters, header)
-
-
-def _mapping(sheet, header, mapping_file, renames, problems):  # type: ignore[no-untyped-def]
-    if mapping_file is not None and mapping_file.kind(sheet.name):
-        return mappings.MAPPINGS[mapping_file.kind(sheet.name)], f"by {mapping_file.path.name}"
-    by_name = mappings.by_sheet_name(sheet.name)
-    if by_name is not None:
-        return by_name, "by the sheet's name"
-    fitting = mappings.by_headers([renames.get(h, h) for h in header.values()])
-    if not fitting:
-        kinds = ", ".join(m.kind for m in mappings.MAPPINGS.values())
-        problems.append(SheetProblem(sheet.where("1"), f"expected the headers of one of the mappings ({kinds}), found {', '.join(repr(h) for h in header.values())}: name the sheet after its kind, or give --mapping"))
-        return None, ""
-    return fitting[0], "by its header row"
 
 
 def _group_slug(file: str, sheet: str | None, row: int) -> str:
@@ -169,16 +119,15 @@ def _header(file: str, mapped: list[tuple[Sheet, Columns]]) -> str:
 
 
 def _catalogue(writer: Writer, path: Path, source: str) -> list[str]:
-    kind = "text/csv" if path.suffix.lower() == ".csv" else (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    kind = "text/csv" if path.suffix.lower() == ".csv" else _XLSX
     i = writer.i
+    described = trig.literal("A spreadsheet imported with clusterkg import.", "en")
     lines = [
         f"{i(source)} a ck:SourceDocument ;",
         f"    dcterms:title {trig.literal(path.name)} ;",
         f"    dcterms:identifier {trig.literal(path.name)} ;",
         f"    dcterms:format {trig.literal(kind)} ;",
-        f"    dcterms:description {trig.literal('A spreadsheet imported with clusterkg import.', 'en')} .",
+        f"    dcterms:description {described} .",
     ]
     for page in sorted(writer.catalogue):
         lines += writer.catalogue[page]

@@ -66,15 +66,27 @@ CLUSTERS = Mapping(
     (
         Column("name", "new:cluster", True, ("cluster", "cluster name"), "The cluster's name"),
         Column("acronym", TEXT, help="Its acronym, e.g. LITEK"),
-        Column("other names", TEXT, aliases=("also known as", "alternative name"),
-               help="Other names, separated by ;"),
+        Column(
+            "other names",
+            TEXT,
+            aliases=("also known as", "alternative name"),
+            help="Other names, separated by ;",
+        ),
         Column("country", COUNTRY, help="ISO code or English name, e.g. LT or Lithuania"),
         Column("sectors", "names:sector", aliases=("sector",), help="Sectors, separated by ;"),
         Column("website", WEB, aliases=("homepage", "web", "url"), help="Its web address"),
-        Column("coordinator", "new:organisation", aliases=("coordinating organisation",),
-               help="The organisation that coordinates it"),
-        Column("founded", DATE, aliases=("founding date", "founded on"),
-               help="2013-05-30, 2015-01 or 2015"),
+        Column(
+            "coordinator",
+            "new:organisation",
+            aliases=("coordinating organisation",),
+            help="The organisation that coordinates it",
+        ),
+        Column(
+            "founded",
+            DATE,
+            aliases=("founding date", "founded on"),
+            help="2013-05-30, 2015-01 or 2015",
+        ),
         Column("description", TEXT, help="One sentence, in English"),
     ),
 )
@@ -84,9 +96,13 @@ MEMBERS = Mapping(
     ("members", "member companies", "memberships", "nariai"),
     (
         Column("cluster", "name:cluster", True, help="The cluster, by name or acronym"),
-        Column("company", "new:organisation", True,
-               ("member", "organisation", "organization", "member company"),
-               "The member: an existing organisation's name, or a new company's"),
+        Column(
+            "company",
+            "new:organisation",
+            True,
+            ("member", "organisation", "organization", "member company"),
+            "The member: an existing organisation's name, or a new company's",
+        ),
         Column("since", DATE, aliases=("member since", "joined"), help="When it joined"),
         Column("role", "name:role", help="Its role (default: Member)"),
     ),
@@ -98,15 +114,31 @@ AWARDS = Mapping(
     (
         Column("cluster", "name:cluster", True, help="The cluster awarded"),
         Column("tier", "name:tier", True, ("label", "level"), "Bronze, Silver or Gold"),
-        Column("awarded on", DATE, aliases=("awarded", "award date", "year"),
-               help="The year, month or day of the award"),
+        Column(
+            "awarded on",
+            DATE,
+            aliases=("awarded", "award date", "year"),
+            help="The year, month or day of the award",
+        ),
         Column("valid from", DATE, help="First day (or month, year) of validity"),
-        Column("valid until", DATE, aliases=("valid through", "expires"),
-               help="Last day (or month, year) of validity"),
-        Column("source", WEB, aliases=("source url", "evidence"),
-               help="The web page that reports the award"),
-        Column("issuer", "name:organisation", aliases=("issued by",),
-               help="The labelling body (default: ESCA)"),
+        Column(
+            "valid until",
+            DATE,
+            aliases=("valid through", "expires"),
+            help="Last day (or month, year) of validity",
+        ),
+        Column(
+            "source",
+            WEB,
+            aliases=("source url", "evidence"),
+            help="The web page that reports the award",
+        ),
+        Column(
+            "issuer",
+            "name:organisation",
+            aliases=("issued by",),
+            help="The labelling body (default: ESCA)",
+        ),
     ),
 )
 
@@ -115,11 +147,20 @@ PEOPLE = Mapping(
     ("people", "persons", "posts", "contacts"),
     (
         Column("person", "new:person", True, ("name", "full name"), "The person's full name"),
-        Column("organisation", "name:organisation", True,
-               ("organization", "cluster", "company"), "Where the post is"),
+        Column(
+            "organisation",
+            "name:organisation",
+            True,
+            ("organization", "cluster", "company"),
+            "Where the post is",
+        ),
         Column("role", "name:role", True, help="Director, Cluster coordinator, …"),
-        Column("post", TEXT, aliases=("title", "position", "job title"),
-               help="The post's title as written, e.g. Director of MITA"),
+        Column(
+            "post",
+            TEXT,
+            aliases=("title", "position", "job title"),
+            help="The post's title as written, e.g. Director of MITA",
+        ),
     ),
 )
 

@@ -16,7 +16,8 @@ from clusterkg.spreadsheets.resolution import Resolution, Unresolved
 
 @dataclass(frozen=True)
 class Thing:
-    """A thing a cell names: its IRI, the name as written, and whether this row is the first
+    """A thing a cell names: its IRI, its name (as written for a new thing, its label for an
+    existing one), and whether this row is the first
     to name a thing the workbook adds (that row's group introduces it: type and name)."""
 
     iri: str
@@ -48,6 +49,7 @@ def read_records(
     sheet: Sheet, columns: Columns, names: Resolution, problems: list[SheetProblem]
 ) -> list[Record]:
     records = []
+    unreadable = {p.where for p in sheet.problems}  # formulas without a value: said already
     for row in data_rows(sheet):
         by_letter = {cell.column: cell for cell in row}
         number = row[0].row
@@ -57,7 +59,7 @@ def read_records(
             cell = by_letter.get(letter) if letter else None
             where = sheet.where(f"{letter}{number}") if letter else sheet.where(str(number))
             if cell is None or cell.value is None:
-                if column.required:
+                if column.required and where not in unreadable:
                     problems.append(
                         SheetProblem(where, f"expected {_what(column)}, found an empty cell")
                     )
@@ -83,11 +85,18 @@ def _read(column: Column, cell: Cell, names: Resolution) -> Any:
     if holds == "country":
         return Thing(names.existing("country", written), written)
     if holds == "name":
-        return Thing(names.existing(kind, written), written)
+        return _named(names, names.existing(kind, written), written)
     if holds == "names":
-        return [Thing(names.existing(kind, part), part) for part in cell_values.several(value)]
+        parts = cell_values.several(value)
+        return [_named(names, names.existing(kind, part), part) for part in parts]
     iri, new = names.existing_or_new(kind, written)
-    return Thing(iri, written, new and names.first_mention(iri))
+    if new:
+        return Thing(iri, written, names.first_mention(iri))
+    return _named(names, iri, written)
+
+
+def _named(names: Resolution, iri: str, written: str) -> Thing:
+    return Thing(iri, names.label(iri, written))
 
 
 def _what(column: Column) -> str:
@@ -97,4 +106,8 @@ def _what(column: Column) -> str:
         "date": f"a date ({column.field})",
         "web": "a web address",
         "country": "a country",
-    }.get(holds, f"the name of a {kind}" if kind else column.field)
+    }.get(holds, f"the name of {_a(kind)}" if kind else column.field)
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"

@@ -23,7 +23,7 @@ from clusterkg.queries import values
 from clusterkg.queries.catalogue import Parameter
 from clusterkg.queries.names import Names, normalise, words_start
 from clusterkg.queries.resolve import Matches, Resolver
-from clusterkg.vocabulary import ORG, PREFIXES, slugify
+from clusterkg.vocabulary import CK, ORG, PREFIXES, slugify
 
 # The kinds of new things and the folder of their IRIs (docs/model.md, "IRIs of things").
 FOLDER = {"cluster": "cluster", "organisation": "organisation", "person": "person"}
@@ -32,6 +32,16 @@ ALSO = {"cluster": ("organisation", "company"), "organisation": ("company",)}
 _ROLES = f"""SELECT ?role ?name WHERE {{
   ?role a <{ORG}Role> ; <{PREFIXES["skos"]}prefLabel>|<{PREFIXES["skos"]}altLabel> ?name .
 }}"""
+_LABEL = f"""SELECT ?thing ?name WHERE {{
+  ?thing <{PREFIXES["skos"]}prefLabel> ?name .
+  FILTER(langMatches(lang(?name), "en") || lang(?name) = "")
+}} ORDER BY ?name LIMIT 1"""
+# The reference vocabularies a column may name, and their class.
+VOCABULARIES = {"tier": CK + "LabelTier", "sector": CK + "Sector", "role": ORG + "Role"}
+_VOCABULARY = """SELECT ?name WHERE {{
+  ?thing a <{cls}> ; <{skos}prefLabel> ?name . FILTER(langMatches(lang(?name), "en"))
+  OPTIONAL {{ ?thing <{ck}rank> ?rank }}
+}} ORDER BY ?rank LCASE(STR(?name))"""
 _EXISTS = "ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }"
 
 
@@ -85,9 +95,20 @@ class Resolution:
         self._roles: dict[str, dict[str, str]] | None = None
         self._minted: set[str] = set()
         self._introduced: set[str] = set()
+        self._labels: dict[str, str | None] = {}
 
     def existing(self, kind: str, value: str) -> str:
-        """The IRI of the one thing of `kind` that `value` names (Unresolved otherwise)."""
+        """The IRI of the one thing of `kind` that `value` names (Unresolved otherwise; for a
+        reference vocabulary, the message lists its names)."""
+        try:
+            return self._existing(kind, value)
+        except Unresolved as error:
+            if kind not in VOCABULARIES or "ambiguous" in str(error):
+                raise
+            known = ", ".join(vocabulary_names(self.engine, VOCABULARIES[kind]))
+            raise Unresolved(f"{error} Expected one of: {known}") from None
+
+    def _existing(self, kind: str, value: str) -> str:
         if kind == "role":
             return self._one(kind, value, self._role_matches(value))
         if kind == "country":
@@ -98,7 +119,10 @@ class Resolution:
         try:
             return self.resolver.resolve(Parameter(kind, kind, True, ""), value).value
         except ParameterError as error:
-            raise Unresolved(_after_colon(str(error))) from None
+            if "ambiguous" not in str(error):
+                raise Unresolved(_after_colon(str(error))) from None
+            found = {c.iri: c.label for c in error.candidates}
+            return self._one(kind, value, Matches(found, {}))
 
     def existing_or_new(self, kind: str, value: str) -> tuple[str, bool]:
         """(IRI, is new) for a name that may be a new thing: only a whole name (or acronym, IRI,
@@ -125,6 +149,20 @@ class Resolution:
             iri = f"{stem}-{number}"
         self._minted.add(iri)
         return iri
+
+    def label(self, iri: str, written: str) -> str:
+        """What to call a thing in the labels of new facts: a new thing's name as written, an
+        existing thing's English (or untagged) preferred label, else the name as written."""
+        if iri in self.new.display:
+            return self.new.display[iri]
+        if iri not in self._labels:
+            import pyoxigraph as ox
+
+            table = self.engine.run(_LABEL, {"thing": ox.NamedNode(iri)})
+            assert isinstance(table, Table)
+            found = [row[1].value for row in table.rows if row[1] is not None]
+            self._labels[iri] = found[0] if found else None
+        return self._labels[iri] or written
 
     def is_minted(self, iri: str) -> bool:
         return iri in self._minted
@@ -161,7 +199,7 @@ class Resolution:
         if len(matches.found) == 1:
             return next(iter(matches.found))
         if matches.found:
-            listed = "; ".join(f"{d} <{i}>" for i, d in sorted(matches.found.items()))
+            listed = "; ".join(f"{d} <{i}>" for i, d in sorted(matches.found.items(), key=_name))
             raise Unresolved(
                 f"{value!r} is ambiguous: it names {len(matches.found)} {kind}s ({listed}); "
                 "use a longer name or the IRI"
@@ -171,6 +209,18 @@ class Resolution:
         raise Unresolved(f"no {kind} is named {value!r}.{hint}")
 
 
+def _name(item: tuple[str, str]) -> tuple[str, str]:
+    return normalise(item[1]), item[0]
+
+
 def _after_colon(message: str) -> str:
     """A parameter error's message without the parameter's name in front."""
     return message.split(": ", 1)[1] if ": " in message else message
+
+
+def vocabulary_names(engine: Engine, cls: str) -> list[str]:
+    """The English names of a reference vocabulary's concepts, in rank order (tiers) or by
+    name: for messages and the template's drop-down lists."""
+    table = engine.run(_VOCABULARY.format(cls=cls, skos=PREFIXES["skos"], ck=CK))
+    assert isinstance(table, Table)
+    return list(dict.fromkeys(row[0].value for row in table.rows if row[0] is not None))

@@ -23,11 +23,34 @@ from collections.abc import Callable
 from clusterkg.spreadsheets import trig
 from clusterkg.spreadsheets.cell_values import DateValue
 from clusterkg.spreadsheets.records import Columns, Record, Thing
-from clusterkg.vocabulary import CKID, XSD, slugify
+from clusterkg.vocabulary import CK, CKID, FOAF, ORG, PREFIXES, XSD, slugify
+
+SCHEMA = PREFIXES["schema"]
 
 Triples = list[trig.Triple]
 ESCA = CKID + "organisation/esca"
 MEMBER_ROLE = CKID + "role/member"
+# The column each property is written from, to say a validation problem at its cell.
+FIELD_OF: dict[str, str] = {
+    CK + "acronym": "acronym",
+    CK + "country": "country",
+    CK + "sector": "sectors",
+    CK + "coordinator": "coordinator",
+    FOAF + "homepage": "website",
+    SCHEMA + "foundingDate": "founded",
+    CK + "awardedTo": "cluster",
+    CK + "tier": "tier",
+    CK + "awardYear": "awarded on",
+    CK + "awardMonth": "awarded on",
+    SCHEMA + "validFrom": "valid from",
+    SCHEMA + "validThrough": "valid until",
+    SCHEMA + "issuedBy": "issuer",
+    ORG + "organization": "cluster",
+    ORG + "member": "company",
+    SCHEMA + "startDate": "since",
+    ORG + "role": "role",
+    ORG + "postIn": "organisation",
+}
 
 
 class Writer:
@@ -44,7 +67,8 @@ class Writer:
         return trig.iri(value, self.known)
 
     def group(self, record: Record, columns: Columns, group_iri: str) -> trig.Group:
-        group = trig.Group(self.i(group_iri), (record.sheet.name, record.row))
+        where = (record.sheet.name, record.row, columns.letters)
+        group = trig.Group(self.i(group_iri), where)
         group.triples = _BUILDERS[columns.mapping.kind](self, record)
         sources = [self.source]
         page = record["source"]

@@ -19,36 +19,58 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from clusterkg.engine import Engine, Table
+from clusterkg.engine import Engine
 from clusterkg.errors import ClusterKGError
 from clusterkg.output.atomic import atomic_output
 from clusterkg.queries.values import EUROPEAN_COUNTRIES
 from clusterkg.spreadsheets.mappings import MAPPINGS, Mapping
-from clusterkg.vocabulary import CK, ORG, PREFIXES
+from clusterkg.spreadsheets.resolution import VOCABULARIES, vocabulary_names
 
 _ROWS = 1000  # rows the drop-downs cover
-_LABELS = """SELECT ?name WHERE {{
-  ?thing a <{cls}> ; <{skos}prefLabel> ?name . FILTER(langMatches(lang(?name), "en"))
-  OPTIONAL {{ ?thing <{ck}rank> ?rank }}
-}} ORDER BY ?rank LCASE(STR(?name))"""
 EXAMPLES = {
-    "clusters": ["Baltic Agri Cluster", "BAC", "", "LT", "Food", "https://example.org/bac",
-                 "Baltic Agri Association", "2020-03-01", "A food cluster of farm exporters."],
+    "clusters": [
+        "Baltic Agri Cluster",
+        "BAC",
+        "",
+        "LT",
+        "Food",
+        "https://example.org/bac",
+        "Baltic Agri Association",
+        "2020-03-01",
+        "A food cluster of farm exporters.",
+    ],
     "members": ["Baltic Agri Cluster", "Example Foods UAB", "2021-05-04", "Member"],
-    "awards": ["FETEK", "Gold", "2024", "2024-06", "2026-06",
-               "https://www.cluster-analysis.org/benchmarked-clusters", "ESCA"],
-    "people": ["Jūratė Example", "Baltic Agri Cluster", "Cluster coordinator",
-               "Coordinator of the Baltic Agri Cluster"],
+    "awards": [
+        "FETEK",
+        "Gold",
+        "2024",
+        "2024-06",
+        "2026-06",
+        "https://www.cluster-analysis.org/benchmarked-clusters",
+        "ESCA",
+    ],
+    "people": [
+        "Jūratė Example",
+        "Baltic Agri Cluster",
+        "Cluster coordinator",
+        "Coordinator of the Baltic Agri Cluster",
+    ],
 }
-ABOUT = """This workbook is a template for `clusterkg import`.
-Fill in the sheets you need (Clusters, Members, Awards, People) and delete or leave empty the others; then run
-    clusterkg import THIS-FILE.xlsx -o data/imported.trig
-Row 1 is the header row: keep its words (other spellings listed in docs/import.md work too). Empty rows are skipped.
-Names are matched the way clusterkg's query parameters are: ignoring case and accents, by name, other name or acronym.
-A cluster, company or person that no name matches is added as a new one; clusters named in Members or Awards must exist, in the graph or on the Clusters sheet.
-Dates: a date cell, or 2021-05-04, 04.05.2021 (day.month.year), 2021-05 or 2021. 4/5/2021 is refused (day and month cannot be told apart).
-Each row becomes a statement group whose source is this workbook and whose quote is the row.
-The sheets About, Examples and Lists are not imported."""
+ABOUT = (
+    "This workbook is a template for `clusterkg import`.",
+    "Fill in the sheets you need (Clusters, Members, Awards, People); leave the others empty.",
+    "Then run:  clusterkg import THIS-FILE.xlsx -o data/imported.trig",
+    "Row 1 is the header row: keep its words (docs/import.md lists other spellings that work).",
+    "Empty rows are skipped.",
+    "Names are matched as clusterkg's query parameters are: by name, other name or acronym,",
+    "ignoring case and accents. A cluster (Clusters sheet), company (Members) or person (People)",
+    "that no name matches is added as a new one; the clusters named on Members and Awards must",
+    "exist, in the graph or on the Clusters sheet.",
+    "Dates: a date cell, or 2021-05-04, 04.05.2021 (day.month.year), 2021-05 or 2021;",
+    "4/5/2021 is refused (the day and the month cannot be told apart).",
+    "Each row becomes a statement group whose source is this workbook and whose quote is the row.",
+    "The sheets About, Examples and Lists are not imported.",
+)
 
 
 def write_template(path: Path, engine: Engine, kind: str, force: bool) -> None:
@@ -64,7 +86,7 @@ def write_template(path: Path, engine: Engine, kind: str, force: bool) -> None:
         _data_sheet(workbook, MAPPINGS[each], lists)
     _examples(workbook, kinds)
     about = workbook.create_sheet("About")
-    for number, line in enumerate(ABOUT.splitlines(), start=1):
+    for number, line in enumerate(ABOUT, start=1):
         about.cell(number, 1, line)
     about.column_dimensions["A"].width = 120
     workbook.move_sheet("Lists", offset=len(workbook.sheetnames))
@@ -79,9 +101,9 @@ def _lists_sheet(workbook: Workbook, engine: Engine) -> dict[str, str]:
     sheet = workbook.create_sheet("Lists")
     sheet.sheet_state = "hidden"
     columns = {
-        "name:tier": _labels(engine, CK + "LabelTier"),
-        "names:sector": _labels(engine, CK + "Sector"),
-        "name:role": _labels(engine, ORG + "Role"),
+        "name:tier": vocabulary_names(engine, VOCABULARIES["tier"]),
+        "names:sector": vocabulary_names(engine, VOCABULARIES["sector"]),
+        "name:role": vocabulary_names(engine, VOCABULARIES["role"]),
         "country": [name for _, _, name in EUROPEAN_COUNTRIES],
     }
     ranges = {}
@@ -94,12 +116,6 @@ def _lists_sheet(workbook: Workbook, engine: Engine) -> dict[str, str]:
     return ranges
 
 
-def _labels(engine: Engine, cls: str) -> list[str]:
-    table = engine.run(_LABELS.format(cls=cls, skos=PREFIXES["skos"], ck=CK))
-    assert isinstance(table, Table)
-    return list(dict.fromkeys(row[0].value for row in table.rows if row[0] is not None))
-
-
 def _data_sheet(workbook: Workbook, mapping: Mapping, lists: dict[str, str]) -> Worksheet:
     sheet = workbook.create_sheet(mapping.kind.capitalize())
     _header(sheet, mapping)
@@ -108,8 +124,12 @@ def _data_sheet(workbook: Workbook, mapping: Mapping, lists: dict[str, str]) -> 
             letter = get_column_letter(index)
             # a sectors cell may list several: the drop-down offers them, typing others is allowed
             several = column.holds.startswith("names:")
-            check = DataValidation(type="list", formula1=lists[column.holds],
-                                   allow_blank=True, showErrorMessage=not several)
+            check = DataValidation(
+                type="list",
+                formula1=lists[column.holds],
+                allow_blank=True,
+                showErrorMessage=not several,
+            )
             check.add(f"{letter}2:{letter}{_ROWS + 1}")
             sheet.add_data_validation(check)
     return sheet

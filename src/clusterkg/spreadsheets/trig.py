@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from clusterkg.vocabulary import PREFIXES, XSD
 
 Triple = tuple[str, str, str]
+Origin = tuple[str | None, int, dict[str, str]]
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # The prefixes the output uses (a subset of PREFIXES, in this order), plus one per base folder.
 USED = ("ck", "org", "skos", "rdfs", "prov", "schema", "foaf", "dcterms", "oa", "xsd", "evidence")
-USED_ID = ("cluster", "organisation", "person", "post", "membership", "award", "tier", "sector")
-USED_ID += ("role", "source", "statement")
+USED_ID: tuple[str, ...] = ("cluster", "organisation", "person", "post", "membership", "award")
+USED_ID += ("tier", "sector", "role", "source", "statement")
 
 
 def prefixes(base: str) -> dict[str, str]:
@@ -50,21 +51,24 @@ def literal(text: str, lang: str | None = None, datatype: str | None = None) -> 
 @dataclass
 class Group:
     """One statement group: its IRI, its triples (in the order made), and the triples of its
-    description in the default graph. `row` is the (sheet, row) it came from."""
+    description in the default graph. `where` is the row it came from: (sheet, row, the column
+    letter of each field)."""
 
     iri: str
-    where: tuple[str | None, int]
+    where: Origin
     triples: list[Triple] = field(default_factory=list)
     description: list[str] = field(default_factory=list)  # predicate-object lines
 
 
-def document(header: str, known: dict[str, str], catalogue: list[str], groups: list[Group]) -> tuple[str, dict[int, tuple[str | None, int]]]:
+def document(
+    header: str, known: dict[str, str], catalogue: list[str], groups: list[Group]
+) -> tuple[str, dict[int, Origin]]:
     """The TriG text, and the row each line of a group comes from (line → (sheet, row)), so
     that a validation problem at a line can be said at the sheet's row."""
     lines = [f"# {line}".rstrip() for line in header.splitlines()]
     lines += [f"@prefix {name}: <{namespace}> ." for name, namespace in known.items()]
     lines += ["", *catalogue]
-    rows: dict[int, tuple[str | None, int]] = {}
+    rows: dict[int, Origin] = {}
     for group in groups:
         start = len(lines) + 1
         lines += ["", f"{group.iri} {{", *_block(group.triples), "}"]
