@@ -16,6 +16,7 @@ from rdflib.compare import isomorphic
 from clusterkg.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "import"
 ID = "https://w3id.org/clusterkg/id/"
 CK = Namespace("https://w3id.org/clusterkg/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -71,42 +72,7 @@ def test_a_members_csv_becomes_exactly_these_statements(tmp_path: Path) -> None:
     sheet.write_text("cluster,company,since\nLITEK,Lazeriai UAB,2021-05-04\n", encoding="utf-8")
     dataset = imported(sheet, tmp_path / "out.trig")
     expected = Dataset()
-    expected.parse(
-        data="""
-        @prefix ck: <https://w3id.org/clusterkg/ontology#> .
-        @prefix org: <http://www.w3.org/ns/org#> .
-        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-        @prefix prov: <http://www.w3.org/ns/prov#> .
-        @prefix schema: <https://schema.org/> .
-        @prefix dcterms: <http://purl.org/dc/terms/> .
-        @prefix oa: <http://www.w3.org/ns/oa#> .
-        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-        @prefix id: <https://w3id.org/clusterkg/id/> .
-        id:source\\/members-csv a ck:SourceDocument ;
-            dcterms:title "members.csv" ; dcterms:identifier "members.csv" ;
-            dcterms:format "text/csv" ;
-            dcterms:description "A spreadsheet imported with clusterkg import."@en .
-        <https://w3id.org/clusterkg/id/statement/members-row-2> {
-            <https://w3id.org/clusterkg/id/organisation/lazeriai-uab> a ck:Company ;
-                skos:prefLabel "Lazeriai UAB"@en .
-            <https://w3id.org/clusterkg/id/membership/lazeriai-uab-litek> a org:Membership ;
-                rdfs:label "Lazeriai UAB is a member of LITEK Laser & Engineering Technologies Cluster"@en ;
-                skos:prefLabel "Lazeriai UAB is a member of LITEK Laser & Engineering Technologies Cluster"@en ;
-                org:member <https://w3id.org/clusterkg/id/organisation/lazeriai-uab> ;
-                org:organization <https://w3id.org/clusterkg/id/cluster/litek> ;
-                org:role <https://w3id.org/clusterkg/id/role/member> ;
-                schema:startDate "2021-05-04"^^xsd:date .
-        }
-        <https://w3id.org/clusterkg/id/statement/members-row-2> a ck:StatementGroup ;
-            prov:wasDerivedFrom id:source\\/members-csv ;
-            ck:evidence <https://w3id.org/clusterkg/id/evidence/stated> ;
-            ck:quote [ a oa:SpecificResource ; oa:hasSource id:source\\/members-csv ;
-                oa:hasSelector [ a oa:TextQuoteSelector ;
-                    oa:exact "members.csv!row 2: cluster = LITEK | company = Lazeriai UAB | since = 2021-05-04"@und ] ] .
-        """,
-        format="trig",
-    )
+    expected.parse(FIXTURES / "members-csv.trig", format="trig")
     group = URIRef(ID + "statement/members-row-2")
     assert set(dataset.graph(group)) == set(expected.graph(group))
     assert isomorphic(_default(dataset), _default(expected))
