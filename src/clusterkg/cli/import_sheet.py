@@ -72,7 +72,8 @@ def import_command(
 ) -> None:
     """Import a spreadsheet of clusters, members, awards or people as sourced statements.
 
-    Each row becomes a statement group derived from the workbook and quoting the row. Names
+    FILE (.xlsx or .csv) is read sheet by sheet; each row becomes a statement group derived
+    from the workbook and quoting the row. Names
     resolve as query parameters do, against the graph and the workbook's own new things.
     Every problem is listed at its cell (file!sheet!C7); nothing is written unless the whole
     workbook imports and the graph with it passes the shapes (exit 2: unusable input, exit
