@@ -126,7 +126,8 @@ def import_command(
             else "valid with the graph"
         )
     )
-    click.echo(f"{output}: {imported.groups} statement groups from {file.name}; {verdict}")
+    groups = f"{imported.groups} statement group{'s' if imported.groups != 1 else ''}"
+    click.echo(f"{output}: {groups} from {file.name}; {verdict}")
     if violations:
         sys.exit(EXIT_VIOLATIONS)
 

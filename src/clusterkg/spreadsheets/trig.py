@@ -5,6 +5,7 @@ bytes. Terms are Turtle text (`iri`, `literal`); each statement group is written
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -13,7 +14,7 @@ from clusterkg.vocabulary import PREFIXES, XSD
 Triple = tuple[str, str, str]
 Origin = tuple[str | None, int, dict[str, str]]
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 # The prefixes the output uses (a subset of PREFIXES, in this order), plus one per base folder.
 USED = ("ck", "org", "skos", "rdfs", "prov", "schema", "foaf", "dcterms", "oa", "xsd", "evidence")
 USED_ID: tuple[str, ...] = ("cluster", "organisation", "person", "post", "membership", "award")
@@ -33,14 +34,19 @@ def prefixes(base: str) -> dict[str, str]:
 def iri(value: str, known: dict[str, str] | None = None) -> str:
     """An IRI as a CURIE where one of `known` prefixes fits (longest namespace first), else
     in angle brackets."""
-    for name, namespace in sorted((known or {}).items(), key=lambda kv: -len(kv[1])):
+    for name, namespace in _longest_first(tuple((known or {}).items())):
         if value.startswith(namespace) and _LOCAL.match(value[len(namespace) :]):
             return f"{name}:{value[len(namespace) :]}"
     return f"<{value}>"
 
 
+@lru_cache(maxsize=8)
+def _longest_first(known: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    return sorted(known, key=lambda kv: -len(kv[1]))
+
+
 def literal(text: str, lang: str | None = None, datatype: str | None = None) -> str:
-    quoted = '"' + "".join(_ESCAPES.get(c, c) for c in text) + '"'
+    quoted = '"' + text.translate(_ESCAPES) + '"'
     if lang:
         return f"{quoted}@{lang}"
     if datatype:
