@@ -5,9 +5,9 @@ bytes. Terms are Turtle text (`iri`, `literal`); each statement group is written
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from clusterkg.vocabulary import PREFIXES, XSD
 
