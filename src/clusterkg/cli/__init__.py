@@ -17,6 +17,7 @@ from clusterkg.backends import CHOICES
 from clusterkg.cli.completion import completion_command
 from clusterkg.cli.export import export
 from clusterkg.cli.generate import generate_command
+from clusterkg.cli.import_sheet import import_command
 from clusterkg.cli.init import init_command
 from clusterkg.cli.options import choice_option
 from clusterkg.cli.prefixes import prefixes_command
@@ -199,6 +200,7 @@ for command in (
     generate_command,
     serve,
     site_command,
+    import_command,
     init_command,
     test_command,
     prefixes_command,
