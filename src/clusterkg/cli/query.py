@@ -10,28 +10,31 @@ from typing import TYPE_CHECKING
 
 import click
 
+from clusterkg.cli.completion import complete_query_name
 from clusterkg.cli.options import limit_options, output_options
+from clusterkg.cli.query_help import ParameterValue, StoredQueryCommand
 from clusterkg.cli.saving import deliver_answer, output_option, refuse_bytes_on_terminal
 from clusterkg.cli.settings import Settings, pass_settings
+from clusterkg.cli.terminal import layout_options
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import ClusterKGError
-from clusterkg.inputs.bundle import bundled
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.output.answer_workbook import Asked
-from clusterkg.queries.catalogue import Catalogue
+from clusterkg.queries.prefixes import ad_hoc_query
 
 if TYPE_CHECKING:
     from clusterkg.remote_graph import RemoteGraph
 
 
 @click.command("queries")
-def list_queries() -> None:
-    """List the stored queries with their title and parameters.
+@pass_settings
+def list_queries(settings: Settings) -> None:
+    """List the stored queries with their title and parameters (in a workspace, its own too).
 
     \b
         clusterkg queries
     """
-    for stored in Catalogue(bundled().queries):
+    for stored in settings.catalogue():
         click.echo(f"{stored.name}  {stored.title}")
         for p in stored.parameters:
             need = "required" if p.required else "optional"
@@ -45,18 +48,18 @@ def _as_options(arguments: list[tuple[str, str]]) -> str:
     return " ".join(f"-p {k} {v!r}" if " " in v else f"-p {k} {v}" for k, v in arguments)
 
 
-@click.command()
-@click.argument("name")
+@click.command(cls=StoredQueryCommand)
+@click.argument("name", shell_complete=complete_query_name)
 @click.option(
     "-p",
     "--param",
     "params",
     multiple=True,
-    type=(str, str),
-    metavar="NAME VALUE",
-    help="Query parameter: a name, acronym, IRI or CURIE (repeatable).",
+    type=ParameterValue(),
+    help="Query parameter: a name, acronym, IRI or CURIE (repeatable; `-p NAME VALUE` works too).",
 )
 @output_options
+@layout_options
 @output_option
 @limit_options
 @pass_settings
@@ -71,17 +74,18 @@ def query(
 ) -> None:
     """Run a stored query and print its results.
 
-    NAME is one of the stored queries (`clusterkg queries` lists them).
+    NAME is one of the stored queries listed below; `clusterkg query NAME --help` shows its
+    parameters and examples.
 
     \b
-        clusterkg query clusters-of-company -p company Rūta -p sector food
+        clusterkg query clusters-of-company -p company=Rūta -p sector=food
         clusterkg query labelled-clusters -p tier silver --format csv
         clusterkg query provenance -p subject Rūta --timeout 10 --max-rows 100
         clusterkg query members-of-cluster -p cluster FETEK -f xlsx -o fetek.xlsx
     """
     refuse_bytes_on_terminal(fmt, output)
     # An unknown query or parameter is known from the query alone: say so before building.
-    stored = Catalogue(bundled().queries).checked(name, params)
+    stored = settings.catalogue().checked(name, params)
     limits = Limits(timeout, max_rows)
     asked = Asked(name, stored.title, params, graph=_graph_named(settings), max_rows=max_rows)
     with queried_graph(settings, timeout) as kg:
@@ -93,6 +97,7 @@ def query(
 @click.argument("file", required=False, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("-e", "--expression", help="The query text itself.")
 @output_options
+@layout_options
 @output_option
 @limit_options
 @pass_settings
@@ -107,17 +112,20 @@ def sparql(
 ) -> None:
     """Run an ad-hoc read-only SPARQL query over the graph (asserted + inferred).
 
-    The query comes from FILE, from standard input if FILE is -, or from -e.
+    The query comes from FILE, from standard input if FILE is -, or from -e. The prefixes
+    results print (ck:, cluster:, tier:, sector:, rdfs: … `clusterkg prefixes` lists them)
+    are predeclared: a query need not declare those it uses.
 
     \b
         clusterkg sparql -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
         clusterkg sparql my-query.rq --format json
-        echo 'ASK { ?s a <https://w3id.org/clusterkg/ontology#Cluster> }' | clusterkg sparql -
+        echo 'ASK { ?s a ck:Cluster }' | clusterkg sparql -
         clusterkg sparql -e 'SELECT * WHERE { ?s ?p ?o }' --timeout 5 --max-rows 1000
         clusterkg sparql my-query.rq -f xlsx -o answer.xlsx
     """
     refuse_bytes_on_terminal(fmt, output)
-    text = _query_text(file, expression)
+    origin = None if file is None or str(file) == "-" else str(file)
+    text = ad_hoc_query(_query_text(file, expression), origin, local=settings.endpoint is None)
     limits = Limits(timeout, max_rows)
     asked = Asked("sparql", text=text, graph=_graph_named(settings), max_rows=max_rows)
     with queried_graph(settings, timeout) as kg:
