@@ -21,7 +21,6 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-VALID = ROOT / "tests" / "fixtures" / "cli" / "new-cluster.trig"
 # written by hand: a Violation at line 27, a Warning at line 23 (its header says which)
 BROKEN = ROOT / "tests" / "fixtures" / "sarif" / "broken-award.trig"
 GIT_IDENTITY = {
@@ -87,30 +86,70 @@ def test_the_hooks_file_declares_the_validate_hook() -> None:
     assert re.search(validate["exclude"], "shapes/extra.ttl")
 
 
+# A Gold award for FETEK, a cluster of the bundled facts (which also hold FETEK's Silver label):
+# valid only in the context of the workspace's graph (alone, the award points at nothing known).
+FETEK_GOLD = """\
+@prefix ck:       <https://w3id.org/clusterkg/ontology#> .
+@prefix cluster:  <https://w3id.org/clusterkg/id/cluster/> .
+@prefix tier:     <https://w3id.org/clusterkg/id/tier/> .
+@prefix evidence: <https://w3id.org/clusterkg/id/evidence/> .
+@prefix skos:     <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov:     <http://www.w3.org/ns/prov#> .
+@prefix schema:   <https://schema.org/> .
+
+<https://example.org/agency/id/statement/fetek-gold> {
+    <https://example.org/agency/id/award/fetek-gold> a ck:LabelAward ;
+        skos:prefLabel "Gold Label: FETEK"@en ;
+        ck:awardedTo cluster:fetek ;
+        ck:tier tier:gold ;
+        schema:issuedBy <https://w3id.org/clusterkg/id/organisation/esca> .
+}
+<https://example.org/agency/id/statement/fetek-gold> a ck:StatementGroup ;
+    prov:wasDerivedFrom <https://example.org/news/fetek-gold> ;
+    ck:evidence evidence:confirmed .
+<https://example.org/news/fetek-gold> a ck:WebSource .
+"""
+
+
+def new_workspace(folder: Path) -> Path:
+    """A data repository that is a clusterkg workspace (`clusterkg init`), the bundled facts
+    included, with a file valid in its context and a broken one in data/, staged."""
+    subprocess.run(
+        [sys.executable, "-m", "clusterkg", "init", str(folder)],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    git(folder, "init", "-q")
+    (folder / "data" / "fetek-gold.trig").write_text(FETEK_GOLD, encoding="utf-8")
+    shutil.copy(BROKEN, folder / "data" / "broken-award.trig")
+    git(folder, "add", "-A")
+    return folder
+
+
 @pytest.mark.slow
 def test_pre_commit_try_repo_passes_valid_data_and_fails_at_the_broken_line(
     tmp_path: Path,
 ) -> None:
     repo = snapshot_of_checkout(tmp_path / "clusterkg")
-    data = tmp_path / "agency-data"
-    data.mkdir()
-    git(data, "init", "-q")
-    shutil.copy(VALID, data / "new-cluster.trig")
-    shutil.copy(BROKEN, data / "broken-award.trig")
-    (data / "notes.md").write_text("not RDF: the hook leaves it alone\n", encoding="utf-8")
-    git(data, "add", "-A")
+    data = new_workspace(tmp_path / "agency")
     home = tmp_path / "pre-commit-home"
 
-    passed = try_repo(repo, data, home, "--files", "new-cluster.trig", "notes.md")
+    # valid in the workspace's context only: the hook validates the staged file in that context
+    passed = try_repo(repo, data, home, "--files", "data/fetek-gold.trig", "README.md")
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "clusterkg validate" in passed.stdout and "Passed" in passed.stdout
 
     failed = try_repo(repo, data, home, "--all-files")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout
-    assert "broken-award.trig:27: Violation: award:example-birch-cluster-bronze-2021 ck:tier" in (
+    assert (
+        "data/broken-award.trig:27: Violation: award:example-birch-cluster-bronze-2021 ck:tier"
+        in (failed.stdout)
+    )
+    assert "data/broken-award.trig:23: Warning: cluster:example-birch-cluster ck:sector" in (
         failed.stdout
     )
-    assert "broken-award.trig:23: Warning: cluster:example-birch-cluster ck:sector" in failed.stdout
-    assert "new-cluster.trig:" not in failed.stdout
+    assert "fetek-gold.trig:" not in failed.stdout
+    assert "shapes/example.ttl" not in failed.stdout  # shapes are not validated as data
     assert "Traceback" not in failed.stdout + failed.stderr

@@ -18,11 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 from openpyxl.worksheet.worksheet import Worksheet
 
 from clusterkg.cli import cli
+from clusterkg.engine import Answer
+from clusterkg.output.answer_workbook import Asked, write_answer
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -415,3 +418,41 @@ def test_libreoffice_reads_the_workbook_as_written(
         ["cluster:national-food-cluster", "National Food Cluster"],
         ["cluster:smart-food-cluster", "Smart Food Cluster"],
     ]
+
+
+# --- more rows than a sheet holds, longer text than a cell holds -------------------------------
+
+
+def test_rows_past_a_sheets_limit_go_on_in_the_next_sheet(tmp_path: Path) -> None:
+    """With sheets of 3 rows (Excel's are 1,048,576), the header and 2 rows a sheet: 7 rows fill
+    Results, Results 2, 3 and 4."""
+    rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]] = [
+        [ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))] for n in range(1, 8)
+    ]
+    answer = Answer(["n"], iter([rows[:4], rows[4:]]))
+    path = tmp_path / "many.xlsx"
+    with path.open("wb") as out:
+        written = write_answer(answer, Asked("sparql"), out, rows_per_sheet=3)
+    assert (written.rows, written.sheets) == (7, 4)
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["Results", "Results 2", "Results 3", "Results 4", "Query"]
+    assert [values(workbook[name]) for name in workbook.sheetnames[:4]] == [
+        [["n"], [1], [2]],
+        [["n"], [3], [4]],
+        [["n"], [5], [6]],
+        [["n"], [7]],
+    ]
+    record = about(workbook["Query"])
+    assert record["rows"] == 7
+    assert record["sheets"] == "Results to Results 4: more than a sheet holds"
+
+
+def test_text_longer_than_a_cell_holds_is_cut_and_counted(tmp_path: Path) -> None:
+    answer = Answer(["text"], iter([[[ox.Literal("x" * 40_000)]]]))
+    path = tmp_path / "long.xlsx"
+    with path.open("wb") as out:
+        write_answer(answer, Asked("sparql"), out)
+    workbook = openpyxl.load_workbook(path)
+    cell = workbook["Results"]["A2"].value
+    assert len(cell) == 32_767 and cell.endswith("…")
+    assert about(workbook["Query"])["cells cut"] == "1 longer than Excel's 32,767 characters"

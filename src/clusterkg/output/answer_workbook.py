@@ -15,7 +15,7 @@ from typing import BinaryIO
 from openpyxl import Workbook
 
 from clusterkg.engine import Answer, Row
-from clusterkg.output.xlsx import Sheet
+from clusterkg.output.xlsx import SHEET_ROWS, Sheet
 from clusterkg.version import __version__
 
 RESULTS = "Results"
@@ -42,13 +42,17 @@ class Written:
     rows: int
     truncated: bool
     cut_cells: int
+    sheets: int = 1
 
 
-def write_answer(answer: Answer, asked: Asked, out: BinaryIO) -> Written:
-    """Write the workbook of `answer` to `out` (a binary file, or a stream that need not seek)."""
+def write_answer(
+    answer: Answer, asked: Asked, out: BinaryIO, rows_per_sheet: int = SHEET_ROWS
+) -> Written:
+    """Write the workbook of `answer` to `out` (a binary file, or a stream that need not seek);
+    `rows_per_sheet`, the header included: Excel's limit."""
     workbook = Workbook(write_only=True)
     header = ["result"] if answer.boolean is not None else list(answer.variables)
-    sheets = [Sheet(workbook.create_sheet(RESULTS), header)]
+    sheets = [Sheet(workbook.create_sheet(RESULTS), header, rows_per_sheet)]
     if answer.boolean is not None:
         sheets[0].start()
         sheets[0].add_values([answer.boolean])
@@ -57,7 +61,10 @@ def write_answer(answer: Answer, asked: Asked, out: BinaryIO) -> Written:
     for sheet in sheets:
         sheet.finish()
     written = Written(
-        sum(s.rows for s in sheets), answer.truncated, sum(s.cut_cells for s in sheets)
+        sum(s.rows for s in sheets),
+        answer.truncated,
+        sum(s.cut_cells for s in sheets),
+        len(sheets),
     )
     _write_about(workbook, asked, written, answer)
     workbook.save(out)
@@ -80,7 +87,7 @@ def _write_pages(workbook: Workbook, sheets: list[Sheet], answer: Answer) -> Non
 
 
 def _next_sheet(workbook: Workbook, last: Sheet, number: int, page: list[Row]) -> Sheet:
-    sheet = Sheet(workbook.create_sheet(f"{RESULTS} {number}"), last.header)
+    sheet = Sheet(workbook.create_sheet(f"{RESULTS} {number}"), last.header, last.limit)
     sheet.start(page[:100])
     return sheet
 
@@ -112,6 +119,8 @@ def _about_rows(asked: Asked, written: Written, answer: Answer) -> list[list[obj
                 else "no",
             ]
         )
+    if written.sheets > 1:
+        rows.append(["sheets", f"{RESULTS} to {RESULTS} {written.sheets}: more than a sheet holds"])
     if written.cut_cells:
         rows.append(["cells cut", f"{written.cut_cells} longer than Excel's 32,767 characters"])
     rows.append(["written by", f"clusterkg {__version__}"])

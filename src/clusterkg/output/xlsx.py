@@ -59,11 +59,15 @@ _EXCEL_EPOCH = dt.date(1900, 3, 1)  # Excel's serial dates are wrong before (its
 
 class Sheet:
     """A write-only worksheet with a header row, its cells made from RDF terms or plain values.
-    `rows` counts the rows written under the header; `full` is true once Excel's limit is met."""
+    `rows` counts the rows written under the header; `full` is true once `limit` (Excel's) is
+    met."""
 
-    def __init__(self, worksheet: WriteOnlyWorksheet, header: Sequence[str]) -> None:
+    def __init__(
+        self, worksheet: WriteOnlyWorksheet, header: Sequence[str], limit: int = SHEET_ROWS
+    ) -> None:
         self.worksheet = worksheet
         self.header = list(header)
+        self.limit = limit  # rows, the header included
         self.rows = 0
         self.links = 0
         self.cut_cells = 0
@@ -71,7 +75,7 @@ class Sheet:
 
     @property
     def full(self) -> bool:
-        return self.rows + 1 >= SHEET_ROWS
+        return self.rows + 1 >= self.limit
 
     def start(self, first_rows: Iterable[Sequence[Any]] = ()) -> None:
         """Column widths from the header and `first_rows` (values as they will read), then the
