@@ -273,6 +273,31 @@ def test_o_refuses_to_replace_an_input_file(tmp_path: Path) -> None:
     assert data.read_bytes() == before
 
 
+def test_validate_o_refuses_an_rdf_file_in_a_folder_it_reads(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "cli" / "new-cluster.trig", folder)
+    report = folder / "report.ttl"  # the next `validate data/` would read it as data
+    result = invoke("validate", str(folder), "-f", "ttl", "-o", str(report))
+    assert result.exit_code == 2, (result.stderr, result.exception)
+    assert f"{report}: is one of the input files" in result.stderr
+    assert not report.exists()
+
+
+@pytest.mark.timeout(120)
+def test_a_query_stopped_by_its_timeout_writes_no_file(tmp_path: Path) -> None:
+    """Also the regression test of a timeout that never came: the worker's pages were always
+    waiting for a reader slower than the query (a workbook), so the deadline was never met."""
+    everything_thrice = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    for fmt in ("csv", "xlsx"):
+        path = tmp_path / f"never.{fmt}"
+        result = invoke(
+            "sparql", "-e", everything_thrice, "--timeout", "1", "-f", fmt, "-o", str(path)
+        )
+        assert result.exit_code == 3, (fmt, result.stderr, result.exception)
+    assert list(tmp_path.iterdir()) == []  # neither file, nor a temporary one
+
+
 def _clusterkg(*args: str, **options: Any) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "PYTHONUTF8": "1"}
     return subprocess.run(

@@ -21,6 +21,7 @@ from clusterkg.cli.printing import print_answer
 from clusterkg.engine import Answer
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import EXIT_OK, ClusterKGError
+from clusterkg.inputs.bundle import RDF_SUFFIXES
 from clusterkg.output.answer_workbook import Asked, write_answer
 from clusterkg.output.atomic import atomic_output
 from clusterkg.output.formats import BINARY
@@ -81,10 +82,18 @@ def deliver_answer(
         click.echo(f"clusterkg: wrote {output}", err=True)
 
 
+def _is_input(target: Path, given: Path) -> bool:
+    """`target` is the input file `given`, or an RDF file in the input folder `given` (which a
+    later run would read as data)."""
+    if given.is_dir():
+        return target.is_relative_to(given) and target.suffix.lower() in RDF_SUFFIXES
+    return target == given
+
+
 @contextmanager
 def write_to(output: Path | None, inputs: Sequence[Path] = ()) -> Iterator[BinaryIO]:
-    """The file to write: `output` atomically (never one of the `inputs`), else standard
-    output's bytes."""
+    """The file to write: `output` atomically (never one of the `inputs`, files or folders),
+    else standard output's bytes."""
     if output is None:
         stream: BinaryIO = sys.stdout.buffer
         try:
@@ -95,7 +104,7 @@ def write_to(output: Path | None, inputs: Sequence[Path] = ()) -> Iterator[Binar
             sys.exit(EXIT_OK)
         return
     target = output.resolve()
-    if any(target == f.resolve() for f in inputs):
+    if any(_is_input(target, f.resolve()) for f in inputs):
         raise ClusterKGError(f"{output}: is one of the input files; choose another output file")
     if not target.parent.is_dir():
         raise ClusterKGError(f"{output}: folder {target.parent} does not exist")

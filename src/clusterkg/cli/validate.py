@@ -82,7 +82,7 @@ def validate_command(
     elif output is None and fmt in ("json", "ttl"):
         click.echo(_rendered(report, fmt), nl=False)
     else:
-        with write_to(output, paths) as out:
+        with write_to(output, _inputs(settings, paths)) as out:
             if fmt == "xlsx":
                 write_report(report, out, paths)
             else:
@@ -90,6 +90,12 @@ def validate_command(
         if output is not None:
             click.echo(f"clusterkg: wrote {output}", err=True)
     sys.exit(EXIT_VIOLATIONS if report.violated else EXIT_OK)
+
+
+def _inputs(settings: Settings, paths: tuple[Path, ...]) -> list[Path]:
+    """What -o may not replace: the files and folders validated, --data, the workspace's data."""
+    workspace = [settings.workspace.data] if settings.workspace is not None else []
+    return [*paths, *settings.data, *workspace]
 
 
 def _rendered(report: Report, fmt: str) -> str:

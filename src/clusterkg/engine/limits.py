@@ -183,7 +183,9 @@ class _Worker:
         QueryTimeout (after killing it) at the deadline."""
         remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
         try:
-            if not self.connection.poll(remaining):
+            # past the deadline, even with pages waiting: a slow reader (a workbook being
+            # written) always finds one, and would read a runaway query for ever
+            if remaining == 0.0 or not self.connection.poll(remaining):
                 self.stop()
                 raise timeout_error(limits)
             kind, content = pickle.loads(self.connection.recv_bytes())

@@ -9,6 +9,7 @@ sheet holds (1,048,575 rows under the header) goes on in "Results 2", "Results 3
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -57,7 +58,11 @@ def write_answer(
         sheets[0].start()
         sheets[0].add_values([answer.boolean])
     else:
-        _write_pages(workbook, sheets, answer)
+        try:
+            _write_pages(workbook, sheets, answer)
+        except BaseException:  # a timeout, Ctrl-C: the sheets' temporary files go now
+            _discard(workbook)
+            raise
     for sheet in sheets:
         sheet.finish()
     written = Written(
@@ -84,6 +89,20 @@ def _write_pages(workbook: Workbook, sheets: list[Sheet], answer: Answer) -> Non
             sheets[-1].add_terms(row)
     if first:
         sheets[0].start()
+
+
+def _discard(workbook: Workbook) -> None:
+    """Close each write-only sheet's row stream and remove its temporary file (openpyxl keeps
+    them until the workbook is saved, else until the process ends)."""
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        with suppress(Exception):
+            rows = getattr(sheet, "_rows", None)
+            if rows is not None:
+                rows.close()
+            if writer is not None:
+                writer.close()
+                writer.cleanup()
 
 
 def _next_sheet(workbook: Workbook, last: Sheet, number: int, page: list[Row]) -> Sheet:
