@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import run_process
 from click.testing import CliRunner, Result
 from openpyxl import Workbook, load_workbook
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
@@ -88,8 +89,6 @@ def _default(dataset: Dataset) -> Graph:
 def test_the_filled_template_answers_clusters_of_company(tmp_path: Path) -> None:
     """Issue 14's "done when", in real processes: the template, filled in with two new clusters
     and their members, imports, and clusters-of-company answers from the imported facts."""
-    from tests.cli_support import run_process
-
     template = tmp_path / "agency.xlsx"
     made = run_process("import", "--template", str(template))
     assert made.returncode == 0, made.stderr
@@ -441,3 +440,41 @@ def test_a_template_of_one_kind(tmp_path: Path, kind: str) -> None:
     path = tmp_path / f"{kind}.xlsx"
     assert invoke("import", "--template", str(path), "--kind", kind).exit_code == 0
     assert load_workbook(path).sheetnames == [kind.capitalize(), "Examples", "About", "Lists"]
+
+
+# --- in a workspace ------------------------------------------------------------------------------
+
+
+def test_in_a_workspace_new_things_get_its_base_and_a_reimport_gives_the_same_bytes(
+    tmp_path: Path,
+) -> None:
+    """`clusterkg init`, then the import into the workspace's data/: new things under the
+    workspace's base, the workspace's graph answering; importing again into the same file
+    (now part of the graph) adds the new things again, byte for byte."""
+    agency = tmp_path / "agency"
+    base = "https://data.agency.example/id/"
+    made = run_process("init", str(agency), "--base", base)
+    assert made.returncode == 0, made.stderr
+    sheet = workbook(
+        tmp_path / "ours.xlsx",
+        {
+            "Clusters": [["name", "sectors"], ["Sigma Cluster", "Food"]],
+            "Members": [MEMBERS_HEADER, ["Sigma Cluster", "Tau UAB"], ["LITEK", "Tau UAB"]],
+        },
+    )
+    out = agency / "data" / "ours.trig"
+    ws = ("--workspace", str(agency))
+    first = run_process(*ws, "import", str(sheet), "-o", str(out))
+    assert first.returncode == 0, first.stderr
+    written = out.read_bytes()
+    again = run_process(*ws, "import", str(sheet), "-o", str(out))
+    assert again.returncode == 0, again.stderr
+    assert out.read_bytes() == written
+    asked = run_process(*ws, "query", "clusters-of-company", "-p", "company", "Tau", "-f", "csv")
+    assert asked.returncode == 0, asked.stderr
+    assert asked.stdout.splitlines() == [
+        "cluster,name,sectors,evidence,company,sector",
+        f"{ID}cluster/litek,LITEK Laser & Engineering Technologies Cluster,"
+        f"Lasers and engineering,stated,{base}organisation/tau-uab,",
+        f"{base}cluster/sigma-cluster,Sigma Cluster,Food,stated,{base}organisation/tau-uab,",
+    ]
