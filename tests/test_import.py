@@ -429,8 +429,7 @@ def test_the_templates_examples_import(tmp_path: Path) -> None:
     from clusterkg.spreadsheets.template import EXAMPLES
 
     for kind, row in EXAMPLES.items():
-        if kind != "awards":  # the example award (Gold for FETEK) needs Silver first
-            book[kind.capitalize()].append([v or None for v in row])
+        book[kind.capitalize()].append([v or None for v in row])
     book.save(path)
     imported(path, tmp_path / "o.trig")
 
