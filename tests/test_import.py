@@ -374,6 +374,63 @@ def test_a_mapping_file_names_the_kind_and_the_columns(tmp_path: Path) -> None:
     ]
 
 
+def test_a_mapping_files_extra_columns_describe_the_rows_thing(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "extra.xlsx",
+        {
+            "Clusters": [
+                ["name", "Pastabos", "Darbuotojai", "Profilis"],
+                ["Upsilon Cluster", "Kaunas-based", 42, "https://example.org/upsilon"],
+                ["Phi Cluster", None, "many", "not a page"],
+            ]
+        },
+    )
+    mapping = tmp_path / "extra.toml"
+    mapping.write_text(
+        '[sheets."Clusters".properties]\n"Pastabos" = "skos:note"\n'
+        '"Darbuotojai" = { property = "schema:numberOfEmployees", type = "integer" }\n'
+        '"Profilis" = { property = "foaf:isPrimaryTopicOf", type = "web" }\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.trig"
+    assert refused(path, out, "--mapping", str(mapping)) == [
+        "extra.xlsx!Clusters!C3: expected a whole number, found 'many'",
+        "extra.xlsx!Clusters!D3: expected a web address starting http:// or https:// (no "
+        "spaces), found 'not a page'",
+        "2 problems; nothing written",
+    ]
+    book = load_workbook(path)
+    book["Clusters"].delete_rows(3)
+    book.save(path)
+    upsilon = URIRef(ID + "cluster/upsilon-cluster")
+    assert {
+        (upsilon, SKOS.note, Literal("Kaunas-based", lang="en")),
+        (upsilon, SCHEMA.numberOfEmployees, Literal("42", datatype=XSD.integer)),
+        (upsilon, URIRef("http://xmlns.com/foaf/0.1/isPrimaryTopicOf"),
+         URIRef("https://example.org/upsilon")),
+    } <= triples(imported(path, out, "--mapping", str(mapping)))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[sheets."A"]\nkind = "projects"\n', 'sheets."A".kind: expected one of clusters, '
+         "members, awards, people, found 'projects'"),
+        ('[sheets."A".properties]\n"X" = "nope:thing"\n', 'sheets."A".properties."X": '
+         "expected a CURIE with a known prefix (skos:note) or an IRI, found 'nope:thing'"),
+        ("[sheets\n", "not valid TOML"),
+    ],
+)  # fmt: skip
+def test_a_broken_mapping_file_is_one_clear_error(tmp_path: Path, toml: str, message: str) -> None:
+    path = workbook(tmp_path / "m.xlsx", {"Members": [MEMBERS_HEADER, ["FETEK", "Chi UAB"]]})
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(toml, encoding="utf-8")
+    result = invoke("import", str(path), "-o", str(tmp_path / "o.trig"), "--mapping", str(mapping))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"clusterkg: error: {mapping}: ")
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
 def test_a_base_iri_for_new_things(tmp_path: Path) -> None:
     path = workbook(tmp_path / "m.xlsx", {"Members": [MEMBERS_HEADER, ["FETEK", "Xi UAB"]]})
     base = "https://data.example.lt/id/"

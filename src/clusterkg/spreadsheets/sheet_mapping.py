@@ -33,7 +33,10 @@ def sheet_columns(
         return None
     mapping, how = chosen
     notes.append(f"{sheet.where()}: {mapping.kind} ({how})")
-    letters = _letters(sheet, mapping, header, headers, problems, notes)
+    wanted = mapping_file.extras(sheet.name) if mapping_file else {}
+    extras = {letter: wanted[text] for letter, text in header.items() if text in wanted}
+    rest = {letter: text for letter, text in headers.items() if letter not in extras}
+    letters = _letters(sheet, mapping, header, rest, problems, notes)
     for column in mapping.required:
         if column.field not in letters:
             shown = ", ".join(f"{k} {v!r}" for k, v in header.items())
@@ -44,7 +47,7 @@ def sheet_columns(
                     f"it), found the headers {shown}",
                 )
             )
-    return Columns(mapping, letters, header)
+    return Columns(mapping, letters, header, extras)
 
 
 def _letters(
