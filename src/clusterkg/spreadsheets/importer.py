@@ -68,7 +68,7 @@ def import_workbook(
             if columns.mapping.kind == "clusters":
                 _other_names(record, names)
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(problems, [s.name for s in sheets])
     groups = [
         writer.group(r, c, f"{base}statement/{_group_slug(path.name, r.sheet.name, r.row)}")
         for r, c in read
