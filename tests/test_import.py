@@ -429,6 +429,45 @@ def test_a_broken_mapping_file_is_one_clear_error(tmp_path: Path, toml: str, mes
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+def test_sheet_imports_one_sheet_only(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "two.xlsx",
+        {
+            "Members": [MEMBERS_HEADER, ["FETEK", "Psi UAB"]],
+            "Awards": [["cluster", "tier"], ["FETEK", "platinum"]],  # not read with --sheet
+        },
+    )
+    dataset = imported(path, tmp_path / "o.trig", "--sheet", "Members")
+    assert (
+        URIRef(ID + "membership/psi-uab-fetek"),
+        ORG.member,
+        URIRef(ID + "organisation/psi-uab"),
+    ) in (triples(dataset))
+    assert refused(path, tmp_path / "o.trig", "--sheet", "Nariai") == [
+        "two.xlsx: expected a sheet 'Nariai', found 'Members', 'Awards'",
+        "1 problem; nothing written",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("latin.csv", "cluster,company\nFETEK,R\xfbta\n".encode("latin-1"), "not UTF-8"),
+        ("fake.xlsx", b"cluster,company\n", "not a readable .xlsx workbook"),
+        ("old.xls", b"\xd0\xcf\x11\xe0", "cannot import a .xls file: give .xlsx or .csv"),
+    ],
+)
+def test_a_file_that_is_no_usable_sheet_is_one_clear_error(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = invoke("import", str(path), "-o", str(tmp_path / "o.trig"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"clusterkg: error: {path}: {message}")
+    assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "o.trig").exists()
+
+
 def test_a_base_iri_for_new_things(tmp_path: Path) -> None:
     path = workbook(tmp_path / "m.xlsx", {"Members": [MEMBERS_HEADER, ["FETEK", "Xi UAB"]]})
     base = "https://data.example.lt/id/"
