@@ -1,8 +1,11 @@
 """Which mapping a sheet uses and which column holds which field: by the mapping file if one
 names the sheet, else by the sheet's name (`Members`), else by its header row. Said on stderr
-(`members.xlsx!Members: members (by the sheet's name)`), with the columns left aside."""
+(`members.xlsx!Members: members (by the sheet's name)`), with the columns left aside. A CSV
+file, which has no sheet, is told by its file's name (`members.csv`) or its header row."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from clusterkg.spreadsheets import mappings
 from clusterkg.spreadsheets.cells import Sheet
@@ -88,9 +91,10 @@ def _mapping(
     kind = mapping_file.kind(sheet.name) if mapping_file else None
     if mapping_file is not None and kind:
         return mappings.MAPPINGS[kind], f"by {mapping_file.path.name}"
-    by_name = mappings.by_sheet_name(sheet.name)
+    # A CSV file has no sheet: its file's name (members.csv) says what it holds.
+    by_name = mappings.by_sheet_name(sheet.name or Path(sheet.file).stem)
     if by_name is not None:
-        return by_name, "by the sheet's name"
+        return by_name, "by the sheet's name" if sheet.name else "by the file's name"
     fitting = mappings.by_headers(headers)
     if not fitting:
         kinds = ", ".join(mappings.MAPPINGS)
