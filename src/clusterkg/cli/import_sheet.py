@@ -16,6 +16,7 @@ from clusterkg.queries.resolve import Resolver
 from clusterkg.spreadsheets import DEFAULT_BASE, KINDS, import_workbook
 from clusterkg.spreadsheets.context import data_files, validate_in_context
 from clusterkg.spreadsheets.mapping_file import read_mapping_file
+from clusterkg.spreadsheets.problems import ImportRefused
 from clusterkg.spreadsheets.template import write_template
 
 
@@ -98,7 +99,12 @@ def import_command(
     graph = _graph_without(settings, output)
     graph.with_closure()  # the name index classes things by their inferred types too
     names = Resolver.of_build(graph.engine, graph.built.names, graph.built.scanned_names).names
-    imported = import_workbook(file, graph.engine, names, base, sheet, mapping_file)
+    try:
+        imported = import_workbook(file, graph.engine, names, base, sheet, mapping_file)
+    except ImportRefused as refused:
+        for note in refused.notes:  # which mapping each sheet used explains many a problem
+            click.echo(f"clusterkg: {note}", err=True)
+        raise
     for note in imported.notes:
         click.echo(f"clusterkg: {note}", err=True)
     findings = validate_in_context(

@@ -44,6 +44,7 @@ class ImportRefused(ClusterKGError):
     ) -> None:
         """`sheets`: the workbook's sheets in their order, which the problems follow."""
         order = {name: index for index, name in enumerate(sheets or [])}
+        self.notes: list[str] = []  # what was read before (which mapping each sheet used)
         self.problems = sorted(problems, key=lambda p: _order(p, order))
         lines = [str(p) for p in self.problems]
         count = len(lines)
