@@ -568,6 +568,9 @@ def test_in_a_workspace_new_things_get_its_base_and_a_reimport_gives_the_same_by
     again = run_process(*ws, "import", str(sheet), "-o", str(out))
     assert again.returncode == 0, again.stderr
     assert out.read_bytes() == written
+    elsewhere = run_process(*ws, "import", str(sheet), "-o", str(tmp_path / "ours.trig"))
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert "is outside the workspace's data folder" in elsewhere.stderr
     asked = run_process(*ws, "query", "clusters-of-company", "-p", "company", "Tau", "-f", "csv")
     assert asked.returncode == 0, asked.stderr
     assert asked.stdout.splitlines() == [

@@ -84,6 +84,8 @@ def import_command(
     \b
         clusterkg import --template members.xlsx
         clusterkg import members.xlsx -o data/members.trig
+
+    Columns, names, dates and exit codes: docs/import.md.
     """
     if template is not None:
         if file is not None or output is not None:
@@ -135,8 +137,21 @@ def import_command(
     )
     groups = f"{imported.groups} statement group{'s' if imported.groups != 1 else ''}"
     click.echo(f"{output}: {groups} from {file.name}; {verdict}")
+    _outside_the_workspace(settings, output)
     if violations:
         sys.exit(EXIT_VIOLATIONS)
+
+
+def _outside_the_workspace(settings: Settings, output: Path) -> None:
+    """In a workspace, only its data/ is read: an import written elsewhere is said to be
+    unread, rather than silently missing from the next query."""
+    workspace = settings.workspace
+    if workspace is not None and not output.resolve().is_relative_to(workspace.data.resolve()):
+        click.echo(
+            f"clusterkg: note: {output} is outside the workspace's data folder "
+            f"({workspace.data}): the workspace's commands will not read it",
+            err=True,
+        )
 
 
 def _graph_without(settings: Settings, output: Path) -> KnowledgeGraph:
