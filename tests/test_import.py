@@ -127,6 +127,30 @@ def test_the_filled_template_answers_clusters_of_company(tmp_path: Path) -> None
     assert names == ["Baltic Agri Cluster", "National Food Cluster", "Smart Food Cluster"]
 
 
+def test_a_company_named_with_a_colon_is_a_new_company_and_a_curie_an_existing_one(
+    tmp_path: Path,
+) -> None:
+    path = workbook(
+        tmp_path / "m.xlsx",
+        {
+            "Members": [
+                MEMBERS_HEADER,
+                ["FETEK", "Re:Build UAB"],
+                ["cluster:litek", "organisation:ruta"],
+            ]
+        },
+    )
+    found = triples_of(imported(path, tmp_path / "o.trig"), ORG.member)
+    assert found == [
+        (
+            URIRef(ID + "membership/re-build-uab-fetek"),
+            ORG.member,
+            URIRef(ID + "organisation/re-build-uab"),
+        ),
+        (URIRef(ID + "membership/ruta-litek"), ORG.member, URIRef(ID + "organisation/ruta")),
+    ]
+
+
 def test_the_same_workbook_gives_the_same_bytes(tmp_path: Path) -> None:
     path = workbook(
         tmp_path / "w.xlsx",

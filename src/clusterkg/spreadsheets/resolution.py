@@ -23,7 +23,7 @@ from clusterkg.queries import values
 from clusterkg.queries.catalogue import Parameter
 from clusterkg.queries.names import Names, normalise, words_start
 from clusterkg.queries.resolve import Matches, Resolver
-from clusterkg.vocabulary import CK, ORG, PREFIXES, slugify
+from clusterkg.vocabulary import CK, ORG, PREFIXES, expand_curie, slugify
 
 # The kinds of new things and the folder of their IRIs (docs/model.md, "IRIs of things").
 FOLDER = {"cluster": "cluster", "organisation": "organisation", "person": "person"}
@@ -134,7 +134,7 @@ class Resolution:
         if found:
             iri = next(iter(found))
             return iri, iri in self._minted
-        if value.strip().startswith(("http://", "https://", "<")) or ":" in value.split()[0]:
+        if _names_an_iri(value):
             return self.existing(kind, value), False
         iri = self._mint(kind, value)
         self.new.add(kind, value, iri)
@@ -207,6 +207,13 @@ class Resolution:
         near = sorted(set(matches.near.values()))
         hint = f" Did you mean: {'; '.join(near)}?" if near else ""
         raise Unresolved(f"no {kind} is named {value!r}.{hint}")
+
+
+def _names_an_iri(value: str) -> bool:
+    """An IRI (`https://…`, `<…>`) or a CURIE with a known prefix (`organisation:ruta`): not
+    a name such as "Re:Build UAB", which may be a new company's."""
+    text = value.strip()
+    return text.startswith(("http://", "https://", "<")) or expand_curie(text) is not None
 
 
 def _name(item: tuple[str, str]) -> tuple[str, str]:
