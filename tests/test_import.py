@@ -357,6 +357,28 @@ def test_violations_write_nothing_unless_forced(tmp_path: Path) -> None:
     assert "written anyway (--force)" in forced.stdout
 
 
+def test_a_warning_is_said_at_the_cell_of_its_column_and_does_not_stop_the_import(
+    tmp_path: Path,
+) -> None:
+    """The shapes warn of a cluster without a sector (ck:sector): said at the row's sectors
+    cell; warnings alone write the file and exit 0."""
+    path = workbook(
+        tmp_path / "c.xlsx",
+        {"Clusters": [["name", "sectors"], ["Pi Cluster", "Food"], ["Rho Cluster", None]]},
+    )
+    out = tmp_path / "c.trig"
+    result = invoke("import", str(path), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if ": Warning: " in line]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("c.xlsx!Clusters!B3 (c.trig:")
+    assert "Warning: cluster:rho-cluster ck:sector: " in warnings[0]
+    assert (
+        result.stdout
+        == f"{out}: 2 statement groups from c.xlsx; valid with the graph (1 warning(s))\n"
+    )
+
+
 def test_the_output_may_not_be_an_input(tmp_path: Path) -> None:
     path = workbook(tmp_path / "m.xlsx", {"Members": [MEMBERS_HEADER, ["FETEK", "Nu UAB"]]})
     before = path.read_bytes()
