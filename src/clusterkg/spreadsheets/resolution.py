@@ -17,6 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
+import pyoxigraph as ox
+
 from clusterkg.engine import Engine, Table
 from clusterkg.errors import ParameterError
 from clusterkg.queries import values
@@ -119,6 +121,7 @@ class Resolution:
         try:
             return self.resolver.resolve(Parameter(kind, kind, True, ""), value).value
         except ParameterError as error:
+            # the resolver's ambiguous message spans lines: said again in one, from its candidates
             if "ambiguous" not in str(error):
                 raise Unresolved(_after_colon(str(error))) from None
             found = {c.iri: c.label for c in error.candidates}
@@ -156,8 +159,6 @@ class Resolution:
         if iri in self.new.display:
             return self.new.display[iri]
         if iri not in self._labels:
-            import pyoxigraph as ox
-
             table = self.engine.run(_LABEL, {"thing": ox.NamedNode(iri)})
             assert isinstance(table, Table)
             found = [row[1].value for row in table.rows if row[1] is not None]
@@ -174,8 +175,6 @@ class Resolution:
         return first
 
     def _in_graph(self, iri: str) -> bool:
-        import pyoxigraph as ox
-
         result = self.engine.run(_EXISTS, {"node": ox.NamedNode(iri)})
         return isinstance(result, Table) and bool(result.boolean)
 
