@@ -387,6 +387,19 @@ def test_the_output_may_not_be_an_input(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize("where", ["no-such-folder/o.trig", "/proc/o.trig"])
+def test_an_output_that_cannot_be_written_is_one_clear_error(tmp_path: Path, where: str) -> None:
+    path = workbook(tmp_path / "m.xlsx", {"Members": [MEMBERS_HEADER, ["FETEK", "Omega UAB"]]})
+    out = Path(where) if where.startswith("/") else tmp_path / where
+    result = invoke("import", str(path), "-o", str(out))
+    assert result.exit_code == 2, (result.stderr, result.exception)
+    assert isinstance(result.exception, SystemExit)
+    error = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert len(error) == 1 and str(out.name) in error[0]
+    template = invoke("import", "--template", str(out.with_suffix(".xlsx")))
+    assert template.exit_code == 2 and isinstance(template.exception, SystemExit)
+
+
 def test_a_sheet_no_mapping_fits_is_a_problem(tmp_path: Path) -> None:
     path = workbook(tmp_path / "x.xlsx", {"Notes": [["when", "what"], ["today", "call"]]})
     assert refused(path, tmp_path / "x.trig") == [

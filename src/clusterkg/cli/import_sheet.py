@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
+from clusterkg.cli.saving import write_to
 from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.errors import EXIT_VIOLATIONS, ClusterKGError
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.output.atomic import atomic_output
 from clusterkg.queries.resolve import Resolver
 from clusterkg.spreadsheets import DEFAULT_BASE, KINDS, import_workbook
 from clusterkg.spreadsheets.context import data_files, validate_in_context
@@ -124,7 +124,7 @@ def import_command(
             f"{len(violations)} violation(s) in the imported statements: nothing "
             f"written (fix the sheet, or --force to write anyway)"
         )
-    with atomic_output(output) as out:
+    with write_to(output, [file, *([mapping] if mapping else [])]) as out:
         out.write(imported.text.encode("utf-8"))
     verdict = (
         f"{len(violations)} violation(s), written anyway (--force)"
@@ -178,6 +178,8 @@ def _check_paths(file: Path, output: Path, mapping: Path | None) -> None:
     inputs = [file] + ([mapping] if mapping else [])
     if any(output.resolve() == p.resolve() for p in inputs):
         raise ClusterKGError(f"-o {output} is an input of the import: give another file")
+    if not output.resolve().parent.is_dir():  # said before the work, not after
+        raise ClusterKGError(f"-o {output}: folder {output.resolve().parent} does not exist")
     if output.suffix.lower() != ".trig":
         raise ClusterKGError(
             f"-o {output}: write a .trig file (each row is a statement group, a named graph)"
