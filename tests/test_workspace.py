@@ -365,3 +365,15 @@ def test_validate_in_context_outside_a_workspace(
         0,
         "conforms: 0 violation(s), 0 warning(s), 0 info\n",
     ), result.stderr
+
+
+def test_a_change_to_the_workspace_data_is_seen_through_the_build_cache(workspace: Path) -> None:
+    def names() -> str:
+        result = invoke("query", "our-clusters", "-f", "csv")
+        assert result.exit_code == 0, result.stderr
+        return result.stdout.splitlines()[1].split(",")[1]
+
+    assert names() == "Example Food Cluster"
+    data = workspace / "data" / "example.trig"
+    data.write_text(data.read_text("utf-8").replace('"Example Food', '"Renamed Food'), "utf-8")
+    assert names() == "Renamed Food Cluster"
