@@ -94,6 +94,7 @@ def _problem_of(result: ShaclResult, sources: SourceMap) -> Problem:
         component=shorten(result.component),
         shape=_show(result.source_shape),
         value=_show(result.value) if result.value is not None else None,
+        constraint=_show(result.source_constraint) if result.source_constraint else None,
     )
 
 

@@ -114,6 +114,7 @@ def _problem(results: Graph, result: Node, sources: SourceMap) -> Problem:
     component = results.value(result, SH.sourceConstraintComponent)
     shape = results.value(result, SH.sourceShape)
     value = results.value(result, SH.value)
+    constraint = results.value(result, SH.sourceConstraint)
     where = sources.locate(str(focus)) if isinstance(focus, URIRef) else None
     return Problem(
         file=where[0] if where else None,
@@ -125,6 +126,7 @@ def _problem(results: Graph, result: Node, sources: SourceMap) -> Problem:
         component=shorten(str(component)) if component else "",
         shape=_show(shape) if shape is not None else None,
         value=_show(value) if value is not None else None,
+        constraint=_show(constraint) if constraint is not None else None,
     )
 
 
