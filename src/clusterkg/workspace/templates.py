@@ -150,8 +150,9 @@ run in this folder (or below it) uses it.
     clusterkg queries                      # the stored queries, bundled and this team's
     clusterkg query our-clusters -p sector food
     clusterkg test                         # every query's expected results; every *-violation query empty
-    clusterkg import members.xlsx -o data/members.ttl    # a spreadsheet into data/
-    clusterkg export -f trig -o graph.trig                # the whole graph, in one file
+    clusterkg import --template members.xlsx             # an empty workbook to fill in
+    clusterkg import members.xlsx -o data/members.trig   # the filled workbook into data/
+    clusterkg export -f trig -o graph.trig               # the whole graph, in one file
 
 A new fact: write it in `data/` (copy `data/example.trig`), then `clusterkg validate`. A new
 question: a `.rq` file in `queries/` with a `#+ title:` line, and its expected rows beside it,
