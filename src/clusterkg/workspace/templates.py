@@ -98,7 +98,8 @@ ORDER BY LCASE(?name) ?cluster
 EXAMPLE_EXPECTED = """\
 # The rows `clusterkg query our-clusters -p sector food` must give, written by hand from
 # data/example.trig. The first line names the columns; a cell is an IRI (<…>, https://… or a
-# CURIE such as cluster:fetek), or a value as text; an empty cell is an unbound one.
+# CURIE such as cluster:fetek), or a value as text; an empty cell is an unbound one. The query
+# sorts its rows (ORDER BY): write them in that order, or add a line `# order: any`.
 # parameters: sector=food
 cluster,name,founded,sector
 {base}cluster/example-food-cluster,Example Food Cluster,2021,sector:food
