@@ -17,6 +17,7 @@ from cli_support import run_process
 from click.testing import CliRunner, Result
 
 from clusterkg.cli import cli
+from clusterkg.cli.settings import Settings
 from clusterkg.errors import InputError
 from clusterkg.inputs.bundle import bundled
 from clusterkg.knowledge_graph import KnowledgeGraph
@@ -377,3 +378,13 @@ def test_a_change_to_the_workspace_data_is_seen_through_the_build_cache(workspac
     data = workspace / "data" / "example.trig"
     data.write_text(data.read_text("utf-8").replace('"Example Food', '"Renamed Food'), "utf-8")
     assert names() == "Renamed Food Cluster"
+
+
+def test_with_an_endpoint_the_workspace_queries_are_offered_too(workspace: Path) -> None:
+    """--endpoint runs the stored queries on a server: the workspace's are among them (no
+    request is made to list them)."""
+    found = find_workspace(workspace)
+    settings = Settings(workspace=found, endpoint="http://127.0.0.1:9/query")
+    remote = settings.remote()
+    assert remote is not None
+    assert {"our-clusters", "labelled-clusters"} <= set(remote.catalogue.names())
