@@ -388,3 +388,27 @@ def test_with_an_endpoint_the_workspace_queries_are_offered_too(workspace: Path)
     remote = settings.remote()
     assert remote is not None
     assert {"our-clusters", "labelled-clusters"} <= set(remote.catalogue.names())
+
+
+def test_imported_and_bundled_facts_answer_together(with_facts: Path) -> None:
+    """The issue's closing path: a team's sheet imported into data/, then a bundled query
+    answers from the bundled facts and the imported ones (Rūta: the two bundled food clusters,
+    and the cluster the sheet adds)."""
+    (with_facts / "clusters.csv").write_text(
+        "name,country,sectors\nBaltic Agri Cluster,LT,Food\n", "utf-8"
+    )
+    (with_facts / "members.csv").write_text(
+        "cluster,company,role\nBaltic Agri Cluster,Rūta,Member\n", "utf-8"
+    )
+    for sheet in ("clusters", "members"):
+        made = invoke("import", f"{sheet}.csv", "-o", f"data/{sheet}.trig")
+        assert made.exit_code == 0, made.stderr
+    result = invoke("query", "clusters-of-company", "-p", "company", "Rūta", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    clusters = {line.split(",")[0] for line in result.stdout.splitlines()[1:]}
+    assert clusters == {
+        BASE + "cluster/baltic-agri-cluster",
+        "https://w3id.org/clusterkg/id/cluster/national-food-cluster",
+        "https://w3id.org/clusterkg/id/cluster/smart-food-cluster",
+    }
+    assert invoke("validate").exit_code == 0
