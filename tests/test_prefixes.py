@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sparql_servers import SparqlServer, load_quads, oxigraph_server
 
 from clusterkg.cli import cli
 from clusterkg.engine.syntax import Where, check_syntax
@@ -259,3 +261,36 @@ def test_prefixes_as_json_and_as_sparql_that_oxigraph_reads() -> None:
     assert listed == PREDECLARED
     declarations = invoke("prefixes", "-f", "sparql").stdout
     check_syntax(declarations + "SELECT * WHERE { ?s a ck:Cluster ; funding-scheme:x ?y }")
+
+
+# --- on a SPARQL server (--endpoint) --------------------------------------------------------------
+
+ASSERTED = "https://w3id.org/clusterkg/graph/asserted"
+FETEK = "https://w3id.org/clusterkg/id/cluster/fetek"
+PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SparqlServer]:
+    """Oxigraph's server holding one fact in clusterkg's asserted graph."""
+    with oxigraph_server() as started:
+        load_quads(started, f'<{FETEK}> <{PREF_LABEL}> "FETEK" <{ASSERTED}> .\n'.encode())
+        yield started
+
+
+@pytest.mark.loopback
+def test_sparql_on_a_server_gets_the_prefixes_too(server: SparqlServer) -> None:
+    query = "SELECT ?n WHERE { cluster:fetek skos:prefLabel ?n }"
+    result = invoke("--endpoint", server.query_url, "sparql", "-e", query, "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["n", "FETEK"]
+
+
+@pytest.mark.loopback
+def test_a_prefix_unknown_here_is_left_to_the_server(server: SparqlServer) -> None:
+    # Oxigraph's server does not know bif: either, and says so: the error is the server's.
+    query = "SELECT * WHERE { ?s bif:contains ?o }"
+    result = invoke("--endpoint", server.query_url, "sparql", "-e", query)
+    assert result.exit_code != 0
+    assert "known prefixes: `clusterkg prefixes`" not in result.stderr
+    assert server.query_url.split("/query")[0] in result.stderr
