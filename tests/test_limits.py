@@ -33,10 +33,10 @@ from clusterkg.engine.limits import Limits
 from clusterkg.errors import EXIT_TIMEOUT, ClusterKGError, QueryError, QueryTimeout
 from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.output.display import shown
 from clusterkg.output.tables import (
     GRAPH_FORMATS,
     TABLE_FORMATS,
-    plain,
     render_table,
     render_triples,
 )
@@ -350,7 +350,7 @@ def test_the_aligned_table_of_a_big_result_is_aligned_block_by_block(
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["s", "p", "o"] and set(lines[1]) == {"-", " "}
     assert lines[-1] == f"({len(whole.rows)} rows)"
-    cells = [[plain(t).replace("\n", " ") for t in row] for row in whole.rows]
+    cells = [[shown(t) for t in row] for row in whole.rows]
     body = lines[2:-1]
     assert [line.split() for line in body] == [" ".join(row).split() for row in cells]
     # The first block (at least 1000 rows) is aligned under the header.
@@ -359,7 +359,9 @@ def test_the_aligned_table_of_a_big_result_is_aligned_block_by_block(
         assert line[at_p:].startswith(p + " ") and line[at_o:] == o
 
 
-# The renderers as they were before rows streamed (formats.py at 8594e81), for the comparison.
+# The renderers as they were before rows streamed (formats.py at 8594e81), for the comparison;
+# the table's cells as people read them since (clusterkg.output.display, tested on its own in
+# tests/test_tables_fit.py).
 
 
 def _as_before(result: Table | Triples, fmt: str) -> str:
@@ -368,7 +370,7 @@ def _as_before(result: Table | Triples, fmt: str) -> str:
     header, rows = (
         (["result"], [["true" if result.boolean else "false"]])
         if result.boolean is not None
-        else (result.variables, [[plain(t).replace("\n", " ") for t in r] for r in result.rows])
+        else (result.variables, [[shown(t) for t in r] for r in result.rows])
     )
     if fmt == "json":
         return _json_before(result)

@@ -13,7 +13,6 @@ from click.testing import CliRunner, Result
 
 from clusterkg.cli import cli
 from clusterkg.cli.query_help import first_argument, joined_parameters, pending_parameter
-from clusterkg.cli.settings import Settings
 from tests.cli_support import run_process
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,14 +91,9 @@ def test_query_help_in_a_real_process_builds_nothing(tmp_path: Path) -> None:
     assert list(cache.iterdir()) == []
 
 
-@pytest.mark.skipif(
-    not hasattr(Settings, "catalogue"),
-    reason="needs the workspace helper's Settings.catalogue (bundled + workspace queries), "
-    "not merged into this branch yet",
-)
 def test_query_help_lists_a_workspaces_own_queries(tmp_path: Path) -> None:
     (tmp_path / "clusterkg.toml").write_text(
-        'name = "agency"\nbase = "https://example.org/agency/"\n', encoding="utf-8"
+        '[workspace]\nname = "agency"\nbase = "https://example.org/agency/"\n', encoding="utf-8"
     )
     (tmp_path / "queries").mkdir()
     (tmp_path / "queries" / "team-clusters.rq").write_text(

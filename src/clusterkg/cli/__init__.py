@@ -17,6 +17,8 @@ from clusterkg.backends import CHOICES
 from clusterkg.cli.completion import completion_command
 from clusterkg.cli.export import export
 from clusterkg.cli.generate import generate_command
+from clusterkg.cli.import_sheet import import_command
+from clusterkg.cli.init import init_command
 from clusterkg.cli.options import choice_option
 from clusterkg.cli.prefixes import prefixes_command
 from clusterkg.cli.publish import publish_command
@@ -25,6 +27,8 @@ from clusterkg.cli.reason import reason
 from clusterkg.cli.serve import serve
 from clusterkg.cli.settings import Settings
 from clusterkg.cli.site import site_command
+from clusterkg.cli.terminal import RED, colour_option, coloured
+from clusterkg.cli.test import test_command
 from clusterkg.cli.validate import validate_command
 from clusterkg.engine.safety import isolate_from_network
 from clusterkg.errors import EXIT_USAGE, ClusterKGError
@@ -56,7 +60,8 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except ClusterKGError as error:
-            click.echo(f"clusterkg: error: {error}", err=True)
+            label = coloured("error:", RED, sys.stderr)
+            click.echo(f"clusterkg: {label} {error}", err=True, color=label != "error:" or None)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             # Caught here: click would otherwise print "Aborted!" and exit 1 before main() sees it.
@@ -145,6 +150,7 @@ def _uses_network(ctx: click.Context, command: click.Command | None) -> bool:
     "fast: Turtle and N-Triples exports written by the engine and sorted; reference: the "
     "canonical writer (prefixes, pretty Turtle); auto: fast above 200,000 triples.",
 )
+@colour_option
 @click.version_option(__version__, prog_name="clusterkg")
 @click.pass_context
 def cli(
@@ -194,6 +200,9 @@ for command in (
     generate_command,
     serve,
     site_command,
+    import_command,
+    init_command,
+    test_command,
     prefixes_command,
     completion_command,
 ):

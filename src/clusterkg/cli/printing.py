@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from clusterkg.cli.terminal import table_layout
 from clusterkg.engine import Answer
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import EXIT_OK
@@ -29,10 +30,13 @@ def print_notes(notes: list[str]) -> None:
 
 def print_answer(answer: Answer, fmt: str | None, limits: Limits) -> None:
     """Print the answer as its pages come (graph formats: once all triples are in); the query's
-    worker is stopped however printing ends."""
+    worker is stopped however printing ends. A table is fitted and coloured as the terminal and
+    --wide, --width, --color say (clusterkg.cli.terminal)."""
+    layout = table_layout(sys.stdout)
     try:
-        for chunk in stream_answer(answer, fmt):
-            click.echo(chunk, nl=False)  # click.echo flushes: each page is seen as it comes
+        for chunk in stream_answer(answer, fmt, layout):
+            # click.echo flushes: each page is seen as it comes
+            click.echo(chunk, nl=False, color=layout.colour or None)
     except BrokenPipeError:
         _reader_went_away()
     finally:

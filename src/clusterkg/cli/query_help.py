@@ -20,7 +20,6 @@ import click
 
 from clusterkg.cli.settings import Settings
 from clusterkg.errors import ClusterKGError
-from clusterkg.inputs.bundle import bundled
 from clusterkg.queries.catalogue import Catalogue, StoredQuery
 from clusterkg.workspace import Workspace, find_workspace
 
@@ -32,19 +31,13 @@ NAME = "clusterkg.query_name"
 
 
 def catalogue_for(ctx: click.Context) -> Catalogue:
-    """The stored queries a command in `ctx` sees: the settings' catalogue (the bundled queries
-    and the workspace's) once the workspace package gives one, else the bundled ones. Shell
-    completion and the CLI reference have no settings yet (the group's callback has not run):
-    the workspace is found as the callback would find it."""
+    """The stored queries a command in `ctx` sees: the bundled queries and the workspace's.
+    Shell completion and the CLI reference have no settings yet (the group's callback has not
+    run): the workspace is found as the callback would find it."""
     settings = ctx.find_object(Settings)
     if settings is None:
         settings = Settings(workspace=_workspace(ctx))
-    catalogue = getattr(settings, "catalogue", None)
-    if callable(catalogue):
-        found = catalogue()
-        assert isinstance(found, Catalogue)
-        return found
-    return Catalogue(bundled().queries)
+    return settings.catalogue()
 
 
 def _workspace(ctx: click.Context) -> Workspace | None:

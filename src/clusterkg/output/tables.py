@@ -9,6 +9,10 @@ size needs the memory of one page. The aligned `table` format sizes its columns 
 at least ALIGN_ROWS rows, as psql does with FETCH_COUNT: a result of up to ALIGN_ROWS rows is one
 block, aligned as a whole; beyond that, column widths may change from block to block. Graph
 results (ttl, nt, jsonld, rdfxml) are written at the end: the canonical writer sorts every triple.
+
+The `table` and `md` formats are for people: terms as clusterkg.output.display shows them (CURIEs,
+readable dates); the table fitted to a width and coloured as its Layout says
+(clusterkg.output.fitting). csv, tsv, json and xml keep every term exactly and are never cut.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import pyoxigraph as ox
 
 from clusterkg.engine import Answer, Row, Table, Term, Triples
 from clusterkg.errors import ClusterKGError
+from clusterkg.output.display import shown
+from clusterkg.output.fitting import Layout, aligned_lines, record_lines
 from clusterkg.output.formats import names
 from clusterkg.output.rdf_xml import xml_attribute, xml_text
 from clusterkg.output.serialise import serialise_triples
@@ -44,10 +50,11 @@ def render_triples(result: Triples, fmt: str) -> str:
     return serialise_triples(result.triples, fmt)
 
 
-def stream_answer(answer: Answer, fmt: str | None) -> Iterator[str]:
+def stream_answer(answer: Answer, fmt: str | None, layout: Layout | None = None) -> Iterator[str]:
     """Any answer as text: SELECT/ASK in a table format (default table), CONSTRUCT/DESCRIBE in a
     graph format (default ttl). Which kind a query gives is known once it runs, so a format of
-    the other kind is refused here, with the formats that fit."""
+    the other kind is refused here, with the formats that fit. `layout`: how the aligned table
+    is drawn (default: nothing cut, no colour)."""
     if answer.graph:
         if fmt is not None and fmt not in GRAPH_FORMATS:
             raise ClusterKGError(
@@ -58,17 +65,18 @@ def stream_answer(answer: Answer, fmt: str | None) -> Iterator[str]:
         raise ClusterKGError(
             f"--format {fmt} is for graphs; a table result takes {_either(TABLE_FORMATS)}"
         )
-    return stream_table(answer, fmt or "table")
+    return stream_table(answer, fmt or "table", layout)
 
 
 def _either(names: tuple[str, ...]) -> str:
     return ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def stream_table(answer: Answer, fmt: str) -> Iterator[str]:
+def stream_table(answer: Answer, fmt: str, layout: Layout | None = None) -> Iterator[str]:
     """A SELECT/ASK answer as text, a chunk per page as its pages are read."""
+    layout = layout or Layout()
     if answer.boolean is not None:
-        return iter([_boolean(answer.boolean, fmt)])
+        return iter([_boolean(answer.boolean, fmt, layout)])
     if fmt == "json":
         return _json(answer)
     if fmt == "xml":
@@ -79,7 +87,7 @@ def stream_table(answer: Answer, fmt: str) -> Iterator[str]:
         return _tsv(answer)
     if fmt == "md":
         return _markdown(answer)
-    return _aligned(answer)
+    return _aligned(answer, layout)
 
 
 def stream_triples(answer: Answer, fmt: str) -> Iterator[str]:
@@ -90,7 +98,8 @@ def stream_triples(answer: Answer, fmt: str) -> Iterator[str]:
 
 
 def plain(term: Term | None) -> str:
-    """A term as a person reads it: IRIs as CURIEs, literals as their text."""
+    """A term as a link's text (the server's result pages): IRIs as CURIEs, literals as their
+    text. Tables show terms as clusterkg.output.display.shown does."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
@@ -113,7 +122,7 @@ def _json_term(term: Term) -> dict[str, str]:
     return out
 
 
-def _boolean(value: bool, fmt: str) -> str:
+def _boolean(value: bool, fmt: str, layout: Layout) -> str:
     text = "true" if value else "false"
     if fmt == "json":
         return json.dumps({"head": {}, "boolean": value}, ensure_ascii=False, indent=2) + "\n"
@@ -125,7 +134,7 @@ def _boolean(value: bool, fmt: str) -> str:
         return f"| result |\n| --- |\n| {text} |\n"
     if fmt == "xml":
         return f"{_XML_HEAD}<head/>\n<boolean>{text}</boolean>\n</sparql>\n"
-    return "".join(_aligned_blocks(["result"], iter([[[text]]])))
+    return "".join(_aligned_blocks(["result"], iter([[[text]]]), layout))
 
 
 def _json(answer: Answer) -> Iterator[str]:
@@ -218,45 +227,42 @@ def _nt(term: Term) -> str:
 
 
 def _cells(page: list[Row]) -> list[list[str]]:
-    return [[plain(t).replace("\n", " ") for t in row] for row in page]
+    return [[shown(t) for t in row] for row in page]
 
 
-def _aligned(answer: Answer) -> Iterator[str]:
-    return _aligned_blocks(answer.variables, (_cells(page) for page in answer.pages))
+def _aligned(answer: Answer, layout: Layout) -> Iterator[str]:
+    return _aligned_blocks(answer.variables, (_cells(page) for page in answer.pages), layout)
 
 
-def _aligned_blocks(header: list[str], pages: Iterator[list[list[str]]]) -> Iterator[str]:
+def _aligned_blocks(
+    header: list[str], pages: Iterator[list[list[str]]], layout: Layout
+) -> Iterator[str]:
     """Blocks of at least ALIGN_ROWS rows, each aligned on its own; the header sized with the
     first. If reading stops with an error (a timeout), the rows already read are written first."""
     block: list[list[str]] = []
     count = 0
-    first = True
     try:
         for page in pages:
             block += page
             if len(block) >= ALIGN_ROWS:
-                yield _align(header if first else None, block)
-                count, block, first = count + len(block), [], False
+                yield _align(header, block, layout, count)
+                count, block = count + len(block), []
     except Exception:
         if block:
-            yield _align(header if first else None, block)
+            yield _align(header, block, layout, count)
         raise
-    if block or first:
-        yield _align(header if first else None, block)
+    if block or count == 0:
+        yield _align(header, block, layout, count)
     count += len(block)
     yield f"({count} row{'s' if count != 1 else ''})\n"
 
 
-def _align(header: list[str] | None, rows: list[list[str]]) -> str:
-    columns = len(header) if header is not None else len(rows[0])
-    widths = [
-        max([len(header[i]) if header else 0] + [len(r[i]) for r in rows]) for i in range(columns)
-    ]
-    lines = []
-    if header is not None:
-        lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
-        lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+def _align(header: list[str], rows: list[list[str]], layout: Layout, before: int) -> str:
+    """A block of rows, `before` rows having been written: the header with the first block."""
+    if layout.as_records(header):
+        lines = record_lines(header, rows, layout, first=before + 1)
+    else:
+        lines = aligned_lines(header, rows, layout, with_header=before == 0)
     return "".join(line + "\n" for line in lines)
 
 

@@ -151,14 +151,29 @@ def _parameter(path: Path, number: int, value: str) -> Parameter:
 
 
 class Catalogue:
-    """The stored queries of one folder, by name."""
+    """The stored queries of one folder or several (the bundled queries, then a workspace's),
+    by name: a name in two folders is an error naming both files."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, folders: Path | Sequence[Path]) -> None:
+        self.folders = (folders,) if isinstance(folders, Path) else tuple(folders)
+        self.folder = self.folders[0]
         self._queries: dict[str, StoredQuery] = {}
-        for path in sorted(folder.glob("*.rq")):
+        for folder in self.folders:
+            for path in sorted(folder.glob("*.rq")):
+                self._add(path)
+
+    def _add(self, path: Path) -> None:
+        earlier = self._queries.get(path.stem)
+        if earlier is not None:
+            raise QueryError(
+                f"{path}: a stored query named {path.stem!r} is already {earlier.path}; "
+                "rename one of them (the file name is the query's name)"
+            )
+        try:
             text = path.read_text(encoding="utf-8")
-            self._queries[path.stem] = parse_header(path.stem, path, text)
+        except (OSError, UnicodeDecodeError) as error:
+            raise QueryError(f"{path}: cannot read the stored query: {error}") from None
+        self._queries[path.stem] = parse_header(path.stem, path, text)
 
     def names(self) -> list[str]:
         return sorted(self._queries)
