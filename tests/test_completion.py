@@ -23,7 +23,7 @@ def complete(words: str) -> list[str]:
     return [line.split(",", 1)[1] for line in answer(words, "bash").splitlines() if line]
 
 
-def answer(words: str, shell: str) -> str:
+def answer(words: str, shell: str, cwd: Path | None = None) -> str:
     """What TAB offers after `words` (the last word is the one being completed; a trailing
     space starts a new, empty one), as a real process sees it."""
     parts = words.split(" ")
@@ -42,6 +42,7 @@ def answer(words: str, shell: str) -> str:
         env=env,
         timeout=60,
         check=False,
+        cwd=cwd,
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -59,6 +60,37 @@ def test_stored_query_names() -> None:
         "clusters-by-sector",
         "clusters-of-company",
     ]
+
+
+def workspace(root: Path) -> Path:
+    """A workspace with one team query, `team-clusters`, with a sector parameter."""
+    root.mkdir(exist_ok=True)
+    (root / "clusterkg.toml").write_text(
+        '[workspace]\nname = "agency"\nbase = "https://example.org/agency/"\n', encoding="utf-8"
+    )
+    (root / "queries").mkdir()
+    (root / "queries" / "team-clusters.rq").write_text(
+        "#+ title: Our clusters of a sector\n"
+        "#+ param: sector sector required  The sector\n"
+        "PREFIX ck: <https://w3id.org/clusterkg/ontology#>\n"
+        "SELECT ?c WHERE { ?c ck:sector ?sector }\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_a_workspaces_queries_from_inside_it(tmp_path: Path) -> None:
+    inside = workspace(tmp_path) / "queries"
+    bash = answer("clusterkg query team", "bash", cwd=inside)
+    assert bash.splitlines() == ["plain,team-clusters"]
+    assert answer("clusterkg query team-clusters -p ", "bash", cwd=inside).splitlines() == [
+        "plain,sector="
+    ]
+
+
+def test_a_workspace_named_before_the_command(tmp_path: Path) -> None:
+    root = workspace(tmp_path / "agency")
+    assert complete(f"clusterkg --workspace {root} query team") == ["team-clusters"]
 
 
 def test_parameter_names_end_with_equals() -> None:
