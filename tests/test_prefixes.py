@@ -294,3 +294,13 @@ def test_a_prefix_unknown_here_is_left_to_the_server(server: SparqlServer) -> No
     assert result.exit_code != 0
     assert "known prefixes: `clusterkg prefixes`" not in result.stderr
     assert server.query_url.split("/query")[0] in result.stderr
+
+
+def test_an_end_of_the_query_says_which_end() -> None:
+    # "ASK {" is 5 characters: Oxigraph stops at column 6, the end.
+    with pytest.raises(QueryError) as caught:
+        check_syntax("ASK {")
+    assert str(caught.value).startswith(
+        'SPARQL syntax error: line 1, column 6: found the end of the query (after "ASK {"); '
+        "expected one of "
+    )

@@ -186,7 +186,18 @@ def _found(query: str, offset: int) -> str:
         return f'"{shown}"'
     if rest.strip():
         return repr(rest.strip()[0])
-    return "the end of the query"
+    return f"the end of the query{_after(query[:offset])}"
+
+
+def _after(before: str) -> str:
+    """` (after "…")`: the last few terminals before the end, to show which end is meant."""
+    last = [text for kind, text, _ in terminals(before) if kind not in ("space", "comment")][-4:]
+    shown = " ".join(last)
+    if not shown:
+        return ""
+    if len(shown) > 40:
+        shown = "…" + shown[-39:]
+    return f' (after "{shown}")'
 
 
 def _name_ending_at(query: str, offset: int) -> tuple[int, str] | None:
