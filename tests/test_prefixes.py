@@ -15,10 +15,12 @@ from click.testing import CliRunner, Result
 from sparql_servers import SparqlServer, load_quads, oxigraph_server
 
 from clusterkg.cli import cli
+from clusterkg.engine import LocalEngine
 from clusterkg.engine.syntax import Where, check_syntax
 from clusterkg.errors import QueryError
 from clusterkg.queries.catalogue import Catalogue
 from clusterkg.queries.prefixes import PREDECLARED, with_prefixes
+from clusterkg.queries.service import QueryService
 
 ROOT = Path(__file__).resolve().parents[1]
 DECLARATION = re.compile(r"^\s*@prefix\s+([\w-]*):\s*<([^>]*)>", re.MULTILINE)
@@ -303,4 +305,17 @@ def test_an_end_of_the_query_says_which_end() -> None:
     assert str(caught.value).startswith(
         'SPARQL syntax error: line 1, column 6: found the end of the query (after "ASK {"); '
         "expected one of "
+    )
+
+
+def test_a_stored_query_run_through_the_api_names_its_file_too(tmp_path: Path) -> None:
+    # what `clusterkg test` and the server run: the query service, not the CLI's check
+    (tmp_path / "broken.rq").write_text(
+        "#+ title: Broken\nSELECT ?c WHERE {\n  ?c a ck:Cluster }\n", encoding="utf-8"
+    )
+    service = QueryService(LocalEngine(), Catalogue(tmp_path))
+    with pytest.raises(QueryError) as caught:
+        service.run_stored("broken")
+    assert str(caught.value).startswith(
+        f'{tmp_path / "broken.rq"}:3:8: SPARQL syntax error: prefix "ck:" is not declared'
     )
