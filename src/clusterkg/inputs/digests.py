@@ -6,10 +6,11 @@ with what the file system says of it — size, modification and change times in 
 inode and device — and reused while all five are unchanged (a write changes the change time
 even when it restores the modification time). Anything else is hashed again.
 
-The memo is a small JSON file in the cache folder, one per user (`.digests.<uid>.json`, hidden as the private folders are: not a build): a user
-never trusts digests another user wrote, since a wrong digest would serve a wrong build. It is
-replaced atomically; two runs writing it at once lose one run's additions, which costs a
-hashing, never a wrong answer. A memo that cannot be read or written is simply not used.
+The memo is a small JSON file in the cache folder, one per user (`.digests.<uid>.json`, hidden
+as the private folders are: it is not a build): a user never trusts digests another user wrote,
+since a wrong digest would serve a wrong build. It is replaced atomically; two runs writing it
+at once lose one run's additions, which costs a hashing, never a wrong answer. A memo that
+cannot be read or written is simply not used.
 """
 
 from __future__ import annotations
