@@ -214,6 +214,7 @@ def cached_build(
             )
         meta: dict[str, object] = {
             "inputs": [str(path) for path in files],
+            "vocabulary_files": vocabulary,  # the first inputs: the rest are the data
             "profile": profile,
             "reasoner": made.reasoner,
             "asserted": made.asserted,

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from clusterkg.backends import CHOICES
+from clusterkg.cli.cache import cache_command, cache_size_option
 from clusterkg.cli.export import export
 from clusterkg.cli.generate import generate_command
 from clusterkg.cli.options import choice_option
@@ -102,6 +103,7 @@ def _uses_network(ctx: click.Context, command: click.Command | None) -> bool:
     help="Where parsed + reasoned builds are kept "
     "(default: $CLUSTERKG_CACHE_DIR, else $XDG_CACHE_HOME/clusterkg or ~/.cache/clusterkg).",
 )
+@cache_size_option
 @click.option(
     "--endpoint",
     metavar="URL",
@@ -154,6 +156,7 @@ def cli(
     workspace_dir: Path | None,
     no_cache: bool,
     cache_dir: Path | None,
+    cache_size: int | None,
     endpoint: str | None,
     server_graph: str | None,
     reasoner: str,
@@ -168,7 +171,7 @@ def cli(
     """
     # Settings given by the invoker (`obj`) keep their graph loader; the options set the rest.
     given = ctx.ensure_object(Settings)
-    cache = None if no_cache else BuildCache(cache_dir)
+    cache = None if no_cache else BuildCache(cache_dir, limit=cache_size)
     workspace = Workspace.read(workspace_dir) if workspace_dir else find_workspace(Path.cwd())
     ctx.obj = replace(
         given,
@@ -195,6 +198,7 @@ for command in (
     generate_command,
     serve,
     site_command,
+    cache_command,
 ):
     cli.add_command(command)
 

@@ -228,6 +228,9 @@ class BuildCache:
             meta = {"key": key, "built": built_at, "files": files, "beside": kept, **meta}
             (private / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
             (private / STAMP_FILE).write_text(key, encoding="utf-8")
+            # readable by whoever may read the cache folder (mkdtemp made it the owner's only):
+            # users who share the folder share its builds; written by nobody else
+            os.chmod(private, self.root.stat().st_mode & 0o2755)
             try:
                 private.rename(self.root / key)
             except OSError:
