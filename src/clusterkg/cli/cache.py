@@ -26,7 +26,7 @@ KEY_SHOWN = 12  # characters of a key in listings; any unique prefix names a bui
 FILES_SHOWN = 3
 
 
-class Size(click.ParamType):
+class Size(click.ParamType[int]):
     """A size in bytes written as people write it: 2GB, 500MB, 1.5GiB."""
 
     name = "size"
