@@ -22,7 +22,7 @@ import rdflib.term
 
 from clusterkg.cli import cli
 from clusterkg.cli.settings import Settings
-from clusterkg.inputs.bundle import bundled, expand_paths
+from clusterkg.inputs.bundle import Bundle, bundled, expand_paths
 from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.validation.report import Report
 
@@ -136,9 +136,11 @@ class _SharedGraph(KnowledgeGraph):
         return self._reports[validator]
 
 
-def _content_key(data: Sequence[Path] | None, profile: str) -> tuple[Any, ...] | None:
+def _content_key(
+    data: Sequence[Path] | None, profile: str, bundle: Bundle | None = None
+) -> tuple[Any, ...] | None:
     try:
-        files = expand_paths(list(data)) if data else bundled().data
+        files = expand_paths(list(data)) if data else (bundle or bundled()).data
     except Exception:
         return None
     digests = tuple((str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files)
@@ -147,10 +149,12 @@ def _content_key(data: Sequence[Path] | None, profile: str) -> tuple[Any, ...] |
 
 def _load_shared(data: Sequence[Path] | None, **options: Any) -> KnowledgeGraph:
     """KnowledgeGraph.load, reusing the graph loaded earlier from the same inputs."""
-    key = _content_key(data, options["profile"])
+    bundle = options.get("bundle")
+    key = _content_key(data, options["profile"], bundle)
     if key is None:
         return KnowledgeGraph.load(data, **options)  # the real load reports the problem
-    key = (*key, options["reasoner"], options["reader"], options["keep_ill_typed"])
+    # a workspace's bundle adds its stored queries and shapes: part of what the graph is
+    key = (*key, options["reasoner"], options["reader"], options["keep_ill_typed"], bundle)
     if key not in _GRAPHS:
         _GRAPHS[key] = _SharedGraph.load(data, **options)
     return _GRAPHS[key]

@@ -175,7 +175,7 @@ def test_updates_are_refused(query: str, word: str) -> None:
 
 
 def test_text_that_is_no_sparql_is_refused_with_its_place() -> None:
-    with pytest.raises(QueryError, match="1:18: unexpected"):
+    with pytest.raises(QueryError, match="line 1, column 18: unexpected"):
         refuse_unsafe("SELECT * WHERE { \\u0053ERVICE <http://x/> { } }")
 
 

@@ -157,7 +157,7 @@ class KnowledgeGraph:
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        return Catalogue(self.bundle.queries)
+        return Catalogue(self.bundle.query_folders)
 
     @cached_property
     def queries(self) -> QueryService:
@@ -197,7 +197,8 @@ class KnowledgeGraph:
     # -- validation, export -----------------------------------------------------------------
 
     def validate(self, validator: str = "auto") -> Report:
-        """SHACL-validate the asserted graph (vocabulary + facts). `validator`: auto, fast or
+        """SHACL-validate the asserted graph (vocabulary + facts) against the bundle's shapes (in
+        a workspace, its own shapes too). `validator`: auto, fast or
         reference (see clusterkg.backends)."""
         from clusterkg.validation.validate import validate_build
 
@@ -206,7 +207,7 @@ class KnowledgeGraph:
             self.with_closure()  # contradictions are violations too, and only reasoning finds them
         with step("Validating (SHACL)"):
             # contradictions reasoning found are violations too, located like SHACL results
-            return validate_build(self.built, self.bundle.shapes, backend, self.engine)
+            return validate_build(self.built, self.bundle.shapes_files, backend, self.engine)
 
     def export(self, fmt: str = "ttl", inferred: bool = False, writer: str = "auto") -> str:
         """The graph with its VoID/DCAT description, serialised deterministically. `writer`:

@@ -5,7 +5,8 @@ the same methods with the same signatures, so the commands and their printing do
 where the graph is. Nothing is loaded or reasoned here: the server holds what `clusterkg
 publish` put there (the asserted and inferred graphs and the statement groups). Queries run on
 the RemoteEngine (clusterkg.engine.remote), names resolve by lookup queries on the server
-(clusterkg.queries.remote_names), and the stored queries are the bundled ones.
+(clusterkg.queries.remote_names), and the stored queries are the bundle's (in a workspace, its
+own too).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from clusterkg.engine.connection import Connection
 from clusterkg.engine.limits import NO_LIMITS, Limits
 from clusterkg.engine.remote import RemoteEngine
 from clusterkg.engine.server_graphs import ServerGraphs
-from clusterkg.inputs.bundle import bundled
+from clusterkg.inputs.bundle import Bundle, bundled
 from clusterkg.queries.catalogue import Catalogue
 from clusterkg.queries.remote_names import RemoteNames
 from clusterkg.queries.resolve import Resolver
@@ -28,17 +29,23 @@ from clusterkg.queries.service import QueryService
 class RemoteGraph:
     """clusterkg's graphs on the server at `endpoint` (its SPARQL query URL), under
     `server_graph` if they were published there (`--graph`). `timeout`: seconds to wait for
-    each answer (None: as long as it takes)."""
+    each answer (None: as long as it takes). `bundle`: where the stored queries are (default:
+    the bundled ones)."""
 
     def __init__(
-        self, endpoint: str, server_graph: str | None = None, timeout: float | None = None
+        self,
+        endpoint: str,
+        server_graph: str | None = None,
+        timeout: float | None = None,
+        bundle: Bundle | None = None,
     ) -> None:
+        self.bundle = bundle or bundled()
         self.connection = Connection(endpoint, timeout)
         self.engine = RemoteEngine(self.connection, ServerGraphs.under(server_graph))
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        return Catalogue(bundled().queries)
+        return Catalogue(self.bundle.query_folders)
 
     @cached_property
     def queries(self) -> QueryService:

@@ -15,9 +15,13 @@ import click
 
 from clusterkg.backends import CHOICES
 from clusterkg.cli.cache import cache_command, cache_size_option
+from clusterkg.cli.completion import completion_command
 from clusterkg.cli.export import export
 from clusterkg.cli.generate import generate_command
+from clusterkg.cli.import_sheet import import_command
+from clusterkg.cli.init import init_command
 from clusterkg.cli.options import choice_option
+from clusterkg.cli.prefixes import prefixes_command
 from clusterkg.cli.publish import publish_command
 from clusterkg.cli.query import list_queries, query, sparql
 from clusterkg.cli.reason import reason
@@ -25,6 +29,7 @@ from clusterkg.cli.serve import serve
 from clusterkg.cli.settings import Settings
 from clusterkg.cli.site import site_command
 from clusterkg.cli.terminal import RED, colour_option, coloured
+from clusterkg.cli.test import test_command
 from clusterkg.cli.validate import validate_command
 from clusterkg.engine.safety import isolate_from_network
 from clusterkg.errors import EXIT_USAGE, ClusterKGError
@@ -198,6 +203,11 @@ for command in (
     generate_command,
     serve,
     site_command,
+    import_command,
+    init_command,
+    test_command,
+    prefixes_command,
+    completion_command,
     cache_command,
 ):
     cli.add_command(command)

@@ -10,28 +10,31 @@ from typing import TYPE_CHECKING
 
 import click
 
+from clusterkg.cli.completion import complete_query_name
 from clusterkg.cli.options import limit_options, output_options
-from clusterkg.cli.printing import print_answer
+from clusterkg.cli.query_help import ParameterValue, StoredQueryCommand
+from clusterkg.cli.saving import deliver_answer, output_option, refuse_bytes_on_terminal
 from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.cli.terminal import layout_options
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import ClusterKGError
-from clusterkg.inputs.bundle import bundled
 from clusterkg.knowledge_graph import KnowledgeGraph
-from clusterkg.queries.catalogue import Catalogue
+from clusterkg.output.answer_workbook import Asked
+from clusterkg.queries.prefixes import ad_hoc_query
 
 if TYPE_CHECKING:
     from clusterkg.remote_graph import RemoteGraph
 
 
 @click.command("queries")
-def list_queries() -> None:
-    """List the stored queries with their title and parameters.
+@pass_settings
+def list_queries(settings: Settings) -> None:
+    """List the stored queries with their title and parameters (in a workspace, its own too).
 
     \b
         clusterkg queries
     """
-    for stored in Catalogue(bundled().queries):
+    for stored in settings.catalogue():
         click.echo(f"{stored.name}  {stored.title}")
         for p in stored.parameters:
             need = "required" if p.required else "optional"
@@ -45,19 +48,19 @@ def _as_options(arguments: list[tuple[str, str]]) -> str:
     return " ".join(f"-p {k} {v!r}" if " " in v else f"-p {k} {v}" for k, v in arguments)
 
 
-@click.command()
-@click.argument("name")
+@click.command(cls=StoredQueryCommand)
+@click.argument("name", shell_complete=complete_query_name)
 @click.option(
     "-p",
     "--param",
     "params",
     multiple=True,
-    type=(str, str),
-    metavar="NAME VALUE",
-    help="Query parameter: a name, acronym, IRI or CURIE (repeatable).",
+    type=ParameterValue(),
+    help="Query parameter: a name, acronym, IRI or CURIE (repeatable; `-p NAME VALUE` works too).",
 )
 @output_options
 @layout_options
+@output_option
 @limit_options
 @pass_settings
 def query(
@@ -65,23 +68,29 @@ def query(
     name: str,
     params: tuple[tuple[str, str], ...],
     fmt: str | None,
+    output: Path | None,
     timeout: float | None,
     max_rows: int | None,
 ) -> None:
     """Run a stored query and print its results.
 
-    NAME is one of the stored queries (`clusterkg queries` lists them).
+    NAME is one of the stored queries listed below; `clusterkg query NAME --help` shows its
+    parameters and examples.
 
     \b
-        clusterkg query clusters-of-company -p company Rūta -p sector food
+        clusterkg query clusters-of-company -p company=Rūta -p sector=food
         clusterkg query labelled-clusters -p tier silver --format csv
         clusterkg query provenance -p subject Rūta --timeout 10 --max-rows 100
+        clusterkg query members-of-cluster -p cluster FETEK -f xlsx -o fetek.xlsx
     """
+    refuse_bytes_on_terminal(fmt, output)
     # An unknown query or parameter is known from the query alone: say so before building.
-    Catalogue(bundled().queries).checked(name, params)
+    stored = settings.catalogue().checked(name, params)
     limits = Limits(timeout, max_rows)
+    asked = Asked(name, stored.title, params, graph=_graph_named(settings), max_rows=max_rows)
     with queried_graph(settings, timeout) as kg:
-        print_answer(kg.query_stream(name, dict(params), limits), fmt, limits)
+        answer = kg.query_stream(name, dict(params), limits)
+        deliver_answer(answer, fmt, limits, output, asked, _inputs(kg))
 
 
 @click.command()
@@ -89,6 +98,7 @@ def query(
 @click.option("-e", "--expression", help="The query text itself.")
 @output_options
 @layout_options
+@output_option
 @limit_options
 @pass_settings
 def sparql(
@@ -96,23 +106,30 @@ def sparql(
     file: Path | None,
     expression: str | None,
     fmt: str | None,
+    output: Path | None,
     timeout: float | None,
     max_rows: int | None,
 ) -> None:
     """Run an ad-hoc read-only SPARQL query over the graph (asserted + inferred).
 
-    The query comes from FILE, from standard input if FILE is -, or from -e.
+    The query comes from FILE, from standard input if FILE is -, or from -e. The prefixes
+    results print (ck:, cluster:, tier:, sector:, rdfs: … `clusterkg prefixes` lists them)
+    are predeclared: a query need not declare those it uses.
 
     \b
         clusterkg sparql -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
         clusterkg sparql my-query.rq --format json
-        echo 'ASK { ?s a <https://w3id.org/clusterkg/ontology#Cluster> }' | clusterkg sparql -
+        echo 'ASK { ?s a ck:Cluster }' | clusterkg sparql -
         clusterkg sparql -e 'SELECT * WHERE { ?s ?p ?o }' --timeout 5 --max-rows 1000
+        clusterkg sparql my-query.rq -f xlsx -o answer.xlsx
     """
-    text = _query_text(file, expression)
+    refuse_bytes_on_terminal(fmt, output)
+    origin = None if file is None or str(file) == "-" else str(file)
+    text = ad_hoc_query(_query_text(file, expression), origin, local=settings.endpoint is None)
     limits = Limits(timeout, max_rows)
+    asked = Asked("sparql", text=text, graph=_graph_named(settings), max_rows=max_rows)
     with queried_graph(settings, timeout) as kg:
-        print_answer(kg.sparql_stream(text, limits), fmt, limits)
+        deliver_answer(kg.sparql_stream(text, limits), fmt, limits, output, asked, _inputs(kg))
 
 
 @contextmanager
@@ -126,6 +143,24 @@ def queried_graph(
         return
     with remote:
         yield remote
+
+
+def _graph_named(settings: Settings) -> str:
+    """Which graph answered, for the record a workbook keeps."""
+    if settings.endpoint:
+        return f"{settings.endpoint}" + (
+            f" (graph {settings.server_graph})" if settings.server_graph else ""
+        )
+    if settings.data:
+        return "the files " + ", ".join(str(p) for p in settings.data)
+    if settings.workspace is not None:
+        return f"workspace {settings.workspace.root}"
+    return "the bundled facts"
+
+
+def _inputs(kg: KnowledgeGraph | RemoteGraph) -> list[Path]:
+    """The files a local graph was read from (-o may not replace one); none for a server's."""
+    return kg.files if isinstance(kg, KnowledgeGraph) else []
 
 
 def _query_text(file: Path | None, expression: str | None) -> str:

@@ -17,8 +17,10 @@ import click
 
 from clusterkg.cli.printing import print_notes
 from clusterkg.errors import ClusterKGError
+from clusterkg.inputs.bundle import Bundle, bundled
 from clusterkg.inputs.cache import BuildCache
 from clusterkg.knowledge_graph import KnowledgeGraph
+from clusterkg.queries.catalogue import Catalogue
 from clusterkg.workspace import Workspace
 
 if TYPE_CHECKING:  # imported when used: httpx is not needed by a local command's start
@@ -33,6 +35,7 @@ class GraphLoader(Protocol):
         data: Sequence[Path] | None,
         *,
         profile: str,
+        bundle: Bundle | None,
         cache: BuildCache | None,
         reasoner: str,
         keep_ill_typed: bool,
@@ -69,13 +72,16 @@ class Settings:
         keep_ill_typed: bool = False,
         reasoning: bool = True,
     ) -> KnowledgeGraph:
-        """The graph for a command: from `data` if given, else the --data files, else the bundled
-        facts. What loading changed is said on stderr, once per command. `whole_graph`: the
-        command reads every triple (validate, export), which decides the cache policy.
+        """The graph for a command: from `data` if given, else the --data files, else the
+        bundle's facts (in a workspace, its data, and the bundled facts if its config keeps
+        them; --data replaces both). What loading changed is said on stderr, once per command.
+        `whole_graph`: the command reads every triple (validate, export), which decides the
+        cache policy.
         `reasoning` False: the command reads the asserted graph only (see KnowledgeGraph.load)."""
         kg = self.load(
             list(data) or list(self.data) or None,
             profile=profile,
+            bundle=self.bundle() if self.workspace else None,
             cache=self.cache,
             reasoner=self.reasoner,
             keep_ill_typed=keep_ill_typed,
@@ -85,6 +91,17 @@ class Settings:
         )
         print_notes(kg.notes)
         return kg
+
+    def bundle(self) -> Bundle:
+        """The bundled files, with the workspace's data, stored queries and shapes if the
+        command runs in one."""
+        if self.workspace is None:
+            return bundled()
+        return bundled().with_workspace(self.workspace)
+
+    def catalogue(self) -> Catalogue:
+        """The stored queries: the bundled ones and the workspace's (a clash is an error)."""
+        return Catalogue(self.bundle().query_folders)
 
     def remote(self, timeout: float | None = None) -> RemoteGraph | None:
         """The graph on the --endpoint server (each answer awaited `timeout` seconds at most),
@@ -98,7 +115,7 @@ class Settings:
             )
         from clusterkg.remote_graph import RemoteGraph
 
-        return RemoteGraph(self.endpoint, self.server_graph, timeout)
+        return RemoteGraph(self.endpoint, self.server_graph, timeout, self.bundle())
 
 
 pass_settings = click.make_pass_decorator(Settings)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from clusterkg.engine.syntax import explain
 from clusterkg.errors import QueryError, first_line
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -92,11 +93,13 @@ def paged(rows: Iterable[Row]) -> Iterator[list[Row]]:
 
 
 @contextmanager
-def reported_as_query_error() -> Iterator[None]:
+def reported_as_query_error(query: str = "") -> Iterator[None]:
+    """Errors of the engine as QueryError in one line; a syntax error in `query` explained
+    (clusterkg.engine.syntax)."""
     try:
         yield
     except SyntaxError as error:
-        raise QueryError(f"SPARQL syntax error: {first_line(error)}") from None
+        raise QueryError(explain(query, str(error))) from None
     except (OSError, RuntimeError, ValueError, TypeError) as error:
         raise QueryError(f"query failed: {first_line(error)}") from None
 

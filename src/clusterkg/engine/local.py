@@ -137,7 +137,7 @@ class LocalEngine:
         refuse_unsafe(query)
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         default_graph, named_graphs = _dataset(graphs, named)
-        with reported_as_query_error():
+        with reported_as_query_error(query):
             result = self._store.query(
                 query,
                 default_graph=default_graph,

@@ -154,25 +154,44 @@ def _words(text: str, strict: bool) -> Iterator[str]:
             previous = token if kind == "punctuation" else kind
 
 
+def terminals(text: str) -> Iterator[tuple[str, str, int]]:
+    """The SPARQL terminals of `text` as (kind, text, offset), kinds as in _TERMINALS (space,
+    comment, iri, string, name, blank, variable, langtag, number, word, nil, anon,
+    punctuation); a character no terminal accepts is skipped (the engine reports it)."""
+    return _tokens(text, strict=False)
+
+
+def position(text: str, at: int) -> tuple[int, int]:
+    """The line and column (both from 1, columns in characters) of offset `at` in `text`."""
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
 def _tokens(text: str, strict: bool) -> Iterator[tuple[str, str, int]]:
     at = 0
     while at < len(text):
         match = _TOKEN.match(text, at)
         if match is None or match.end() == at:
             if strict:
-                raise QueryError(
-                    f"SPARQL syntax error at {_where(text, at)}: unexpected {text[at]!r}"
-                )
+                raise UnreadableQuery(text, at)
             at += 1
             continue
         yield (match.lastgroup or "").rstrip("0123456789"), match.group(), at
         at = match.end()
 
 
-def _where(text: str, at: int) -> str:
-    line = text.count("\n", 0, at) + 1
-    column = at - (text.rfind("\n", 0, at) + 1) + 1
-    return f"{line}:{column}"
+class UnreadableQuery(QueryError):
+    """A character no SPARQL terminal accepts (an unclosed string, say), at `offset`."""
+
+    def __init__(self, text: str, offset: int) -> None:
+        line, column = position(text, offset)
+        self.offset, self.character = offset, text[offset]
+        super().__init__(
+            f"SPARQL syntax error: line {line}, column {column}: unexpected {self.character!r}"
+        )
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return (QueryError, (str(self),))  # across processes, the message is what is left
 
 
 # -- the second line: no network for the process --------------------------------------------

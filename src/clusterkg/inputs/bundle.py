@@ -8,19 +8,41 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clusterkg.errors import ClusterKGError, InputError
+
+if TYPE_CHECKING:
+    from clusterkg.workspace import Workspace
 
 RDF_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl")
 
 
 @dataclass(frozen=True)
 class Bundle:
-    """The files that make up the graph: always-loaded vocabulary plus replaceable facts."""
+    """The files that make up the graph: always-loaded vocabulary plus replaceable facts; in a
+    workspace (with_workspace), the workspace's facts, stored queries and shapes too."""
 
     root: Path
+    # What a workspace adds: its data files, whether the bundled facts stay in, its query
+    # folder and its shapes files (see with_workspace).
+    added_data: tuple[Path, ...] = ()
+    bundled_facts: bool = True
+    added_queries: tuple[Path, ...] = ()
+    added_shapes: tuple[Path, ...] = ()
+
+    def with_workspace(self, workspace: Workspace) -> Bundle:
+        """This bundle with a workspace's data (after the bundled facts, or instead of them if
+        its config says `bundled-facts = false`), its stored queries and its shapes."""
+        return replace(
+            self,
+            added_data=tuple(workspace.data_files()),
+            bundled_facts=workspace.config.bundled_facts,
+            added_queries=(workspace.queries,) if workspace.queries.is_dir() else (),
+            added_shapes=tuple(workspace.shapes_files()),
+        )
 
     @property
     def ontology(self) -> Path:
@@ -38,13 +60,31 @@ class Bundle:
 
     @property
     def data(self) -> list[Path]:
+        """The facts loaded when no --data is given: the bundled facts (unless a workspace
+        leaves them out), then a workspace's data."""
+        facts = self.bundled_data if self.bundled_facts else []
+        return [*facts, *self.added_data]
+
+    @property
+    def bundled_data(self) -> list[Path]:
         # Any RDF file: the bundled facts are TriG (a named graph per statement group).
         folder = self.root / "data"
         return sorted(p for p in folder.iterdir() if p.suffix.lower() in RDF_SUFFIXES)
 
     @property
     def queries(self) -> Path:
+        """The bundled stored queries' folder."""
         return self.root / "queries"
+
+    @property
+    def query_folders(self) -> tuple[Path, ...]:
+        """The folders of the stored queries: the bundled one, then a workspace's."""
+        return (self.queries, *self.added_queries)
+
+    @property
+    def shapes_files(self) -> tuple[Path, ...]:
+        """The shapes validation uses: the bundled shapes, then a workspace's."""
+        return (self.shapes, *self.added_shapes)
 
     def vocabulary(self) -> list[Path]:
         """Files loaded whatever the data: the ontology and the reference vocabularies."""

@@ -7,8 +7,10 @@ is drawn from FORMATS, so a format is added in one place.
 
 Kinds: a `graph` format writes triples (an export, a CONSTRUCT result); a `dataset` format writes
 quads, so an export keeps its named graphs; a `table` format writes SELECT/ASK results; a
-`report` format writes a validation report. A name or a media type is unique within a kind (the
-JSON of a table is SPARQL results JSON, the JSON of a report is not), so lookups take the kinds.
+`report` format writes a validation report (sarif: the SARIF 2.1.0 log code-scanning tools
+read). xlsx, a spreadsheet, is both a table and a report format, and the one binary format. A
+name or a media type is unique within a kind (the JSON of a table is SPARQL results JSON, the
+JSON of a report is not), so lookups take the kinds.
 """
 
 from __future__ import annotations
@@ -46,10 +48,16 @@ tsv     text/tab-separated-values         tsv     table
 json    application/sparql-results+json   srj     table
 xml     application/sparql-results+xml    srx     table
 md      text/markdown                     md      table
+xlsx    application/vnd.openxmlformats-officedocument.spreadsheetml.sheet  xlsx  table
 text    text/plain                        txt     report
 json    application/json                  json    report
 ttl     text/turtle                       ttl     report
+xlsx    application/vnd.openxmlformats-officedocument.spreadsheetml.sheet  xlsx  report
+sarif   application/sarif+json            sarif   report
 """
+
+# Formats written as bytes, not text: to a file (-o) or a pipe, never to a terminal.
+BINARY = frozenset({"xlsx"})
 
 
 def _format(line: str) -> Format:

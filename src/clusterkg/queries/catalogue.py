@@ -12,11 +12,13 @@ The header keeps the file valid SPARQL, so the same files run on any SPARQL 1.1 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 
+from clusterkg.engine.syntax import Where, check_syntax
 from clusterkg.errors import ParameterError, QueryError
 
 PARAMETER_KINDS = (
@@ -73,8 +75,8 @@ class StoredQuery:
         missing = [p.name for p in self.parameters if p.required and p.name not in names]
         if missing:
             raise ParameterError(
-                f"{self.name} needs {', '.join(missing)}: add -p {missing[0]} VALUE"
-                + (f" (example: {self.examples[0]})" if self.examples else ""),
+                f"{self.name} needs {', '.join(missing)}: add -p {missing[0]}=VALUE"
+                + (f" (example: {self.example_options()[0]})" if self.examples else ""),
                 missing[0],
             )
 
@@ -88,6 +90,20 @@ class StoredQuery:
             ]
             for example in self.examples
         ]
+
+    def example_options(self) -> list[str]:
+        """Each `#+ example:` as the -p options that give it: `-p company=Rūta -p sector=food`
+        (a value with a space or a quote quoted for a shell)."""
+        return [
+            " ".join(f"-p {name}={_shell_word(value)}" for name, value in arguments)
+            for arguments in self.example_arguments()
+        ]
+
+
+def _shell_word(text: str) -> str:
+    """`text` as one shell word: as it is if it needs no quotes (letters of any script are
+    fine: `company=Rūta`), else quoted."""
+    return text if re.fullmatch(r"[\w@%+=:,./-]+", text) else shlex.quote(text)
 
 
 def refuse_repeats(names: Sequence[str]) -> None:
@@ -135,14 +151,29 @@ def _parameter(path: Path, number: int, value: str) -> Parameter:
 
 
 class Catalogue:
-    """The stored queries of one folder, by name."""
+    """The stored queries of one folder or several (the bundled queries, then a workspace's),
+    by name: a name in two folders is an error naming both files."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, folders: Path | Sequence[Path]) -> None:
+        self.folders = (folders,) if isinstance(folders, Path) else tuple(folders)
+        self.folder = self.folders[0]
         self._queries: dict[str, StoredQuery] = {}
-        for path in sorted(folder.glob("*.rq")):
+        for folder in self.folders:
+            for path in sorted(folder.glob("*.rq")):
+                self._add(path)
+
+    def _add(self, path: Path) -> None:
+        earlier = self._queries.get(path.stem)
+        if earlier is not None:
+            raise QueryError(
+                f"{path}: a stored query named {path.stem!r} is already {earlier.path}; "
+                "rename one of them (the file name is the query's name)"
+            )
+        try:
             text = path.read_text(encoding="utf-8")
-            self._queries[path.stem] = parse_header(path.stem, path, text)
+        except (OSError, UnicodeDecodeError) as error:
+            raise QueryError(f"{path}: cannot read the stored query: {error}") from None
+        self._queries[path.stem] = parse_header(path.stem, path, text)
 
     def names(self) -> list[str]:
         return sorted(self._queries)
@@ -165,4 +196,5 @@ class Catalogue:
         refuse_repeats([parameter for parameter, _ in arguments])
         stored = self.get(name)
         stored.check_parameters(arguments)
+        check_syntax(stored.text, Where(str(stored.path)))
         return stored

@@ -167,7 +167,7 @@ def static_pages(site: Site) -> Iterable[tuple[str, Task]]:
     and answers with its first example (a static server runs no query)."""
     yield "/queries", QueryList(HTML)
     yield "/queries.json", QueryList(JSON)
-    for stored in Catalogue(site.bundle.queries):
+    for stored in Catalogue(site.bundle.query_folders):
         example = tuple(_example(stored))
         for suffix, media in (("", HTML), *((f".{s}", m) for s, m in SUFFIXES.items())):
             yield (

@@ -57,7 +57,7 @@ class Served:
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        return Catalogue(self.bundle.queries)
+        return Catalogue(self.bundle.query_folders)
 
     @cached_property
     def service(self) -> QueryService:

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from clusterkg.engine import Engine
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.report import Problem, Report, problem_order
+from clusterkg.validation.shapes_files import Shapes, shapes_paths
 from clusterkg.vocabulary import ASSERTED, shorten
 
 if TYPE_CHECKING:
@@ -23,18 +24,20 @@ if TYPE_CHECKING:
     from clusterkg.validation.compiled import CompiledShapes, ShaclResult
 
 
-def compiled_shapes(shapes: Path) -> CompiledShapes:
-    """The shapes file compiled to SPARQL; UnsupportedShapes if it uses what is not compiled."""
-    return _compiled(shapes, shapes.stat().st_mtime_ns)
+def compiled_shapes(shapes: Shapes) -> CompiledShapes:
+    """The shapes file (or files, taken together) compiled to SPARQL; UnsupportedShapes if they
+    use what is not compiled."""
+    files = shapes_paths(shapes)
+    return _compiled(files, tuple(path.stat().st_mtime_ns for path in files))
 
 
 @lru_cache(maxsize=4)
-def _compiled(shapes: Path, _modified: int) -> CompiledShapes:
-    """The shapes file compiled once per process and version of the file (read by Oxigraph:
+def _compiled(files: tuple[Path, ...], _modified: tuple[int, ...]) -> CompiledShapes:
+    """The shapes files compiled once per process and version of the files (read by Oxigraph:
     no rdflib needed)."""
     from clusterkg.validation.compiled import compile_shapes
 
-    return compile_shapes(shapes)
+    return compile_shapes(files[0] if len(files) == 1 else files)
 
 
 def validate_compiled(
@@ -91,6 +94,7 @@ def _problem_of(result: ShaclResult, sources: SourceMap) -> Problem:
         component=shorten(result.component),
         shape=_show(result.source_shape),
         value=_show(result.value) if result.value is not None else None,
+        constraint=_show(result.source_constraint) if result.source_constraint else None,
     )
 
 

@@ -16,12 +16,14 @@ from clusterkg.errors import InputError, ShapesError
 from clusterkg.inputs.screening import screen
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.report import Problem, Report, problem_order
+from clusterkg.validation.shapes_files import Shapes, merged_graph, shapes_paths, where_in
 from clusterkg.vocabulary import ASSERTED, RELATIVE_BASE, shorten
 
 
-def validate_with_pyshacl(engine: Engine, shapes: Path, sources: SourceMap) -> Report:
+def validate_with_pyshacl(engine: Engine, shapes: Shapes, sources: SourceMap) -> Report:
     """The engine's asserted graph, with its statement groups as named graphs (pySHACL
-    validates their union, which is the asserted graph), against the shapes file, by pySHACL."""
+    validates their union, which is the asserted graph), against the shapes file (or files,
+    taken together), by pySHACL."""
     from clusterkg.engine.convert import dataset_to_rdflib
     from clusterkg.engine.groups import statement_group_quads
     from clusterkg.quiet import quiet_rdflib
@@ -33,7 +35,13 @@ def validate_with_pyshacl(engine: Engine, shapes: Path, sources: SourceMap) -> R
         held = set(asserted)
         grouped = [q for q in statement_group_quads(engine) if q.triple in held]
         data = dataset_to_rdflib(asserted, grouped)
-        return validate(data, read_shapes(shapes), sources)
+        files = shapes_paths(shapes)
+        if len(files) == 1:
+            return validate(data, read_shapes(files[0]), sources)
+        try:
+            return validate(data, merged_graph(files), sources)
+        except ShapesError as error:  # which of the files: the one naming the shape
+            raise ShapesError(f"{where_in(files, str(error))}: {error}") from None
 
 
 def read_shapes(shapes: Path) -> Graph:
@@ -106,6 +114,7 @@ def _problem(results: Graph, result: Node, sources: SourceMap) -> Problem:
     component = results.value(result, SH.sourceConstraintComponent)
     shape = results.value(result, SH.sourceShape)
     value = results.value(result, SH.value)
+    constraint = results.value(result, SH.sourceConstraint)
     where = sources.locate(str(focus)) if isinstance(focus, URIRef) else None
     return Problem(
         file=where[0] if where else None,
@@ -117,6 +126,7 @@ def _problem(results: Graph, result: Node, sources: SourceMap) -> Problem:
         component=shorten(str(component)) if component else "",
         shape=_show(shape) if shape is not None else None,
         value=_show(value) if value is not None else None,
+        constraint=_show(constraint) if constraint is not None else None,
     )
 
 

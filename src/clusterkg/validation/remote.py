@@ -11,7 +11,6 @@ validated as they are held.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from clusterkg import backends
 from clusterkg.backends import Choice as Backend
@@ -19,10 +18,11 @@ from clusterkg.engine import Engine
 from clusterkg.engine.server_graphs import ServerGraphs
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.report import Report
+from clusterkg.validation.shapes_files import Shapes, where_in
 
 
 def validate_remote(
-    engine: Engine, shapes: Path, graphs: ServerGraphs, backend: Backend = "auto"
+    engine: Engine, shapes: Shapes, graphs: ServerGraphs, backend: Backend = "auto"
 ) -> Report:
     """Validate the server's asserted graph against the shapes file.
 
@@ -35,7 +35,7 @@ def validate_remote(
     return report
 
 
-def _validate(engine: Engine, shapes: Path, graph: str, backend: Backend) -> Report:
+def _validate(engine: Engine, shapes: Shapes, graph: str, backend: Backend) -> Report:
     nowhere = SourceMap()  # no file holds the server's nodes
     if backend != "reference":
         from clusterkg.validation.compiled import UnsupportedShapes
@@ -45,9 +45,10 @@ def _validate(engine: Engine, shapes: Path, graph: str, backend: Backend) -> Rep
             results = compiled_shapes(shapes).validate_without_python(engine, graph)
         except UnsupportedShapes as lacking:
             if backend == "fast":
+                where = where_in(shapes, str(lacking))
                 raise UnsupportedShapes(
-                    f"{shapes}: the fast validator cannot run these shapes on a server "
-                    f"({lacking}); use --validator auto or reference"
+                    f"{where}: the fast validator cannot run these shapes on a "
+                    f"server ({lacking}); use --validator auto or reference"
                 ) from None
         else:
             return report_of(results, nowhere)

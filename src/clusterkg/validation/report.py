@@ -33,6 +33,8 @@ class Problem:
     shape: str | None
     value: str | None
     graph: str | None = None
+    # the constraint's own node where it has one (an sh:sparql constraint: sh:sourceConstraint)
+    constraint: str | None = None
 
     def location(self) -> str:
         if self.file is None:

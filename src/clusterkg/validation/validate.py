@@ -15,6 +15,7 @@ from clusterkg.backends import Choice as Backend
 from clusterkg.engine import Engine, LocalEngine, LocalStore
 from clusterkg.inputs.sources import SourceMap
 from clusterkg.validation.report import Problem, Report, problem_order
+from clusterkg.validation.shapes_files import Shapes, where_in
 
 if TYPE_CHECKING:
     from clusterkg.build import Build
@@ -23,12 +24,13 @@ if TYPE_CHECKING:
 
 def validate_store(
     engine: Engine,
-    shapes: Path,
+    shapes: Shapes,
     sources: SourceMap,
     backend: Backend = "auto",
     fidelity: Fidelity | None = None,
 ) -> Report:
-    """Validate the engine's asserted graph (vocabulary included) against the shapes file.
+    """Validate the engine's asserted graph (vocabulary included) against the shapes file (or
+    files, taken together: the bundled shapes and a workspace's).
 
     backend "fast" runs the shapes compiled to SPARQL inside the store (validation.compiled: the
     same results as pySHACL, tested, at a fraction of the time); "reference" is pySHACL; "auto"
@@ -59,7 +61,7 @@ def validate_files(
 
 
 def validate_build(
-    built: Build, shapes: Path, backend: Backend = "auto", engine: Engine | None = None
+    built: Build, shapes: Shapes, backend: Backend = "auto", engine: Engine | None = None
 ) -> Report:
     """The validation of a build: SHACL results, the literals the files wrote ill-typed (or the
     store rewrote), and the contradictions reasoning found, each located at its file and line."""
@@ -72,7 +74,7 @@ def validate_build(
 
 
 def _validate_store(
-    engine: Engine, shapes: Path, sources: SourceMap, backend: Backend, fidelity: Fidelity | None
+    engine: Engine, shapes: Shapes, sources: SourceMap, backend: Backend, fidelity: Fidelity | None
 ) -> Report:
     backends.checked("validator", backend)
     if backend != "reference":
@@ -83,8 +85,9 @@ def _validate_store(
             compiled = compiled_shapes(shapes)
         except UnsupportedShapes as lacking:
             if backend == "fast":
+                where = where_in(shapes, str(lacking))
                 raise UnsupportedShapes(
-                    f"{shapes}: the fast validator does not compile {lacking}; "
+                    f"{where}: the fast validator does not compile {lacking}; "
                     "use --validator auto or reference"
                 ) from None
         else:

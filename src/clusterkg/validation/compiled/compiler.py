@@ -8,6 +8,7 @@ UnsupportedShapes, so that the caller can fall back to pySHACL."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -107,8 +108,9 @@ KNOWN_CLASSES = frozenset(
 )
 
 
-def compile_shapes(shapes: Path | str | Graph) -> CompiledShapes:
-    """Compile a shapes graph (a Turtle file, Turtle text, or an rdflib Graph) to SPARQL.
+def compile_shapes(shapes: Path | str | Graph | Sequence[Path]) -> CompiledShapes:
+    """Compile a shapes graph (a Turtle file, Turtle text, an rdflib Graph, or several Turtle
+    files taken together: see validation.shapes_files) to SPARQL.
 
     Raises UnsupportedShapes, naming the shape and the feature, for anything not compiled. With an
     rdflib Graph, pySHACL's own messages name shapes-graph terms with that graph's prefixes, as
@@ -120,6 +122,11 @@ def compile_shapes(shapes: Path | str | Graph) -> CompiledShapes:
         triples, namespaces, identifier = parse_turtle(text, base), None, None
     elif isinstance(shapes, str):
         triples, namespaces, identifier = parse_turtle(shapes), None, None
+    elif isinstance(shapes, Sequence):
+        from clusterkg.validation.shapes_files import merged_triples
+
+        files = [Path(path) for path in shapes]
+        triples, namespaces, identifier = merged_triples(files), None, None
     else:
         triples, namespaces, identifier = from_rdflib(shapes)
     graph = ShapesGraph(triples, identifier)

@@ -1,0 +1,106 @@
+"""Answers and reports written to a file (-o, atomically) or as a workbook: the side of printing
+that is not text on a terminal.
+
+A workbook (xlsx) is bytes: it goes to -o FILE, or to standard output when that is a file or a
+pipe, never to a terminal (refused before anything runs). With -o, the file is replaced whole or
+not at all: a query stopped by its --timeout leaves no file (and an existing one untouched).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
+
+import click
+
+from clusterkg.cli.printing import print_answer
+from clusterkg.engine import Answer
+from clusterkg.engine.limits import Limits
+from clusterkg.errors import EXIT_OK, ClusterKGError
+from clusterkg.output.answer_workbook import Asked, write_answer
+from clusterkg.output.atomic import atomic_output
+from clusterkg.output.formats import BINARY
+from clusterkg.output.tables import stream_answer
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_option(function: F) -> F:
+    """-o/--output FILE: write there, atomically, instead of standard output."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Write to FILE (replaced whole, or left untouched if the command fails) instead "
+        "of standard output; -f xlsx needs it on a terminal.",
+    )(function)
+
+
+def refuse_bytes_on_terminal(fmt: str | None, output: Path | None) -> None:
+    """A binary format with no -o, on a terminal: refused at once, before any work is done."""
+    if fmt in BINARY and output is None and sys.stdout.isatty():
+        raise ClusterKGError(
+            f"-f {fmt} writes a binary file, not text for a terminal: "
+            f"add -o FILE.{fmt} (or redirect standard output to a file)"
+        )
+
+
+def deliver_answer(
+    answer: Answer,
+    fmt: str | None,
+    limits: Limits,
+    output: Path | None,
+    asked: Asked,
+    inputs: Sequence[Path] = (),
+) -> None:
+    """The answer on standard output (as print_answer), or in `output`; xlsx as a workbook."""
+    if output is None and fmt not in BINARY:
+        print_answer(answer, fmt, limits)
+        return
+    try:
+        with write_to(output, inputs) as out:
+            if fmt == "xlsx":
+                write_answer(answer, asked, out)
+            else:
+                for chunk in stream_answer(answer, fmt):
+                    out.write(chunk.encode("utf-8"))
+    finally:
+        answer.close()
+    if answer.truncated:
+        what = "triples" if answer.graph else "rows"
+        click.echo(
+            f"clusterkg: note: result truncated at {limits.max_rows} {what} (--max-rows); "
+            "more matched",
+            err=True,
+        )
+    if output is not None:
+        click.echo(f"clusterkg: wrote {output}", err=True)
+
+
+@contextmanager
+def write_to(output: Path | None, inputs: Sequence[Path] = ()) -> Iterator[BinaryIO]:
+    """The file to write: `output` atomically (never one of the `inputs`), else standard
+    output's bytes."""
+    if output is None:
+        stream: BinaryIO = sys.stdout.buffer
+        try:
+            yield stream
+            stream.flush()
+        except BrokenPipeError:  # the reader closed the pipe (`| head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_OK)
+        return
+    target = output.resolve()
+    if any(target == f.resolve() for f in inputs):
+        raise ClusterKGError(f"{output}: is one of the input files; choose another output file")
+    if not target.parent.is_dir():
+        raise ClusterKGError(f"{output}: folder {target.parent} does not exist")
+    try:
+        with atomic_output(target) as out:
+            yield out
+    except OSError as error:
+        raise ClusterKGError(f"{output}: cannot write: {error.strerror or error}") from None
