@@ -241,3 +241,16 @@ def test_a_published_build_is_as_readable_as_the_cache_folder(cache: Path, tmp_p
     (key,) = keys(cache)
     assert (cache / key).stat().st_mode & 0o777 == 0o755
     shutil.rmtree(cache)
+
+
+def test_list_names_a_build_a_background_writer_is_publishing(cache: Path) -> None:
+    # a writer's private folder, its process alive (this test's own process stands for it)
+    key = "ab" * 16
+    private = cache / f".{key}-pending"
+    private.mkdir(parents=True)
+    (private / "writer.pid").write_text(str(os.getpid()), encoding="utf-8")
+    listed = run_process("cache", "list").stdout.splitlines()
+    assert listed[0] == f"{key[:12]}  being written by a background writer (not listed below)"
+    assert listed[1] == f"no builds in {cache}"
+    cleared = run_process("cache", "clear", "--all")
+    assert cleared.returncode == 0 and private.is_dir()  # clear never touches it

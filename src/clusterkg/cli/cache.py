@@ -102,6 +102,9 @@ def list_command(settings: Settings) -> None:
     """
     cache = _cache(settings)
     entries = cache.entries()
+    writing = cache.being_published()
+    for key in writing:
+        click.echo(f"{key[:KEY_SHOWN]}  being written by a background writer (not listed below)")
     if not entries:
         click.echo(f"no builds in {cache.root}")
         return

@@ -245,6 +245,12 @@ class BuildCache:
         """True while a background writer is publishing `key`."""
         return self._live_writers(f".{key}-*")
 
+    def being_published(self) -> list[str]:
+        """The keys a live background writer is publishing now."""
+        folders = self.root.glob(f".*-*/{WRITER_FILE}")
+        keys = {f.parent.name[1:].rsplit("-", 1)[0] for f in folders}
+        return sorted(key for key in keys if self.being_written(key))
+
     def wait_for_writers(self, timeout: float = 600.0) -> None:
         """Wait until no background writer is publishing into this cache (tests, benchmarks)."""
         deadline = time.monotonic() + timeout
