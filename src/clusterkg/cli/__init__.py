@@ -71,7 +71,7 @@ class Group(click.Group):
 
 
 # Commands that build or serve the local graph: --endpoint means nothing to them.
-_LOCAL_ONLY = {"reason", "export", "generate", "serve", "site"}
+_LOCAL_ONLY = {"reason", "export", "generate", "serve", "site", "import"}
 
 
 def _uses_network(ctx: click.Context, command: click.Command | None) -> bool:
