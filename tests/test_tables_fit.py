@@ -130,6 +130,8 @@ def test_labelled_clusters_fit_100_columns_as_records() -> None:
     assert "sources       " + FETEK_SILVER_SOURCE[:85] + "…" in lines
     # 16 awards are written in data/awards.trig, three of them twice: 13 awards
     assert lines[-1] == "(13 rows)"
+    # said once, after the table, where the person looks
+    assert "cell(s) cut to fit 100 characters (--wide prints every cell whole)" in run.stderr
 
 
 def test_the_terminal_size_is_read_when_columns_is_not_set() -> None:
@@ -187,6 +189,7 @@ def test_wide_on_a_terminal_cuts_nothing() -> None:
     run = run_on_terminal("query", "labelled-clusters", "--wide", env={"COLUMNS": "100"})
     assert FETEK_SILVER_SOURCE in run.seen and "…" not in run.seen
     assert max(len(line) for line in run.seen.splitlines()) > 100
+    assert "cut to fit" not in run.stderr
 
 
 def test_a_pipe_gets_every_character_and_width_cuts_on_request() -> None:

@@ -1,10 +1,10 @@
 """Digests of input files, remembered: the build cache keys a build by its files' contents.
 
-Hashing is cheap but not free: SHA-256 reads ~1 GB/s here, so the ~250 MB of a 2 M-triple data
-set costs a quarter of a second on every run. The digest of each file is therefore remembered
-with what the file system says of it — size, modification and change times in nanoseconds,
-inode and device — and reused while all five are unchanged (a write changes the change time
-even when it restores the modification time). Anything else is hashed again.
+Hashing is cheap but not free: SHA-256 reads ~1 GB/s here, so the key of the generated 2 M-triple
+data set (137 MB) cost 169 ms on every run; remembered, 6 ms. The digest of each file is therefore
+remembered with what the file system says of it — size, modification and change times in
+nanoseconds, inode and device — and reused while all five are unchanged (a write changes the change
+time even when it restores the modification time). Anything else is hashed again.
 
 The memo is a small JSON file in the cache folder, one per user (`.digests.<uid>.json`, hidden
 as the private folders are: it is not a build): a user never trusts digests another user wrote,
