@@ -764,6 +764,7 @@ def test_commands_load_the_graph_with_the_loader_of_their_settings(tmp_path: Pat
             [tmp_path],
             dict(
                 profile="owlrl",
+                bundle=None,  # outside a workspace: the bundled files
                 cache=None,
                 reasoner="owlrl",
                 keep_ill_typed=True,
@@ -776,6 +777,7 @@ def test_commands_load_the_graph_with_the_loader_of_their_settings(tmp_path: Pat
             [NEW_CLUSTER],
             dict(
                 profile="rdfs",
+                bundle=None,
                 cache=None,
                 reasoner="owlrl",
                 keep_ill_typed=False,

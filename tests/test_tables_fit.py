@@ -213,3 +213,27 @@ def test_people_and_roles_print_roles_as_curies() -> None:
     # data/people.trig: Kęstutis Šetkus is MITA's director (role:director, reference/roles.ttl)
     table = run_process("query", "people-and-roles", "-p", "organisation", "MITA").stdout
     assert "role:director" in table and "https://w3id.org/clusterkg/" not in table
+
+
+def test_a_big_result_fitted_to_a_width_streams_block_by_block_under_one_header() -> None:
+    # every triple: more than one block of 1,000 rows, each sized on its own within 80
+    done = run_process("sparql", "-e", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "--width", "80")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    count = int(lines[-1].strip("()").split()[0])
+    assert count > 1000 and len(lines) == count + 3  # header, rule, rows, count
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].split() == ["s", "p", "o"] and lines.count(lines[1]) == 1
+
+
+def test_records_are_numbered_across_blocks() -> None:
+    from clusterkg.output.tables import _aligned_blocks
+
+    header = ["a" * 30, "b" * 30, "c" * 30]  # 94 characters side by side: records in 40
+    pages = iter([[["1", "2", "3"]] * 1000, [["4", "5", "6"]] * 2])  # two blocks
+    text = "".join(_aligned_blocks(header, pages, Layout(width=40)))
+    lines = text.splitlines()
+    assert lines[0] == "-[ 1 ]" + "-" * 34
+    second = lines.index("-[ 1001 ]" + "-" * 31)  # the second block goes on counting
+    assert lines[second + 1] == "a" * 30 + "  4" and lines[-1] == "(1002 rows)"
+    assert lines[1] == "a" * 30 + "  1"

@@ -7,7 +7,8 @@ from typing import Any, TypeVar
 
 import click
 
-from clusterkg.output.tables import GRAPH_FORMATS, TABLE_FORMATS
+from clusterkg.output.formats import names
+from clusterkg.output.tables import GRAPH_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,14 +23,15 @@ def choice_option(name: str, choices: Sequence[str], default: str, help: str) ->
 
 def output_options(function: F) -> F:
     """-f/--format: any table or graph format; which fits is known once the query has run."""
-    choices = click.Choice(sorted(set(TABLE_FORMATS) | set(GRAPH_FORMATS)))
+    table_formats = names("table")  # xlsx included, which output/tables.py does not write
+    choices = click.Choice(sorted(set(table_formats) | set(GRAPH_FORMATS)))
     return click.option(
         "-f",
         "--format",
         "fmt",
         type=choices,
         default=None,
-        help=f"{'|'.join(TABLE_FORMATS)} for SELECT/ASK (default table); "
+        help=f"{'|'.join(table_formats)} for SELECT/ASK (default table); "
         f"{'|'.join(GRAPH_FORMATS)} for CONSTRUCT/DESCRIBE (default ttl).",
     )(function)
 

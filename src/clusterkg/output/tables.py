@@ -28,12 +28,13 @@ from clusterkg.engine import Answer, Row, Table, Term, Triples
 from clusterkg.errors import ClusterKGError
 from clusterkg.output.display import shown
 from clusterkg.output.fitting import Layout, aligned_lines, record_lines
-from clusterkg.output.formats import names
+from clusterkg.output.formats import BINARY, names
 from clusterkg.output.rdf_xml import xml_attribute, xml_text
 from clusterkg.output.serialise import serialise_triples
 from clusterkg.vocabulary import XSD_STRING, shorten
 
-TABLE_FORMATS = names("table")
+# the table formats written as text here (xlsx, a binary table format: answer_workbook.py)
+TABLE_FORMATS = tuple(name for name in names("table") if name not in BINARY)
 GRAPH_FORMATS = names("graph")
 # Rows the aligned table holds to size its columns (a few hundred kB of text at most).
 ALIGN_ROWS = 1000
