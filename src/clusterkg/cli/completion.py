@@ -31,10 +31,10 @@ class BashComplete(shell_completion.BashComplete):
     """click's bash script, with no space after a completion that ends with `=` (`company=`),
     so the value is typed right after it."""
 
+    _added = "            COMPREPLY+=($value)\n"
+    _no_space = "            [[ $value == *= ]] && compopt -o nospace\n"
     source_template = shell_completion.BashComplete.source_template.replace(
-        "            COMPREPLY+=($value)\n",
-        "            COMPREPLY+=($value)\n"
-        "            [[ $value == *= ]] && compopt -o nospace\n",
+        _added, _added + _no_space
     )
 
 
