@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,57 @@ def test_completion_prints_the_script(shell: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert f"_CLUSTERKG_COMPLETE={shell}_complete" in result.stdout
+
+
+# --- in a real interactive bash ---------------------------------------------------------------
+
+
+class Terminal:
+    """An interactive bash on a pseudo-terminal, with clusterkg's completion loaded: keys are
+    typed, and the screen's text is awaited (not slept for: the machine may be slow)."""
+
+    def __init__(self) -> None:
+        import pty
+
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: an interactive bash without the user's rc files
+            os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+            os.environ["PS1"] = "$ "
+            os.execvp("bash", ["bash", "--norc", "--noprofile", "-i"])
+        self.screen = ""
+        # the quotes keep the echoed command line from reading "loaded" itself
+        self.type('eval "$(clusterkg completion bash)"; echo load""ed\n')
+        self.wait_for("loaded")
+
+    def type(self, keys: str) -> None:
+        os.write(self.fd, keys.encode())
+
+    def wait_for(self, text: str, seconds: float = 60) -> None:
+        import select
+
+        end = time.monotonic() + seconds
+        while text not in self.screen:
+            assert time.monotonic() < end, f"{text!r} never showed: {self.screen!r}"
+            if select.select([self.fd], [], [], 0.1)[0]:
+                self.screen += os.read(self.fd, 4096).decode("utf-8", "replace")
+
+    def close(self) -> None:
+        os.kill(self.pid, 9)
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+@pytest.fixture
+def terminal() -> Iterator[Terminal]:
+    opened = Terminal()
+    yield opened
+    opened.close()
+
+
+def test_bash_completes_a_name_then_its_value_after_the_equals_sign(terminal: Terminal) -> None:
+    terminal.type("clusterkg query labelled-cl\t")
+    terminal.wait_for("labelled-clusters ")
+    terminal.type("-p ti\t")
+    terminal.wait_for("-p tier=")  # no space after `=`: the value follows
+    terminal.type("go\t")
+    terminal.wait_for("-p tier=gold ")

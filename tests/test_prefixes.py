@@ -6,7 +6,10 @@ The expected messages and positions are counted by hand from the query texts bel
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -318,4 +321,31 @@ def test_a_stored_query_run_through_the_api_names_its_file_too(tmp_path: Path) -
         service.run_stored("broken")
     assert str(caught.value).startswith(
         f'{tmp_path / "broken.rq"}:3:8: SPARQL syntax error: prefix "ck:" is not declared'
+    )
+
+
+def test_a_workspace_query_with_a_syntax_error_names_its_file_as_the_team_sees_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "clusterkg.toml").write_text(
+        '[workspace]\nname = "agency"\nbase = "https://example.org/agency/"\n', encoding="utf-8"
+    )
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "broken.rq").write_text(
+        "#+ title: Broken\nSELECT ?c WHERE {\n  ?c a ck:Cluster }\n", encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "clusterkg", "--no-cache", "query", "broken"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONUTF8": "1"},
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        'clusterkg: error: queries/broken.rq:3:8: SPARQL syntax error: prefix "ck:" is not '
+        "declared; add PREFIX ck: <…> (known prefixes: `clusterkg prefixes`)\n"
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from clusterkg.engine import Answer, Engine, Table, Term, Triples
 from clusterkg.engine.limits import NO_LIMITS, Limits, run_limited
-from clusterkg.engine.syntax import Where, check_syntax
+from clusterkg.engine.syntax import check_syntax
 from clusterkg.queries.catalogue import Catalogue, StoredQuery
 from clusterkg.queries.resolve import Resolver
 
@@ -47,7 +47,7 @@ class QueryService:
         line (a team's query in a workspace, say), which the engine, given the text alone,
         could not."""
         stored = self.catalogue.get(name)
-        check_syntax(stored.text, Where(str(stored.path)))
+        check_syntax(stored.text, stored.where())
         return stored
 
     def bind(self, stored: StoredQuery, params: Mapping[str, str]) -> dict[str, Term]:
