@@ -134,8 +134,13 @@ def test_queries_lists_every_stored_query() -> None:
 
 def test_queries_shows_parameters() -> None:
     result = ok(invoke("queries"))
-    assert re.search(r"-p company <organisation>\s+required", result.stdout)
-    assert re.search(r"-p sector <sector>\s+optional", result.stdout)
+    assert re.search(r"-p company=<organisation>\s+required", result.stdout)
+    assert re.search(r"-p sector=<sector>\s+optional", result.stdout)
+    # the examples in the form -p accepts as one word, quoted for a shell where needed
+    assert (
+        "e.g. clusterkg query clusters-of-company -p company=Rūta -p sector=food" in result.stdout
+    )
+    assert "e.g. clusterkg query cluster-profile -p cluster='Smart Food Cluster'" in result.stdout
 
 
 # --- query: formats ----------------------------------------------------------------------------
