@@ -29,7 +29,8 @@ def test_a_build_published_in_the_background_is_opened_by_the_next_run(
     assert not first.built.from_cache
     answer = first.query(*QUESTION)
     cache.wait_for_writers(timeout=120)
-    published = [p.name for p in cache.root.iterdir()]
+    # the build, and the memo of the inputs' digests (clusterkg.inputs.digests)
+    published = [p.name for p in cache.root.iterdir() if not p.name.startswith(".digests.")]
     assert len(published) == 1 and not published[0].startswith("."), published
     assert not cache_module._WRITERS, "the ended writer was reaped: no zombie is left"
     later = KnowledgeGraph.load(cache=cache)

@@ -134,8 +134,13 @@ def test_queries_lists_every_stored_query() -> None:
 
 def test_queries_shows_parameters() -> None:
     result = ok(invoke("queries"))
-    assert re.search(r"-p company <organisation>\s+required", result.stdout)
-    assert re.search(r"-p sector <sector>\s+optional", result.stdout)
+    assert re.search(r"-p company=<organisation>\s+required", result.stdout)
+    assert re.search(r"-p sector=<sector>\s+optional", result.stdout)
+    # the examples in the form -p accepts as one word, quoted for a shell where needed
+    assert (
+        "e.g. clusterkg query clusters-of-company -p company=Rūta -p sector=food" in result.stdout
+    )
+    assert "e.g. clusterkg query cluster-profile -p cluster='Smart Food Cluster'" in result.stdout
 
 
 # --- query: formats ----------------------------------------------------------------------------
@@ -764,6 +769,7 @@ def test_commands_load_the_graph_with_the_loader_of_their_settings(tmp_path: Pat
             [tmp_path],
             dict(
                 profile="owlrl",
+                bundle=None,  # outside a workspace: the bundled files
                 cache=None,
                 reasoner="owlrl",
                 keep_ill_typed=True,
@@ -776,6 +782,7 @@ def test_commands_load_the_graph_with_the_loader_of_their_settings(tmp_path: Pat
             [NEW_CLUSTER],
             dict(
                 profile="rdfs",
+                bundle=None,
                 cache=None,
                 reasoner="owlrl",
                 keep_ill_typed=False,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import run_process
 from click.testing import CliRunner, Result
 from openpyxl import Workbook, load_workbook
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
@@ -51,11 +52,14 @@ def imported(path: Path, out: Path, *options: str) -> Dataset:
 
 
 def refused(path: Path, out: Path, *options: str) -> list[str]:
-    """The problem lines of an import that must be refused (exit 2, nothing written)."""
+    """The problem lines of an import that must be refused (exit 2, nothing written); the
+    notes before them (which mapping each sheet used) are left out."""
     result = invoke("import", str(path), "-o", str(out), *options)
     assert result.exit_code == 2, (result.stdout, result.stderr, result.exception)
     assert "Traceback" not in result.stderr
-    return result.stderr.removeprefix("clusterkg: error: ").splitlines()
+    _, error, problems = result.stderr.partition("clusterkg: error: ")
+    assert error, result.stderr
+    return problems.splitlines()
 
 
 def triples(dataset: Dataset) -> set[tuple[Any, Any, Any]]:
@@ -88,8 +92,6 @@ def _default(dataset: Dataset) -> Graph:
 def test_the_filled_template_answers_clusters_of_company(tmp_path: Path) -> None:
     """Issue 14's "done when", in real processes: the template, filled in with two new clusters
     and their members, imports, and clusters-of-company answers from the imported facts."""
-    from tests.cli_support import run_process
-
     template = tmp_path / "agency.xlsx"
     made = run_process("import", "--template", str(template))
     assert made.returncode == 0, made.stderr
@@ -123,6 +125,30 @@ def test_the_filled_template_answers_clusters_of_company(tmp_path: Path) -> None
     )  # fmt: skip
     names = [line.split(",")[1] for line in ruta.stdout.splitlines()[1:]]
     assert names == ["Baltic Agri Cluster", "National Food Cluster", "Smart Food Cluster"]
+
+
+def test_a_company_named_with_a_colon_is_a_new_company_and_a_curie_an_existing_one(
+    tmp_path: Path,
+) -> None:
+    path = workbook(
+        tmp_path / "m.xlsx",
+        {
+            "Members": [
+                MEMBERS_HEADER,
+                ["FETEK", "Re:Build UAB"],
+                ["cluster:litek", "organisation:ruta"],
+            ]
+        },
+    )
+    found = triples_of(imported(path, tmp_path / "o.trig"), ORG.member)
+    assert found == [
+        (
+            URIRef(ID + "membership/re-build-uab-fetek"),
+            ORG.member,
+            URIRef(ID + "organisation/re-build-uab"),
+        ),
+        (URIRef(ID + "membership/ruta-litek"), ORG.member, URIRef(ID + "organisation/ruta")),
+    ]
 
 
 def test_the_same_workbook_gives_the_same_bytes(tmp_path: Path) -> None:
@@ -270,12 +296,7 @@ def test_every_problem_is_listed_at_its_cell_and_nothing_is_written(tmp_path: Pa
     out = tmp_path / "out.trig"
     out.write_text("# an earlier import\n", encoding="utf-8")
     problems = refused(path, out)
-    assert problems == [
-        "members.xlsx!Awards!B2: no tier is named 'platinum'. Expected one of: Bronze, Silver, "
-        "Gold",
-        "members.xlsx!Awards!B3: expected the name of a tier, found an empty cell",
-        "members.xlsx!Awards!C3: expected a date cell, or text 2021-05-04, 04.05.2021 "
-        "(day.month.year), 2021-05 or 2021, found '2024-13': there is no month 13",
+    assert problems == [  # in the workbook's order of sheets, then rows, then columns
         "members.xlsx!Members!A2: 'Food' is ambiguous: it names 2 clusters (National Food "
         f"Cluster <{ID}cluster/national-food-cluster>; Smart Food Cluster "
         f"<{ID}cluster/smart-food-cluster>); use a longer name or the IRI",
@@ -289,14 +310,17 @@ def test_every_problem_is_listed_at_its_cell_and_nothing_is_written(tmp_path: Pa
         "(day.month.year), 2021-05 or 2021, found '4/5/2021': with slashes the day and the "
         "month cannot be told apart (4/5/2021 is 4 May or 5 April); write 2021-05-04 or "
         "04.05.2021",
+        "members.xlsx!Awards!B2: no tier is named 'platinum'. Expected one of: Bronze, Silver, "
+        "Gold",
+        "members.xlsx!Awards!B3: expected the name of a tier, found an empty cell",
+        "members.xlsx!Awards!C3: expected a date cell, or text 2021-05-04, 04.05.2021 "
+        "(day.month.year), 2021-05 or 2021, found '2024-13': there is no month 13",
         "members.xlsx!People!1: expected a column 'organisation' (the people mapping requires "
         "it), found the headers A 'person', B 'role'",
         "8 problems; nothing written",
     ]
     assert out.read_text(encoding="utf-8") == "# an earlier import\n"
-    assert [p.name for p in tmp_path.iterdir()] == sorted(["members.xlsx", "out.trig"]) or {
-        p.name for p in tmp_path.iterdir()
-    } == {"members.xlsx", "out.trig"}
+    assert {p.name for p in tmp_path.iterdir()} == {"members.xlsx", "out.trig"}
 
 
 def test_a_csv_with_a_bom_and_semicolons_names_cells_without_a_sheet(tmp_path: Path) -> None:
@@ -308,6 +332,8 @@ def test_a_csv_with_a_bom_and_semicolons_names_cells_without_a_sheet(tmp_path: P
         "1 problem; nothing written",
     ]
     assert not out.exists()
+    result = invoke("import", str(sheet), "-o", str(out))
+    assert result.stderr.startswith("clusterkg: nariai.csv: members (by the file's name)\n")
 
 
 def test_violations_write_nothing_unless_forced(tmp_path: Path) -> None:
@@ -331,12 +357,47 @@ def test_violations_write_nothing_unless_forced(tmp_path: Path) -> None:
     assert "written anyway (--force)" in forced.stdout
 
 
+def test_a_warning_is_said_at_the_cell_of_its_column_and_does_not_stop_the_import(
+    tmp_path: Path,
+) -> None:
+    """The shapes warn of a cluster without a sector (ck:sector): said at the row's sectors
+    cell; warnings alone write the file and exit 0."""
+    path = workbook(
+        tmp_path / "c.xlsx",
+        {"Clusters": [["name", "sectors"], ["Pi Cluster", "Food"], ["Rho Cluster", None]]},
+    )
+    out = tmp_path / "c.trig"
+    result = invoke("import", str(path), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if ": Warning: " in line]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("c.xlsx!Clusters!B3 (c.trig:")
+    assert "Warning: cluster:rho-cluster ck:sector: " in warnings[0]
+    assert (
+        result.stdout
+        == f"{out}: 2 statement groups from c.xlsx; valid with the graph (1 warning(s))\n"
+    )
+
+
 def test_the_output_may_not_be_an_input(tmp_path: Path) -> None:
     path = workbook(tmp_path / "m.xlsx", {"Members": [MEMBERS_HEADER, ["FETEK", "Nu UAB"]]})
     before = path.read_bytes()
     result = invoke("import", str(path), "-o", str(path))
     assert result.exit_code == 2 and "is an input of the import" in result.stderr
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("where", ["no-such-folder/o.trig", "/proc/o.trig"])
+def test_an_output_that_cannot_be_written_is_one_clear_error(tmp_path: Path, where: str) -> None:
+    path = workbook(tmp_path / "m.xlsx", {"Members": [MEMBERS_HEADER, ["FETEK", "Omega UAB"]]})
+    out = Path(where) if where.startswith("/") else tmp_path / where
+    result = invoke("import", str(path), "-o", str(out))
+    assert result.exit_code == 2, (result.stderr, result.exception)
+    assert isinstance(result.exception, SystemExit)
+    error = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert len(error) == 1 and str(out.name) in error[0]
+    template = invoke("import", "--template", str(out.with_suffix(".xlsx")))
+    assert template.exit_code == 2 and isinstance(template.exception, SystemExit)
 
 
 def test_a_sheet_no_mapping_fits_is_a_problem(tmp_path: Path) -> None:
@@ -373,6 +434,102 @@ def test_a_mapping_file_names_the_kind_and_the_columns(tmp_path: Path) -> None:
             Literal("2020", datatype=XSD.gYear),
         )
     ]
+
+
+def test_a_mapping_files_extra_columns_describe_the_rows_thing(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "extra.xlsx",
+        {
+            "Clusters": [
+                ["name", "Pastabos", "Darbuotojai", "Profilis"],
+                ["Upsilon Cluster", "Kaunas-based", 42, "https://example.org/upsilon"],
+                ["Phi Cluster", None, "many", "not a page"],
+            ]
+        },
+    )
+    mapping = tmp_path / "extra.toml"
+    mapping.write_text(
+        '[sheets."Clusters".properties]\n"Pastabos" = "skos:note"\n'
+        '"Darbuotojai" = { property = "schema:numberOfEmployees", type = "integer" }\n'
+        '"Profilis" = { property = "foaf:isPrimaryTopicOf", type = "web" }\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.trig"
+    assert refused(path, out, "--mapping", str(mapping)) == [
+        "extra.xlsx!Clusters!C3: expected a whole number, found 'many'",
+        "extra.xlsx!Clusters!D3: expected a web address starting http:// or https:// (no "
+        "spaces), found 'not a page'",
+        "2 problems; nothing written",
+    ]
+    book = load_workbook(path)
+    book["Clusters"].delete_rows(3)
+    book.save(path)
+    upsilon = URIRef(ID + "cluster/upsilon-cluster")
+    assert {
+        (upsilon, SKOS.note, Literal("Kaunas-based", lang="en")),
+        (upsilon, SCHEMA.numberOfEmployees, Literal("42", datatype=XSD.integer)),
+        (upsilon, URIRef("http://xmlns.com/foaf/0.1/isPrimaryTopicOf"),
+         URIRef("https://example.org/upsilon")),
+    } <= triples(imported(path, out, "--mapping", str(mapping)))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[sheets."A"]\nkind = "projects"\n', 'sheets."A".kind: expected one of clusters, '
+         "members, awards, people, found 'projects'"),
+        ('[sheets."A".properties]\n"X" = "nope:thing"\n', 'sheets."A".properties."X": '
+         "expected a CURIE with a known prefix (skos:note) or an IRI, found 'nope:thing'"),
+        ("[sheets\n", "not valid TOML"),
+    ],
+)  # fmt: skip
+def test_a_broken_mapping_file_is_one_clear_error(tmp_path: Path, toml: str, message: str) -> None:
+    path = workbook(tmp_path / "m.xlsx", {"Members": [MEMBERS_HEADER, ["FETEK", "Chi UAB"]]})
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(toml, encoding="utf-8")
+    result = invoke("import", str(path), "-o", str(tmp_path / "o.trig"), "--mapping", str(mapping))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"clusterkg: error: {mapping}: ")
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_sheet_imports_one_sheet_only(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "two.xlsx",
+        {
+            "Members": [MEMBERS_HEADER, ["FETEK", "Psi UAB"]],
+            "Awards": [["cluster", "tier"], ["FETEK", "platinum"]],  # not read with --sheet
+        },
+    )
+    dataset = imported(path, tmp_path / "o.trig", "--sheet", "Members")
+    assert (
+        URIRef(ID + "membership/psi-uab-fetek"),
+        ORG.member,
+        URIRef(ID + "organisation/psi-uab"),
+    ) in (triples(dataset))
+    assert refused(path, tmp_path / "o.trig", "--sheet", "Nariai") == [
+        "two.xlsx: expected a sheet 'Nariai', found 'Members', 'Awards'",
+        "1 problem; nothing written",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("latin.csv", "cluster,company\nFETEK,R\xfbta\n".encode("latin-1"), "not UTF-8"),
+        ("fake.xlsx", b"cluster,company\n", "not a readable .xlsx workbook"),
+        ("old.xls", b"\xd0\xcf\x11\xe0", "cannot import a .xls file: give .xlsx or .csv"),
+    ],
+)
+def test_a_file_that_is_no_usable_sheet_is_one_clear_error(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = invoke("import", str(path), "-o", str(tmp_path / "o.trig"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"clusterkg: error: {path}: {message}")
+    assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "o.trig").exists()
 
 
 def test_a_base_iri_for_new_things(tmp_path: Path) -> None:
@@ -430,8 +587,7 @@ def test_the_templates_examples_import(tmp_path: Path) -> None:
     from clusterkg.spreadsheets.template import EXAMPLES
 
     for kind, row in EXAMPLES.items():
-        if kind != "awards":  # the example award (Gold for FETEK) needs Silver first
-            book[kind.capitalize()].append([v or None for v in row])
+        book[kind.capitalize()].append([v or None for v in row])
     book.save(path)
     imported(path, tmp_path / "o.trig")
 
@@ -441,3 +597,44 @@ def test_a_template_of_one_kind(tmp_path: Path, kind: str) -> None:
     path = tmp_path / f"{kind}.xlsx"
     assert invoke("import", "--template", str(path), "--kind", kind).exit_code == 0
     assert load_workbook(path).sheetnames == [kind.capitalize(), "Examples", "About", "Lists"]
+
+
+# --- in a workspace ------------------------------------------------------------------------------
+
+
+def test_in_a_workspace_new_things_get_its_base_and_a_reimport_gives_the_same_bytes(
+    tmp_path: Path,
+) -> None:
+    """`clusterkg init`, then the import into the workspace's data/: new things under the
+    workspace's base, the workspace's graph answering; importing again into the same file
+    (now part of the graph) adds the new things again, byte for byte."""
+    agency = tmp_path / "agency"
+    base = "https://data.agency.example/id/"
+    made = run_process("init", str(agency), "--base", base)
+    assert made.returncode == 0, made.stderr
+    sheet = workbook(
+        tmp_path / "ours.xlsx",
+        {
+            "Clusters": [["name", "sectors"], ["Sigma Cluster", "Food"]],
+            "Members": [MEMBERS_HEADER, ["Sigma Cluster", "Tau UAB"], ["LITEK", "Tau UAB"]],
+        },
+    )
+    out = agency / "data" / "ours.trig"
+    ws = ("--workspace", str(agency))
+    first = run_process(*ws, "import", str(sheet), "-o", str(out))
+    assert first.returncode == 0, first.stderr
+    written = out.read_bytes()
+    again = run_process(*ws, "import", str(sheet), "-o", str(out))
+    assert again.returncode == 0, again.stderr
+    assert out.read_bytes() == written
+    elsewhere = run_process(*ws, "import", str(sheet), "-o", str(tmp_path / "ours.trig"))
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert "is outside the workspace's data folder" in elsewhere.stderr
+    asked = run_process(*ws, "query", "clusters-of-company", "-p", "company", "Tau", "-f", "csv")
+    assert asked.returncode == 0, asked.stderr
+    assert asked.stdout.splitlines() == [
+        "cluster,name,sectors,evidence,company,sector",
+        f"{ID}cluster/litek,LITEK Laser & Engineering Technologies Cluster,"
+        f"Lasers and engineering,stated,{base}organisation/tau-uab,",
+        f"{base}cluster/sigma-cluster,Sigma Cluster,Food,stated,{base}organisation/tau-uab,",
+    ]

@@ -110,3 +110,22 @@ def test_formulas_and_a_merged_cell_saved_by_calc(tmp_path: Path) -> None:
         (pi, SCHEMA.startDate, Literal("2021-05-04", datatype=XSD.date)),
         (rho, ORG.organization, URIRef(ID + "cluster/smart-food-cluster")),
     } <= found
+
+
+def test_the_template_filled_in_and_saved_by_calc(tmp_path: Path) -> None:
+    """The template survives Calc: its About, Examples and hidden Lists sheets are still
+    skipped, its data sheets still read, a date Calc typed still a date."""
+    template = tmp_path / "agency.xlsx"
+    assert CliRunner().invoke(cli, ["import", "--template", str(template)]).exit_code == 0
+    book = load_workbook(template)
+    book["Clusters"].append(["Sigma Cluster", "SC", None, "LT", "Food"])
+    book["Members"].append(["SC", "Tau UAB", "2021-05-04"])
+    book.save(template)
+    saved = calc_saves_as_xlsx(template, tmp_path / "calc")
+    assert load_workbook(saved)["Lists"].sheet_state == "hidden"
+    found = imported(saved, tmp_path / "agency.trig")
+    membership = URIRef(ID + "membership/tau-uab-sigma-cluster")
+    assert {
+        (membership, ORG.organization, URIRef(ID + "cluster/sigma-cluster")),
+        (membership, SCHEMA.startDate, Literal("2021-05-04", datatype=XSD.date)),
+    } <= found

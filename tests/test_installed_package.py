@@ -5,46 +5,19 @@ checkout on the path."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
+from installed_wheel import install_wheel
+from installed_wheel import run_python as run
 
 
 @pytest.mark.slow
 def test_the_installed_package_answers_from_another_folder(tmp_path: Path) -> None:
-    wheels, site, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "elsewhere"
+    installed = install_wheel(tmp_path)
+    site, env = installed.site, installed.env
+    elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {**os.environ, "CLUSTERKG_CACHE_DIR": str(tmp_path / "cache")}
-    built = run(
-        "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT), cwd=ROOT, env=env
-    )
-    assert built.returncode == 0, built.stderr
-    (wheel,) = wheels.glob("clusterkg-*.whl")
-    installed = run(
-        "-m",
-        "pip",
-        "install",
-        "--no-deps",
-        "-q",
-        "--target",
-        str(site),
-        str(wheel),
-        cwd=ROOT,
-        env=env,
-    )
-    assert installed.returncode == 0, installed.stderr
-    env["PYTHONPATH"] = str(site)
 
     where = run("-c", "import clusterkg; print(clusterkg.__file__)", cwd=elsewhere, env=env)
     assert Path(where.stdout.strip()).is_relative_to(site), "the checkout answered, not the wheel"

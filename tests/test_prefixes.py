@@ -6,17 +6,24 @@ The expected messages and positions are counted by hand from the query texts bel
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sparql_servers import SparqlServer, load_quads, oxigraph_server
 
 from clusterkg.cli import cli
+from clusterkg.engine import LocalEngine
 from clusterkg.engine.syntax import Where, check_syntax
 from clusterkg.errors import QueryError
 from clusterkg.queries.catalogue import Catalogue
 from clusterkg.queries.prefixes import PREDECLARED, with_prefixes
+from clusterkg.queries.service import QueryService
 
 ROOT = Path(__file__).resolve().parents[1]
 DECLARATION = re.compile(r"^\s*@prefix\s+([\w-]*):\s*<([^>]*)>", re.MULTILINE)
@@ -259,3 +266,86 @@ def test_prefixes_as_json_and_as_sparql_that_oxigraph_reads() -> None:
     assert listed == PREDECLARED
     declarations = invoke("prefixes", "-f", "sparql").stdout
     check_syntax(declarations + "SELECT * WHERE { ?s a ck:Cluster ; funding-scheme:x ?y }")
+
+
+# --- on a SPARQL server (--endpoint) --------------------------------------------------------------
+
+ASSERTED = "https://w3id.org/clusterkg/graph/asserted"
+FETEK = "https://w3id.org/clusterkg/id/cluster/fetek"
+PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SparqlServer]:
+    """Oxigraph's server holding one fact in clusterkg's asserted graph."""
+    with oxigraph_server() as started:
+        load_quads(started, f'<{FETEK}> <{PREF_LABEL}> "FETEK" <{ASSERTED}> .\n'.encode())
+        yield started
+
+
+@pytest.mark.loopback
+def test_sparql_on_a_server_gets_the_prefixes_too(server: SparqlServer) -> None:
+    query = "SELECT ?n WHERE { cluster:fetek skos:prefLabel ?n }"
+    result = invoke("--endpoint", server.query_url, "sparql", "-e", query, "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["n", "FETEK"]
+
+
+@pytest.mark.loopback
+def test_a_prefix_unknown_here_is_left_to_the_server(server: SparqlServer) -> None:
+    # Oxigraph's server does not know bif: either, and says so: the error is the server's.
+    query = "SELECT * WHERE { ?s bif:contains ?o }"
+    result = invoke("--endpoint", server.query_url, "sparql", "-e", query)
+    assert result.exit_code != 0
+    assert "known prefixes: `clusterkg prefixes`" not in result.stderr
+    assert server.query_url.split("/query")[0] in result.stderr
+
+
+def test_an_end_of_the_query_says_which_end() -> None:
+    # "ASK {" is 5 characters: Oxigraph stops at column 6, the end.
+    with pytest.raises(QueryError) as caught:
+        check_syntax("ASK {")
+    assert str(caught.value).startswith(
+        'SPARQL syntax error: line 1, column 6: found the end of the query (after "ASK {"); '
+        "expected one of "
+    )
+
+
+def test_a_stored_query_run_through_the_api_names_its_file_too(tmp_path: Path) -> None:
+    # what `clusterkg test` and the server run: the query service, not the CLI's check
+    (tmp_path / "broken.rq").write_text(
+        "#+ title: Broken\nSELECT ?c WHERE {\n  ?c a ck:Cluster }\n", encoding="utf-8"
+    )
+    service = QueryService(LocalEngine(), Catalogue(tmp_path))
+    with pytest.raises(QueryError) as caught:
+        service.run_stored("broken")
+    assert str(caught.value).startswith(
+        f'{tmp_path / "broken.rq"}:3:8: SPARQL syntax error: prefix "ck:" is not declared'
+    )
+
+
+def test_a_workspace_query_with_a_syntax_error_names_its_file_as_the_team_sees_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "clusterkg.toml").write_text(
+        '[workspace]\nname = "agency"\nbase = "https://example.org/agency/"\n', encoding="utf-8"
+    )
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "broken.rq").write_text(
+        "#+ title: Broken\nSELECT ?c WHERE {\n  ?c a ck:Cluster }\n", encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "clusterkg", "--no-cache", "query", "broken"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONUTF8": "1"},
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        'clusterkg: error: queries/broken.rq:3:8: SPARQL syntax error: prefix "ck:" is not '
+        "declared; add PREFIX ck: <…> (known prefixes: `clusterkg prefixes`)\n"
+    )

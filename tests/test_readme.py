@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 BIN = Path(sys.executable).parent
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+ADDING_DATA = "## Adding data"
 
 
 @dataclass
@@ -38,8 +39,24 @@ class Step:
 
 
 def blocks(language: str) -> list[str]:
-    text = README.read_text(encoding="utf-8")
+    """The README's blocks in `language`, but those of "Adding data": a walk through a new
+    workspace from an installed package, which tests/test_adding_data.py runs as one session."""
+    return fenced(language, without_section(README.read_text(encoding="utf-8"), ADDING_DATA))
+
+
+def fenced(language: str, text: str) -> list[str]:
     return [m.group(2) for m in FENCE.finditer(text) if m.group(1) == language]
+
+
+def section(text: str, heading: str) -> str:
+    """The part of `text` under `heading` (a `## ` line), up to the next `## ` heading."""
+    start = text.index(f"\n{heading}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def without_section(text: str, heading: str) -> str:
+    return text.replace(section(text, heading), "\n")
 
 
 def steps(block: str) -> list[Step]:

@@ -130,6 +130,8 @@ def test_labelled_clusters_fit_100_columns_as_records() -> None:
     assert "sources       " + FETEK_SILVER_SOURCE[:85] + "…" in lines
     # 16 awards are written in data/awards.trig, three of them twice: 13 awards
     assert lines[-1] == "(13 rows)"
+    # said once, after the table, where the person looks
+    assert "cell(s) cut to fit 100 characters (--wide prints every cell whole)" in run.stderr
 
 
 def test_the_terminal_size_is_read_when_columns_is_not_set() -> None:
@@ -187,6 +189,7 @@ def test_wide_on_a_terminal_cuts_nothing() -> None:
     run = run_on_terminal("query", "labelled-clusters", "--wide", env={"COLUMNS": "100"})
     assert FETEK_SILVER_SOURCE in run.seen and "…" not in run.seen
     assert max(len(line) for line in run.seen.splitlines()) > 100
+    assert "cut to fit" not in run.stderr
 
 
 def test_a_pipe_gets_every_character_and_width_cuts_on_request() -> None:
@@ -213,3 +216,27 @@ def test_people_and_roles_print_roles_as_curies() -> None:
     # data/people.trig: Kęstutis Šetkus is MITA's director (role:director, reference/roles.ttl)
     table = run_process("query", "people-and-roles", "-p", "organisation", "MITA").stdout
     assert "role:director" in table and "https://w3id.org/clusterkg/" not in table
+
+
+def test_a_big_result_fitted_to_a_width_streams_block_by_block_under_one_header() -> None:
+    # every triple: more than one block of 1,000 rows, each sized on its own within 80
+    done = run_process("sparql", "-e", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "--width", "80")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    count = int(lines[-1].strip("()").split()[0])
+    assert count > 1000 and len(lines) == count + 3  # header, rule, rows, count
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].split() == ["s", "p", "o"] and lines.count(lines[1]) == 1
+
+
+def test_records_are_numbered_across_blocks() -> None:
+    from clusterkg.output.tables import _aligned_blocks
+
+    header = ["a" * 30, "b" * 30, "c" * 30]  # 94 characters side by side: records in 40
+    pages = iter([[["1", "2", "3"]] * 1000, [["4", "5", "6"]] * 2])  # two blocks
+    text = "".join(_aligned_blocks(header, pages, Layout(width=40)))
+    lines = text.splitlines()
+    assert lines[0] == "-[ 1 ]" + "-" * 34
+    second = lines.index("-[ 1001 ]" + "-" * 31)  # the second block goes on counting
+    assert lines[second + 1] == "a" * 30 + "  4" and lines[-1] == "(1002 rows)"
+    assert lines[1] == "a" * 30 + "  1"

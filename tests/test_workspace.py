@@ -17,6 +17,7 @@ from cli_support import run_process
 from click.testing import CliRunner, Result
 
 from clusterkg.cli import cli
+from clusterkg.cli.settings import Settings
 from clusterkg.errors import InputError
 from clusterkg.inputs.bundle import bundled
 from clusterkg.knowledge_graph import KnowledgeGraph
@@ -365,3 +366,49 @@ def test_validate_in_context_outside_a_workspace(
         0,
         "conforms: 0 violation(s), 0 warning(s), 0 info\n",
     ), result.stderr
+
+
+def test_a_change_to_the_workspace_data_is_seen_through_the_build_cache(workspace: Path) -> None:
+    def names() -> str:
+        result = invoke("query", "our-clusters", "-f", "csv")
+        assert result.exit_code == 0, result.stderr
+        return result.stdout.splitlines()[1].split(",")[1]
+
+    assert names() == "Example Food Cluster"
+    data = workspace / "data" / "example.trig"
+    data.write_text(data.read_text("utf-8").replace('"Example Food', '"Renamed Food'), "utf-8")
+    assert names() == "Renamed Food Cluster"
+
+
+def test_with_an_endpoint_the_workspace_queries_are_offered_too(workspace: Path) -> None:
+    """--endpoint runs the stored queries on a server: the workspace's are among them (no
+    request is made to list them)."""
+    found = find_workspace(workspace)
+    settings = Settings(workspace=found, endpoint="http://127.0.0.1:9/query")
+    remote = settings.remote()
+    assert remote is not None
+    assert {"our-clusters", "labelled-clusters"} <= set(remote.catalogue.names())
+
+
+def test_imported_and_bundled_facts_answer_together(with_facts: Path) -> None:
+    """The issue's closing path: a team's sheet imported into data/, then a bundled query
+    answers from the bundled facts and the imported ones (Rūta: the two bundled food clusters,
+    and the cluster the sheet adds)."""
+    (with_facts / "clusters.csv").write_text(
+        "name,country,sectors\nBaltic Agri Cluster,LT,Food\n", "utf-8"
+    )
+    (with_facts / "members.csv").write_text(
+        "cluster,company,role\nBaltic Agri Cluster,Rūta,Member\n", "utf-8"
+    )
+    for sheet in ("clusters", "members"):
+        made = invoke("import", f"{sheet}.csv", "-o", f"data/{sheet}.trig")
+        assert made.exit_code == 0, made.stderr
+    result = invoke("query", "clusters-of-company", "-p", "company", "Rūta", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    clusters = {line.split(",")[0] for line in result.stdout.splitlines()[1:]}
+    assert clusters == {
+        BASE + "cluster/baltic-agri-cluster",
+        "https://w3id.org/clusterkg/id/cluster/national-food-cluster",
+        "https://w3id.org/clusterkg/id/cluster/smart-food-cluster",
+    }
+    assert invoke("validate").exit_code == 0

@@ -90,13 +90,25 @@ def test_rows_in_another_order_fail_when_the_query_orders_them(workspace: Path) 
     assert result.exit_code == 1
     assert result.stdout.splitlines()[:7] == [
         "FAIL  our-clusters  (queries/our-clusters.expected.csv)",
-        "      the rows are right but in another order (the query has ORDER BY):",
+        "      the rows are right but in another order (the query has ORDER BY; "
+        "`# order: any` in the file compares them as a set):",
         "      expected:",
         f"        {EXAMPLE}, Example Food Cluster, 2021, (unbound)",
         f"        {BASE}cluster/second, A Second Cluster, 2019, (unbound)",
         "      given:",
         f"        {BASE}cluster/second, A Second Cluster, 2019, (unbound)",
     ]
+
+
+def test_order_any_compares_the_rows_as_a_set(workspace: Path) -> None:
+    expect(
+        workspace,
+        f"# order: any\n# parameters:\n{HEADER}{EXAMPLE},Example Food Cluster,2021,\n"
+        f"<{BASE}cluster/second>,A Second Cluster,2019,\n",
+    )
+    result = run_tests()
+    assert result.exit_code == 0, result.stdout
+    assert "PASS  our-clusters  (queries/our-clusters.expected.csv)" in result.stdout
 
 
 def test_a_violation_query_that_gives_rows_fails(workspace: Path) -> None:

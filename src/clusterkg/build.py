@@ -8,6 +8,7 @@ opened read-only from disk afterwards.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ import pyoxigraph as ox
 
 from clusterkg import backends
 from clusterkg.engine import LocalEngine, LocalStore
-from clusterkg.inputs.cache import BuildCache, build_key
+from clusterkg.inputs.cache import BuildCache
 from clusterkg.inputs.fidelity import Fidelity, Scan
 from clusterkg.inputs.screening import screen
 from clusterkg.inputs.sources import SourceMap
@@ -198,7 +199,7 @@ def cached_build(
 ) -> Build:
     """The build of these inputs from the cache, built and published first if missing.
     `progress(title)` is a context manager showing a long step (clusterkg.progress.step)."""
-    key = cache_key(files, profile, reasoner, reader)
+    key = cache_key(cache, files, profile, reasoner, reader)
     found = cache.open(key)
     if found is None:
         with progress(f"Loading and reasoning over {len(files)} files") as bar:
@@ -212,6 +213,9 @@ def cached_build(
                 reader=reader,
             )
         meta: dict[str, object] = {
+            "inputs": [str(path) for path in files],
+            "vocabulary_files": vocabulary,  # the first inputs: the rest are the data
+            "profile": profile,
             "reasoner": made.reasoner,
             "asserted": made.asserted,
             "inferred": made.inferred,
@@ -221,7 +225,7 @@ def cached_build(
         }
         _publish(cache, key, made, meta, progress)
         return made  # this run goes on with the in-memory store: faster than the disk copy
-    meta = found.meta
+    meta = said_of(found.meta, files)
     notes = meta.get("notes")
     return Build(
         found.store,
@@ -265,7 +269,33 @@ def _publish(
             made.names = _name_index(cache.root / key)
 
 
-def cache_key(files: list[Path], profile: str, reasoner: str, reader: str) -> str:
+def said_of(meta: dict[str, object], files: list[Path]) -> dict[str, object]:
+    """A cached build's record with its notes and fidelity record naming `files`, the files at
+    hand, where they named the files it was built from (same contents, maybe elsewhere: the
+    key is the contents'; clusterkg.inputs.cache)."""
+    built_from = meta.get("inputs")
+    here = [str(path) for path in files]
+    if not isinstance(built_from, list) or built_from == here or len(built_from) != len(here):
+        return meta
+    moved = {str(old): new for old, new in zip(built_from, here, strict=True) if old != new}
+    notes = meta.get("notes")
+    if isinstance(notes, list):
+        # one pass, the longest path first: a new path is never renamed again
+        old_paths = re.compile("|".join(re.escape(p) for p in sorted(moved, key=len, reverse=True)))
+        notes = [old_paths.sub(lambda m: moved[m[0]], str(note)) for note in notes]
+    changes = meta.get("fidelity")
+    if isinstance(changes, list):
+        changes = [
+            {**c, "file": moved.get(str(c.get("file")), c.get("file"))}
+            for c in changes
+            if isinstance(c, dict)
+        ]
+    return {**meta, "notes": notes, "fidelity": changes}
+
+
+def cache_key(
+    cache: BuildCache, files: list[Path], profile: str, reasoner: str, reader: str
+) -> str:
     """The build cache's key for a build of `files` with these settings."""
     # "reasoning": bumped when what a build holds changes (2: inconsistencies in the meta,
     # owlrl's error messages no longer in the inferred graph; 3: statement groups kept)
@@ -273,13 +303,13 @@ def cache_key(files: list[Path], profile: str, reasoner: str, reader: str) -> st
     read_by = "fast" if reader == "auto" else reader
     options = {"profile": profile, "reasoner": reasoner, "reader": read_by, "reasoning": "3"}
     options["names"] = names.FINGERPRINT  # the name index's code: another index, another key
-    return build_key(files, options)
+    return cache.key(files, options)
 
 
 def recall_inconsistencies(built: Build, cache: BuildCache, files: list[Path], reader: str) -> None:
     """Give a build made without reasoning the contradictions a cached build of the same inputs
     found, if there is one: validate reports them without reasoning again."""
-    meta = cache.recorded(cache_key(files, built.profile, built.reasoner, reader))
+    meta = cache.recorded(cache_key(cache, files, built.profile, built.reasoner, reader))
     if meta is not None and isinstance(meta.get("inconsistencies"), list):
         built.inconsistencies = _inconsistencies(meta.get("inconsistencies"))
         built.inconsistencies_known = True

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from clusterkg.backends import CHOICES
+from clusterkg.cli.cache import cache_command, cache_size_option
 from clusterkg.cli.completion import completion_command
 from clusterkg.cli.export import export
 from clusterkg.cli.generate import generate_command
@@ -70,7 +71,7 @@ class Group(click.Group):
 
 
 # Commands that build or serve the local graph: --endpoint means nothing to them.
-_LOCAL_ONLY = {"reason", "export", "generate", "serve", "site"}
+_LOCAL_ONLY = {"reason", "export", "generate", "serve", "site", "import"}
 
 
 def _uses_network(ctx: click.Context, command: click.Command | None) -> bool:
@@ -107,6 +108,7 @@ def _uses_network(ctx: click.Context, command: click.Command | None) -> bool:
     help="Where parsed + reasoned builds are kept "
     "(default: $CLUSTERKG_CACHE_DIR, else $XDG_CACHE_HOME/clusterkg or ~/.cache/clusterkg).",
 )
+@cache_size_option
 @click.option(
     "--endpoint",
     metavar="URL",
@@ -159,6 +161,7 @@ def cli(
     workspace_dir: Path | None,
     no_cache: bool,
     cache_dir: Path | None,
+    cache_size: int | None,
     endpoint: str | None,
     server_graph: str | None,
     reasoner: str,
@@ -173,7 +176,7 @@ def cli(
     """
     # Settings given by the invoker (`obj`) keep their graph loader; the options set the rest.
     given = ctx.ensure_object(Settings)
-    cache = None if no_cache else BuildCache(cache_dir)
+    cache = None if no_cache else BuildCache(cache_dir, limit=cache_size)
     workspace = Workspace.read(workspace_dir) if workspace_dir else find_workspace(Path.cwd())
     ctx.obj = replace(
         given,
@@ -205,6 +208,7 @@ for command in (
     test_command,
     prefixes_command,
     completion_command,
+    cache_command,
 ):
     cli.add_command(command)
 

@@ -14,6 +14,7 @@ from functools import cache
 
 import click
 import pyoxigraph as ox
+from click import shell_completion
 from click.shell_completion import CompletionItem, get_completion_class
 
 from clusterkg.errors import ClusterKGError
@@ -24,6 +25,20 @@ from clusterkg.vocabulary import CK, PREFIXES, RDF_TYPE
 
 SHELLS = ("bash", "zsh", "fish")
 COMPLETE_VAR = "_CLUSTERKG_COMPLETE"
+
+
+class BashComplete(shell_completion.BashComplete):
+    """click's bash script, with no space after a completion that ends with `=` (`company=`),
+    so the value is typed right after it."""
+
+    _added = "            COMPREPLY+=($value)\n"
+    _no_space = "            [[ $value == *= ]] && compopt -o nospace\n"
+    source_template = shell_completion.BashComplete.source_template.replace(
+        _added, _added + _no_space
+    )
+
+
+shell_completion.add_completion_class(BashComplete, "bash")
 
 
 @click.command("completion")

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import click
 
+from clusterkg.cli.saving import write_to
 from clusterkg.cli.settings import Settings, pass_settings
 from clusterkg.errors import EXIT_VIOLATIONS, ClusterKGError
-from clusterkg.output.atomic import atomic_output
+from clusterkg.knowledge_graph import KnowledgeGraph
 from clusterkg.queries.resolve import Resolver
 from clusterkg.spreadsheets import DEFAULT_BASE, KINDS, import_workbook
 from clusterkg.spreadsheets.context import data_files, validate_in_context
 from clusterkg.spreadsheets.mapping_file import read_mapping_file
+from clusterkg.spreadsheets.problems import ImportRefused
 from clusterkg.spreadsheets.template import write_template
 
 
@@ -73,8 +75,8 @@ def import_command(
     """Import a spreadsheet of clusters, members, awards or people as sourced statements.
 
     FILE (.xlsx or .csv) is read sheet by sheet; each row becomes a statement group derived
-    from the workbook and quoting the row. Names
-    resolve as query parameters do, against the graph and the workbook's own new things.
+    from the workbook and quoting the row. Names resolve as query parameters do, against the
+    graph (without OUT, which the import replaces) and the workbook's own new things.
     Every problem is listed at its cell (file!sheet!C7); nothing is written unless the whole
     workbook imports and the graph with it passes the shapes (exit 2: unusable input, exit
     1: violations).
@@ -82,12 +84,13 @@ def import_command(
     \b
         clusterkg import --template members.xlsx
         clusterkg import members.xlsx -o data/members.trig
+
+    Columns, names, dates and exit codes: docs/import.md.
     """
-    graph = settings.graph()
     if template is not None:
         if file is not None or output is not None:
             raise click.UsageError("--template FILE writes a template: give no FILE nor -o")
-        write_template(template, graph.engine, kind, force)
+        write_template(template, settings.graph().engine, kind, force)
         click.echo(f"clusterkg: wrote the template {template} ({kind})", err=True)
         return
     if file is None or output is None:
@@ -95,16 +98,22 @@ def import_command(
     _check_paths(file, output, mapping)
     base = _base(settings, base)
     mapping_file = read_mapping_file(mapping) if mapping else None
+    graph = _graph_without(settings, output)
     graph.with_closure()  # the name index classes things by their inferred types too
     names = Resolver.of_build(graph.engine, graph.built.names, graph.built.scanned_names).names
-    imported = import_workbook(file, graph.engine, names, base, sheet, mapping_file)
+    try:
+        imported = import_workbook(file, graph.engine, names, base, sheet, mapping_file)
+    except ImportRefused as refused:
+        for note in refused.notes:  # which mapping each sheet used explains many a problem
+            click.echo(f"clusterkg: {note}", err=True)
+        raise
     for note in imported.notes:
         click.echo(f"clusterkg: {note}", err=True)
     findings = validate_in_context(
         imported,
         output.name,
         file.name,
-        data_files(graph),
+        [f for f in data_files(graph) if f.resolve() != output.resolve()],
         lambda data: settings.graph(data, whole_graph=True, keep_ill_typed=True, reasoning=False),
     )
     violations = [f for f in findings if f.problem.severity == "Violation"]
@@ -115,7 +124,7 @@ def import_command(
             f"{len(violations)} violation(s) in the imported statements: nothing "
             f"written (fix the sheet, or --force to write anyway)"
         )
-    with atomic_output(output) as out:
+    with write_to(output, [file, *([mapping] if mapping else [])]) as out:
         out.write(imported.text.encode("utf-8"))
     verdict = (
         f"{len(violations)} violation(s), written anyway (--force)"
@@ -128,8 +137,35 @@ def import_command(
     )
     groups = f"{imported.groups} statement group{'s' if imported.groups != 1 else ''}"
     click.echo(f"{output}: {groups} from {file.name}; {verdict}")
+    _outside_the_workspace(settings, output)
     if violations:
         sys.exit(EXIT_VIOLATIONS)
+
+
+def _outside_the_workspace(settings: Settings, output: Path) -> None:
+    """In a workspace, only its data/ is read: an import written elsewhere is said to be
+    unread, rather than silently missing from the next query."""
+    workspace = settings.workspace
+    if workspace is not None and not output.resolve().is_relative_to(workspace.data.resolve()):
+        click.echo(
+            f"clusterkg: note: {output} is outside the workspace's data folder "
+            f"({workspace.data}): the workspace's commands will not read it",
+            err=True,
+        )
+
+
+def _graph_without(settings: Settings, output: Path) -> KnowledgeGraph:
+    """The command's graph without the output file: re-importing into `data/x.trig` must not
+    find the things the earlier import added (it would then not add them again, and the new
+    file would lack them once it replaces the old one)."""
+    graph = settings.graph()
+    data = data_files(graph)
+    kept = [f for f in data if f.resolve() != output.resolve()]
+    if len(kept) == len(data):
+        return graph
+    # No data left: name a vocabulary file, which the graph holds anyway (an empty list would
+    # mean "the default data", the output included).
+    return settings.graph(kept or graph.bundle.vocabulary()[:1])
 
 
 class _Invalid(ClusterKGError):
@@ -142,6 +178,8 @@ def _check_paths(file: Path, output: Path, mapping: Path | None) -> None:
     inputs = [file] + ([mapping] if mapping else [])
     if any(output.resolve() == p.resolve() for p in inputs):
         raise ClusterKGError(f"-o {output} is an input of the import: give another file")
+    if not output.resolve().parent.is_dir():  # said before the work, not after
+        raise ClusterKGError(f"-o {output}: folder {output.resolve().parent} does not exist")
     if output.suffix.lower() != ".trig":
         raise ClusterKGError(
             f"-o {output}: write a .trig file (each row is a statement group, a named graph)"

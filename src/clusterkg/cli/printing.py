@@ -41,6 +41,12 @@ def print_answer(answer: Answer, fmt: str | None, limits: Limits) -> None:
         _reader_went_away()
     finally:
         answer.close()
+    if layout.cut_cells[0]:
+        click.echo(
+            f"clusterkg: note: {layout.cut_cells[0]} long cell(s) cut to fit {layout.width} "
+            "characters (--wide prints every cell whole)",
+            err=True,
+        )
     if answer.truncated:
         what = "triples" if answer.graph else "rows"
         click.echo(

@@ -38,14 +38,9 @@ def list_queries(settings: Settings) -> None:
         click.echo(f"{stored.name}  {stored.title}")
         for p in stored.parameters:
             need = "required" if p.required else "optional"
-            click.echo(f"    -p {p.name} <{p.kind}>  {need}  {p.description}")
-        for arguments in stored.example_arguments():
-            click.echo(f"    e.g. clusterkg query {stored.name} {_as_options(arguments)}".rstrip())
-
-
-def _as_options(arguments: list[tuple[str, str]]) -> str:
-    """`-p NAME VALUE` for each pair, a value with a space quoted."""
-    return " ".join(f"-p {k} {v!r}" if " " in v else f"-p {k} {v}" for k, v in arguments)
+            click.echo(f"    -p {p.name}=<{p.kind}>  {need}  {p.description}")
+        for options in stored.example_options():
+            click.echo(f"    e.g. clusterkg query {stored.name} {options}".rstrip())
 
 
 @click.command(cls=StoredQueryCommand)

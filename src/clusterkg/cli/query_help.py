@@ -44,7 +44,7 @@ def _workspace(ctx: click.Context) -> Workspace | None:
     given = ctx.find_root().params.get("workspace_dir")
     try:
         return Workspace.read(Path(given)) if given else find_workspace(Path.cwd())
-    except (ClusterKGError, NotImplementedError, OSError):
+    except (ClusterKGError, OSError):
         return None
 
 

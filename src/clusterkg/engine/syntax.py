@@ -18,6 +18,7 @@ the user wrote when declarations were put before its first line (clusterkg.queri
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -57,10 +58,20 @@ def check_syntax(query: str, where: Where = Where()) -> None:
     except UnreadableQuery as error:
         line, column = position(query, error.offset)
         raise QueryError(f"{where.at(line, column)}: unexpected {error.character!r}") from None
+    refused = _parser_error(query)
+    if refused is not None:
+        raise QueryError(explain(query, refused, where))
+
+
+@functools.lru_cache(maxsize=256)
+def _parser_error(query: str) -> str | None:
+    """Oxigraph's message on `query`, or None if it parses; remembered, as a server checks the
+    same stored queries again and again (a parse costs a few milliseconds)."""
     try:
         ox.Store().query(query)
     except SyntaxError as error:
-        raise QueryError(explain(query, str(error), where)) from None
+        return str(error)
+    return None
 
 
 def explain(query: str, message: str, where: Where = Where()) -> str:
@@ -175,7 +186,18 @@ def _found(query: str, offset: int) -> str:
         return f'"{shown}"'
     if rest.strip():
         return repr(rest.strip()[0])
-    return "the end of the query"
+    return f"the end of the query{_after(query[:offset])}"
+
+
+def _after(before: str) -> str:
+    """` (after "…")`: the last few terminals before the end, to show which end is meant."""
+    last = [text for kind, text, _ in terminals(before) if kind not in ("space", "comment")][-4:]
+    shown = " ".join(last)
+    if not shown:
+        return ""
+    if len(shown) > 40:
+        shown = "…" + shown[-39:]
+    return f' (after "{shown}")'
 
 
 def _name_ending_at(query: str, offset: int) -> tuple[int, str] | None:

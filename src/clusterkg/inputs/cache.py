@@ -1,11 +1,17 @@
 """The build cache: parsed + reasoned graphs kept on disk as read-only Oxigraph stores.
 
-A build is keyed by the content of every input file (vocabulary, shapes, data), where it was
-read from, the reasoning profile and the versions of clusterkg and the engines. Relative IRIs no
-longer depend on the path (they resolve against a fixed base, screening.RELATIVE_BASE); the path
-stays in the key because a cached build keeps its notes and fidelity record, which name the files
-by path: the same bytes read from elsewhere must say where they are now. Any change gives
-another key, so a stale build can never be served.
+A build is keyed by what it is made of: the content of every input file (vocabulary, shapes,
+data; each file's SHA-256 and its kind, `.ttl` or `.trig`, in order), the reasoning profile and
+options, and the versions of clusterkg and the engines. Not by path: the same files at two
+paths, or two users' identical checkouts sharing a cache folder, share one build. Relative IRIs
+do not depend on the path (they resolve against a fixed base, screening.RELATIVE_BASE); the
+notes and fidelity record a build keeps name the files it was built from (meta.json "inputs"),
+and are said of the files at hand when another path opens it (clusterkg.build). Any change of
+content gives another key, so a stale build can never be served. Digests are remembered per
+file (clusterkg.inputs.digests), so an unchanged data set is not hashed again.
+
+The cache is kept under a size in bytes, the least recently used builds removed first, never
+one a live process reads (clusterkg.inputs.cache_entries: leases, eviction, listing).
 
 Concurrency: a build is written into a private temporary folder and published by one atomic
 rename; a reader only ever opens a published folder, read-only. Two processes building the same
@@ -44,14 +50,23 @@ from importlib import metadata
 from pathlib import Path
 
 from clusterkg.engine import LocalStore
+from clusterkg.inputs import cache_entries
+from clusterkg.inputs.cache_entries import (
+    STAMP_FILE,
+    clear_stale,
+    evict,
+    lease,
+    release,
+    size_limit,
+)
+from clusterkg.inputs.digests import Digests
 from clusterkg.version import __version__
 
 # bump when the layout of a cached build changes (3: stamp out of the store, files listed), or
 # what a build accepts (4: value ranges checked: a build of 3 may hold "99999999999"^^xsd:int),
-# (5: files beside the store, such as the name index, listed under "beside")
-FORMAT = 5
-STAMP_FILE = "stamp"
-KEEP = 6  # builds kept; older ones are removed when a new one is published
+# (5: files beside the store, such as the name index, listed under "beside"),
+# (6: keyed by content, not path; the inputs' paths recorded in meta.json)
+FORMAT = 6
 DUMP_FILE = "dump.nq"
 PENDING_FILE = "pending.json"  # the meta of a build a background writer is publishing
 WRITER_FILE = "writer.pid"
@@ -66,17 +81,17 @@ def default_root() -> Path:
     return Path(base) / "clusterkg"
 
 
-def build_key(files: list[Path], extra: dict[str, str]) -> str:
-    """A digest of the inputs' bytes and paths (the build's notes name them), `extra` settings
-    and the engine versions."""
+def build_key(files: list[Path], extra: dict[str, str], digests: Digests | None = None) -> str:
+    """A digest of the inputs' contents and kinds in order (not their paths), `extra` settings
+    and the engine versions. `digests`: the files' digests, remembered (default: computed)."""
+    digests = digests or Digests(None)
     digest = hashlib.sha256()
     settings = {"format": str(FORMAT), **_versions(), **extra}
     digest.update(json.dumps(settings, sort_keys=True).encode())
     for path in files:
-        digest.update(b"\0file\0" + str(path.resolve()).encode() + b"\0")
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        # the suffix chooses the parser: the same bytes as .ttl and as .trig are other builds
+        digest.update(f"\0file\0{path.suffix.lower()}\0{digests.of(path)}".encode())
+    digests.save()
     return digest.hexdigest()[:32]
 
 
@@ -106,23 +121,35 @@ class DamagedEntry(Exception):
 
 
 class BuildCache:
-    """Builds on disk under `root`, one folder per key. `notify` is told, in one line, when a
-    damaged entry is thrown away (default: stderr)."""
+    """Builds on disk under `root`, one folder per key, `limit` bytes in all (default:
+    $CLUSTERKG_CACHE_SIZE, else cache_entries.DEFAULT_LIMIT). `notify` is told, in one line,
+    when a damaged entry is thrown away (default: stderr)."""
 
-    def __init__(self, root: Path | None = None, notify: Callable[[str], None] = _notice) -> None:
+    def __init__(
+        self,
+        root: Path | None = None,
+        notify: Callable[[str], None] = _notice,
+        limit: int | None = None,
+    ) -> None:
         self.root = root or default_root()
         self.notify = notify
+        self.limit = size_limit(limit)
+
+    def key(self, files: list[Path], extra: dict[str, str]) -> str:
+        """The key of a build of `files` with `extra` settings, digests remembered here."""
+        return build_key(files, extra, Digests(self.root))
 
     def open(self, key: str) -> CachedBuild | None:
         """The published build for `key`, or None if there is none or it is unusable (then it is
         removed, with a notice, so the caller rebuilds it)."""
         folder = self.root / key
-        if not folder.is_dir():
+        if not folder.is_dir() or not lease(folder):  # leased: not removed while this runs
             return None
         try:
             found = _open_entry(folder, key)
         except DamagedEntry as damage:
             self.notify(f"build cache entry {key} is damaged ({damage}); rebuilding it")
+            release(folder)
             shutil.rmtree(folder, ignore_errors=True)
             return None
         with contextlib.suppress(OSError):  # a read-only cache is used as it is
@@ -179,7 +206,7 @@ class BuildCache:
                 for done in written:
                     done.result()
             if background:
-                pending = {"meta": meta, "beside": besides}
+                pending = {"meta": meta, "beside": besides, "limit": self.limit}
                 (private / PENDING_FILE).write_text(json.dumps(pending), encoding="utf-8")
                 return _start_writer(private, key)
             return self.finish(private, key, meta, besides)
@@ -193,7 +220,7 @@ class BuildCache:
     def finish(self, private: Path, key: str, meta: dict[str, object], beside: list[str]) -> bool:
         """Publish the store written in the private folder `private` with the files `beside`
         it: every file fingerprinted in meta.json, the stamp written, then one atomic rename;
-        older builds pruned."""
+        the least recently used builds evicted if the cache is over its size."""
         try:
             built_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             files = _fingerprints(private / "store")
@@ -201,6 +228,9 @@ class BuildCache:
             meta = {"key": key, "built": built_at, "files": files, "beside": kept, **meta}
             (private / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
             (private / STAMP_FILE).write_text(key, encoding="utf-8")
+            # readable by whoever may read the cache folder (mkdtemp made it the owner's only):
+            # users who share the folder share its builds; written by nobody else
+            os.chmod(private, self.root.stat().st_mode & 0o2755)
             try:
                 private.rename(self.root / key)
             except OSError:
@@ -214,6 +244,12 @@ class BuildCache:
     def being_written(self, key: str) -> bool:
         """True while a background writer is publishing `key`."""
         return self._live_writers(f".{key}-*")
+
+    def being_published(self) -> list[str]:
+        """The keys a live background writer is publishing now."""
+        folders = self.root.glob(f".*-*/{WRITER_FILE}")
+        keys = {f.parent.name[1:].rsplit("-", 1)[0] for f in folders}
+        return sorted(key for key in keys if self.being_written(key))
 
     def wait_for_writers(self, timeout: float = 600.0) -> None:
         """Wait until no background writer is publishing into this cache (tests, benchmarks)."""
@@ -234,16 +270,12 @@ class BuildCache:
         return False
 
     def _prune(self, keep: str) -> None:
-        builds = sorted(
-            (p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")),
-            key=lambda p: p.stat().st_mtime,
-            reverse=True,
-        )
-        for old in [b for b in builds if b.name != keep][KEEP - 1 :]:
-            shutil.rmtree(old, ignore_errors=True)
-        for stale in self.root.glob(".*-*"):
-            if time.time() - stale.stat().st_mtime > 24 * 3600:
-                shutil.rmtree(stale, ignore_errors=True)  # left by a killed build
+        evict(self.root, self.limit, keep)
+        clear_stale(self.root)  # left by killed builds
+
+    def entries(self) -> list[cache_entries.Entry]:
+        """The published builds, the most recently used first."""
+        return cache_entries.published(self.root)
 
 
 # The writers this process started: polled (which also reaps them) rather than signalled, since

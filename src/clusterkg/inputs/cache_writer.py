@@ -24,7 +24,8 @@ def write(private: Path, key: str) -> bool:
         pending = json.loads((private / PENDING_FILE).read_text(encoding="utf-8"))
         LocalStore.load_on_disk(private / "store", private / DUMP_FILE)
         (private / PENDING_FILE).unlink()
-        return BuildCache(private.parent).finish(private, key, pending["meta"], pending["beside"])
+        cache = BuildCache(private.parent, limit=pending.get("limit"))  # the run's --cache-size
+        return cache.finish(private, key, pending["meta"], pending["beside"])
     except BaseException:
         shutil.rmtree(private, ignore_errors=True)
         raise

@@ -13,7 +13,7 @@ command line's decision (clusterkg.cli.terminal); nothing here looks at the term
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MIN_COLUMN = 6  # characters a fitted column keeps at least (with its `…`)
 GAP = "  "  # between columns
@@ -27,6 +27,8 @@ class Layout:
 
     width: int | None = None
     colour: bool = False
+    # how many cells were cut so far: the command line says so once, after the table
+    cut_cells: list[int] = field(default_factory=lambda: [0], compare=False)
 
     def bold(self, text: str) -> str:
         return f"{BOLD}{text}{RESET}" if self.colour and text else text
@@ -87,6 +89,7 @@ def aligned_lines(
     if with_header:
         lines.append(layout.bold(line(header)))
         lines.append(layout.dim(GAP.join("-" * w for w in widths)))
+    layout.cut_cells[0] += sum(len(c) > w for r in rows for c, w in zip(r, widths, strict=True))
     return lines + [line(r) for r in rows]
 
 
@@ -102,5 +105,6 @@ def record_lines(header: list[str], rows: list[list[str]], layout: Layout, first
         lines.append(layout.dim(title + "-" * max(width - len(title), 0)))
         for name, cell in zip(header, row, strict=True):
             value = cut(cell, room)
+            layout.cut_cells[0] += value != cell
             lines.append((layout.bold(name.ljust(label)) + GAP + value).rstrip())
     return lines

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from clusterkg.engine.syntax import Where, check_syntax
 from clusterkg.errors import ParameterError, QueryError
+from clusterkg.workspace.workspace import shown
 
 PARAMETER_KINDS = (
     "organisation",
@@ -90,6 +91,11 @@ class StoredQuery:
             ]
             for example in self.examples
         ]
+
+    def where(self) -> Where:
+        """Where the query's text is, for its syntax errors: its file, as the team sees it
+        (relative to the current folder when under it)."""
+        return Where(str(shown(self.path)))
 
     def example_options(self) -> list[str]:
         """Each `#+ example:` as the -p options that give it: `-p company=Rūta -p sector=food`
@@ -196,5 +202,5 @@ class Catalogue:
         refuse_repeats([parameter for parameter, _ in arguments])
         stored = self.get(name)
         stored.check_parameters(arguments)
-        check_syntax(stored.text, Where(str(stored.path)))
+        check_syntax(stored.text, stored.where())
         return stored

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from clusterkg.engine import Answer, Engine, Table, Term, Triples
 from clusterkg.engine.limits import NO_LIMITS, Limits, run_limited
+from clusterkg.engine.syntax import check_syntax
 from clusterkg.queries.catalogue import Catalogue, StoredQuery
 from clusterkg.queries.resolve import Resolver
 
@@ -33,13 +34,21 @@ class QueryService:
         come. Parameter values are names, IRIs or CURIEs, bound as RDF terms. Past
         `limits.timeout` the worker is killed and QueryTimeout raised; past `limits.max_rows`
         the rows stop and `truncated` is set (see clusterkg.engine.limits)."""
-        stored = self.catalogue.get(name)
+        stored = self._parsed(name)
         return run_limited(self.engine, stored.text, self.bind(stored, params or {}), limits)
 
     def run_stored(self, name: str, params: Mapping[str, str] | None = None) -> Table | Triples:
         """A stored query's whole answer, computed in this process (no limits)."""
-        stored = self.catalogue.get(name)
+        stored = self._parsed(name)
         return self.engine.run(stored.text, self.bind(stored, params or {}))
+
+    def _parsed(self, name: str) -> StoredQuery:
+        """Stored query `name`, once it is known to parse: a syntax error names its file and
+        line (a team's query in a workspace, say), which the engine, given the text alone,
+        could not."""
+        stored = self.catalogue.get(name)
+        check_syntax(stored.text, stored.where())
+        return stored
 
     def bind(self, stored: StoredQuery, params: Mapping[str, str]) -> dict[str, Term]:
         """The RDF term each parameter value names (ParameterError if one names nothing, or

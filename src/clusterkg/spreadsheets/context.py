@@ -14,6 +14,7 @@ from clusterkg.spreadsheets.importer import Imported
 from clusterkg.spreadsheets.problems import Where
 from clusterkg.spreadsheets.statements import FIELD_OF
 from clusterkg.validation.report import Problem
+from clusterkg.vocabulary import shorten
 
 # Loads the graph of the given data files for validation (Settings.graph, in the CLI).
 Loader = Callable[[Sequence[Path]], KnowledgeGraph]
@@ -28,7 +29,8 @@ class Finding:
 
     def __str__(self) -> str:
         p = self.problem
-        return f"{self.where}: {p.severity}: {p.text().split(': ', 2)[-1]}"
+        path = shorten(p.path) if p.path else "-"
+        return f"{self.where}: {p.severity}: {shorten(p.focus)} {path}: {p.message}"
 
 
 def data_files(graph: KnowledgeGraph) -> list[Path]:

@@ -68,7 +68,9 @@ def import_workbook(
             if columns.mapping.kind == "clusters":
                 _other_names(record, names)
     if problems:
-        raise ImportRefused(problems)
+        refused = ImportRefused(problems, [s.name for s in sheets])
+        refused.notes = notes
+        raise refused
     groups = [
         writer.group(r, c, f"{base}statement/{_group_slug(path.name, r.sheet.name, r.row)}")
         for r, c in read

@@ -39,12 +39,17 @@ class ImportRefused(ClusterKGError):
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, problems: list[SheetProblem], summary: str = "nothing written") -> None:
-        self.problems = sorted(problems, key=_order)
+    def __init__(
+        self, problems: list[SheetProblem], sheets: list[str | None] | None = None
+    ) -> None:
+        """`sheets`: the workbook's sheets in their order, which the problems follow."""
+        order = {name: index for index, name in enumerate(sheets or [])}
+        self.notes: list[str] = []  # what was read before (which mapping each sheet used)
+        self.problems = sorted(problems, key=lambda p: _order(p, order))
         lines = [str(p) for p in self.problems]
         count = len(lines)
         noun = "problem" if count == 1 else "problems"
-        super().__init__("\n".join([*lines, f"{count} {noun}; {summary}"]))
+        super().__init__("\n".join([*lines, f"{count} {noun}; nothing written"]))
 
 
 class ImportInvalid(ClusterKGError):
@@ -53,9 +58,14 @@ class ImportInvalid(ClusterKGError):
     exit_code = EXIT_VIOLATIONS
 
 
-def _order(problem: SheetProblem) -> tuple[str, str, int, str, str]:
-    """By file, sheet, then row and column as a person reads them (C7 before C10)."""
+def _order(problem: SheetProblem, sheets: dict[str | None, int]) -> tuple[int, str, int, int, str]:
+    """By sheet (in the workbook's order), then row and column as a person reads them (C7
+    before C10, Z7 before AA7)."""
     where = problem.where
     letters = where.cell.rstrip("0123456789")
     digits = where.cell[len(letters) :]
-    return (where.file, where.sheet or "", int(digits or 0), letters, problem.message)
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    sheet = sheets.get(where.sheet, len(sheets))
+    return (sheet, where.sheet or "", int(digits or 0), column, problem.message)

@@ -4,11 +4,13 @@ cell saying what was expected and what was found."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from clusterkg.spreadsheets import cell_values
 from clusterkg.spreadsheets.cells import Cell, Sheet, data_rows
+from clusterkg.spreadsheets.mapping_file import Extra
 from clusterkg.spreadsheets.mappings import Column, Mapping
 from clusterkg.spreadsheets.problems import SheetProblem
 from clusterkg.spreadsheets.resolution import Resolution, Unresolved
@@ -31,6 +33,8 @@ class Record:
     row: int
     cells: list[Cell]
     values: dict[str, Any] = field(default_factory=dict)
+    # (property IRI, type, value read) of the mapping file's extra columns
+    extras: list[tuple[str, str, Any]] = field(default_factory=list)
 
     def __getitem__(self, name: str) -> Any:
         return self.values.get(name)
@@ -43,6 +47,7 @@ class Columns:
     mapping: Mapping
     letters: dict[str, str]  # field → column letter
     headers: dict[str, str]  # column letter → header as written
+    extras: dict[str, Extra] = field(default_factory=dict)  # column letter → property
 
 
 def read_records(
@@ -68,8 +73,33 @@ def read_records(
                 record.values[column.field] = _read(column, cell, names)
             except (ValueError, Unresolved) as error:
                 problems.append(SheetProblem(where, str(error)))
+        _read_extras(record, columns, by_letter, problems)
         records.append(record)
     return records
+
+
+def _read_extras(
+    record: Record, columns: Columns, cells: dict[str, Cell], problems: list[SheetProblem]
+) -> None:
+    for letter, extra in sorted(columns.extras.items(), key=lambda kv: (len(kv[0]), kv[0])):
+        cell = cells.get(letter)
+        if cell is None or cell.value is None:
+            continue
+        try:
+            record.extras.append((extra.property, extra.type, _typed(extra.type, cell)))
+        except ValueError as error:
+            problems.append(SheetProblem(record.sheet.where(f"{letter}{record.row}"), str(error)))
+
+
+def _typed(kind: str, cell: Cell) -> Any:
+    if kind == "date":
+        return cell_values.a_date(cell.value)
+    if kind == "web":
+        return cell_values.web_address(cell.value)
+    written = cell_values.text(cell.value)
+    if kind == "integer" and not re.match(r"^[+-]?\d+$", written):
+        raise ValueError(f"expected a whole number, found {written!r}")
+    return written
 
 
 def _read(column: Column, cell: Cell, names: Resolution) -> Any:

@@ -17,13 +17,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
+import pyoxigraph as ox
+
 from clusterkg.engine import Engine, Table
 from clusterkg.errors import ParameterError
 from clusterkg.queries import values
 from clusterkg.queries.catalogue import Parameter
 from clusterkg.queries.names import Names, normalise, words_start
 from clusterkg.queries.resolve import Matches, Resolver
-from clusterkg.vocabulary import CK, ORG, PREFIXES, slugify
+from clusterkg.vocabulary import CK, ORG, PREFIXES, expand_curie, slugify
 
 # The kinds of new things and the folder of their IRIs (docs/model.md, "IRIs of things").
 FOLDER = {"cluster": "cluster", "organisation": "organisation", "person": "person"}
@@ -119,6 +121,7 @@ class Resolution:
         try:
             return self.resolver.resolve(Parameter(kind, kind, True, ""), value).value
         except ParameterError as error:
+            # the resolver's ambiguous message spans lines: said again in one, from its candidates
             if "ambiguous" not in str(error):
                 raise Unresolved(_after_colon(str(error))) from None
             found = {c.iri: c.label for c in error.candidates}
@@ -134,7 +137,7 @@ class Resolution:
         if found:
             iri = next(iter(found))
             return iri, iri in self._minted
-        if value.strip().startswith(("http://", "https://", "<")) or ":" in value.split()[0]:
+        if _names_an_iri(value):
             return self.existing(kind, value), False
         iri = self._mint(kind, value)
         self.new.add(kind, value, iri)
@@ -156,8 +159,6 @@ class Resolution:
         if iri in self.new.display:
             return self.new.display[iri]
         if iri not in self._labels:
-            import pyoxigraph as ox
-
             table = self.engine.run(_LABEL, {"thing": ox.NamedNode(iri)})
             assert isinstance(table, Table)
             found = [row[1].value for row in table.rows if row[1] is not None]
@@ -174,8 +175,6 @@ class Resolution:
         return first
 
     def _in_graph(self, iri: str) -> bool:
-        import pyoxigraph as ox
-
         result = self.engine.run(_EXISTS, {"node": ox.NamedNode(iri)})
         return isinstance(result, Table) and bool(result.boolean)
 
@@ -207,6 +206,13 @@ class Resolution:
         near = sorted(set(matches.near.values()))
         hint = f" Did you mean: {'; '.join(near)}?" if near else ""
         raise Unresolved(f"no {kind} is named {value!r}.{hint}")
+
+
+def _names_an_iri(value: str) -> bool:
+    """An IRI (`https://…`, `<…>`) or a CURIE with a known prefix (`organisation:ruta`): not
+    a name such as "Re:Build UAB", which may be a new company's."""
+    text = value.strip()
+    return text.startswith(("http://", "https://", "<")) or expand_curie(text) is not None
 
 
 def _name(item: tuple[str, str]) -> tuple[str, str]:

@@ -1,8 +1,11 @@
 """Which mapping a sheet uses and which column holds which field: by the mapping file if one
 names the sheet, else by the sheet's name (`Members`), else by its header row. Said on stderr
-(`members.xlsx!Members: members (by the sheet's name)`), with the columns left aside."""
+(`members.xlsx!Members: members (by the sheet's name)`), with the columns left aside. A CSV
+file, which has no sheet, is told by its file's name (`members.csv`) or its header row."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from clusterkg.spreadsheets import mappings
 from clusterkg.spreadsheets.cells import Sheet
@@ -33,7 +36,10 @@ def sheet_columns(
         return None
     mapping, how = chosen
     notes.append(f"{sheet.where()}: {mapping.kind} ({how})")
-    letters = _letters(sheet, mapping, header, headers, problems, notes)
+    wanted = mapping_file.extras(sheet.name) if mapping_file else {}
+    extras = {letter: wanted[text] for letter, text in header.items() if text in wanted}
+    rest = {letter: text for letter, text in headers.items() if letter not in extras}
+    letters = _letters(sheet, mapping, header, rest, problems, notes)
     for column in mapping.required:
         if column.field not in letters:
             shown = ", ".join(f"{k} {v!r}" for k, v in header.items())
@@ -44,7 +50,7 @@ def sheet_columns(
                     f"it), found the headers {shown}",
                 )
             )
-    return Columns(mapping, letters, header)
+    return Columns(mapping, letters, header, extras)
 
 
 def _letters(
@@ -85,9 +91,10 @@ def _mapping(
     kind = mapping_file.kind(sheet.name) if mapping_file else None
     if mapping_file is not None and kind:
         return mappings.MAPPINGS[kind], f"by {mapping_file.path.name}"
-    by_name = mappings.by_sheet_name(sheet.name)
+    # A CSV file has no sheet: its file's name (members.csv) says what it holds.
+    by_name = mappings.by_sheet_name(sheet.name or Path(sheet.file).stem)
     if by_name is not None:
-        return by_name, "by the sheet's name"
+        return by_name, "by the sheet's name" if sheet.name else "by the file's name"
     fitting = mappings.by_headers(headers)
     if not fitting:
         kinds = ", ".join(mappings.MAPPINGS)

@@ -69,7 +69,10 @@ class Writer:
     def group(self, record: Record, columns: Columns, group_iri: str) -> trig.Group:
         where = (record.sheet.name, record.row, columns.letters)
         group = trig.Group(self.i(group_iri), where)
-        group.triples = _BUILDERS[columns.mapping.kind](self, record)
+        kind = columns.mapping.kind
+        group.triples = _BUILDERS[kind](self, record) + self.extras(
+            record, _SUBJECT[kind](self, record)
+        )
         sources = [self.source]
         page = record["source"]
         if columns.mapping.kind == "awards" and isinstance(page, str):
@@ -82,6 +85,21 @@ class Writer:
             f"oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact {_quote(record, columns)} ] ]",
         ]
         return group
+
+    def extras(self, record: Record, subject: str) -> Triples:
+        """The mapping file's extra columns, as properties of the row's thing."""
+        out = []
+        for iri, kind, value in record.extras:
+            if kind == "date":
+                term = _date(value)
+            elif kind == "web":
+                term = self.i(value)
+            elif kind == "integer":
+                term = trig.literal(str(int(value)), datatype=XSD + "integer")
+            else:
+                term = trig.literal(value, "en" if kind == "text" else None)
+            out.append((subject, self.i(iri), term))
+        return out
 
     def introduce(self, thing: Thing, classes: str, lang: str | None = "en") -> Triples:
         """The type and name of a thing the workbook adds, on the row that first names it."""
@@ -141,8 +159,7 @@ def _cluster(w: Writer, r: Record) -> Triples:
 def _member(w: Writer, r: Record) -> Triples:
     cluster: Thing = r["cluster"]
     company: Thing = r["company"]
-    iri = f"{w.base}membership/{_segment(company.iri)}-{_segment(cluster.iri)}"
-    me = w.i(iri)
+    me = _membership(w, r)
     label = trig.literal(f"{company.name} is a member of {cluster.name}", "en")
     out = w.introduce(company, "ck:Company")
     out += [
@@ -163,7 +180,7 @@ def _award(w: Writer, r: Record) -> Triples:
     tier: Thing = r["tier"]
     awarded: DateValue | None = r["awarded on"]
     year = f"-{awarded.year}" if awarded else ""
-    me = w.i(f"{w.base}award/{_segment(cluster.iri)}-{_segment(tier.iri)}{year}")
+    me = _award_iri(w, r)
     tier_name = _segment(tier.iri).capitalize()
     label = trig.literal(f"{tier_name} Label{year.replace('-', ' ')}: {cluster.name}", "en")
     out = [
@@ -210,6 +227,16 @@ def _person(w: Writer, r: Record) -> Triples:
     return out
 
 
+def _membership(w: Writer, r: Record) -> str:
+    return w.i(f"{w.base}membership/{_segment(r['company'].iri)}-{_segment(r['cluster'].iri)}")
+
+
+def _award_iri(w: Writer, r: Record) -> str:
+    awarded: DateValue | None = r["awarded on"]
+    year = f"-{awarded.year}" if awarded else ""
+    return w.i(f"{w.base}award/{_segment(r['cluster'].iri)}-{_segment(r['tier'].iri)}{year}")
+
+
 def _segment(iri: str) -> str:
     """The last path segment of an IRI, as a slug (for the IRIs of facts about things)."""
     return slugify(iri.rstrip("/").rsplit("/", 1)[-1])
@@ -220,4 +247,12 @@ _BUILDERS: dict[str, Callable[[Writer, Record], Triples]] = {
     "members": _member,
     "awards": _award,
     "people": _person,
+}
+
+# The row's thing, which a mapping file's extra columns describe.
+_SUBJECT: dict[str, Callable[[Writer, Record], str]] = {
+    "clusters": lambda w, r: w.i(r["name"].iri),
+    "members": _membership,
+    "awards": _award_iri,
+    "people": lambda w, r: w.i(r["person"].iri),
 }

@@ -76,6 +76,8 @@ ABOUT = (
 def write_template(path: Path, engine: Engine, kind: str, force: bool) -> None:
     if path.suffix.lower() != ".xlsx":
         raise ClusterKGError(f"--template {path}: give a .xlsx file name")
+    if not path.resolve().parent.is_dir():
+        raise ClusterKGError(f"--template {path}: folder {path.resolve().parent} does not exist")
     if path.exists() and not force:
         raise ClusterKGError(f"{path} exists: give another name, or --force to overwrite it")
     kinds = list(MAPPINGS) if kind == "all" else [kind]
@@ -92,8 +94,11 @@ def write_template(path: Path, engine: Engine, kind: str, force: bool) -> None:
     workbook.move_sheet("Lists", offset=len(workbook.sheetnames))
     buffer = io.BytesIO()
     workbook.save(buffer)
-    with atomic_output(path) as out:
-        out.write(buffer.getvalue())
+    try:
+        with atomic_output(path) as out:
+            out.write(buffer.getvalue())
+    except OSError as error:
+        raise ClusterKGError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
 def _lists_sheet(workbook: Workbook, engine: Engine) -> dict[str, str]:

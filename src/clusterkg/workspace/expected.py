@@ -7,7 +7,8 @@
     https://example.org/agency/id/cluster/example-food-cluster,Example Food Cluster,2021
 
 Lines starting with `#` are comments; `# parameters: NAME=VALUE;…` gives the query's parameters
-(default: those of its first `#+ example:`, or none). The first other line names the columns, in
+(default: those of its first `#+ example:`, or none); `# order: any` compares the rows as a set
+even when the query has ORDER BY. The first other line names the columns, in
 any order; each row after it is one row the query must give. A cell is an IRI — `<…>`, a full
 `https://…` IRI or a CURIE of a known prefix (`cluster:fetek`) — or a value as its text (`2021`
 for "2021"^^xsd:gYear, `FETEK` for "FETEK"@en); an empty cell is an unbound variable."""
@@ -24,6 +25,7 @@ from clusterkg.queries.catalogue import StoredQuery
 from clusterkg.vocabulary import expand_curie
 
 _PARAMETERS = re.compile(r"^#\s*parameters\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_ANY_ORDER = re.compile(r"^#\s*order\s*:\s*any\s*$", re.IGNORECASE)
 SUFFIX = ".csv"
 
 
@@ -37,6 +39,8 @@ class Expected:
     parameters: tuple[tuple[str, str], ...]
     columns: tuple[str, ...]
     rows: tuple[tuple[str | None, ...], ...]
+    # `# order: any`: rows compared as a set even if the query orders them
+    any_order: bool = False
 
 
 def expected_files(query: StoredQuery) -> list[Path]:
@@ -83,7 +87,8 @@ def read_expected(path: Path, query: StoredQuery) -> Expected:
                 number,
             )
         rows.append(tuple(expected_cell(cell) for cell in row))
-    return Expected(query, path, parameters, columns, tuple(rows))
+    any_order = any(_ANY_ORDER.match(line.strip()) for line in lines)
+    return Expected(query, path, parameters, columns, tuple(rows), any_order)
 
 
 def expected_cell(cell: str) -> str | None:

@@ -98,7 +98,8 @@ ORDER BY LCASE(?name) ?cluster
 EXAMPLE_EXPECTED = """\
 # The rows `clusterkg query our-clusters -p sector food` must give, written by hand from
 # data/example.trig. The first line names the columns; a cell is an IRI (<…>, https://… or a
-# CURIE such as cluster:fetek), or a value as text; an empty cell is an unbound one.
+# CURIE such as cluster:fetek), or a value as text; an empty cell is an unbound one. The query
+# sorts its rows (ORDER BY): write them in that order, or add a line `# order: any`.
 # parameters: sector=food
 cluster,name,founded,sector
 {base}cluster/example-food-cluster,Example Food Cluster,2021,sector:food
@@ -150,8 +151,9 @@ run in this folder (or below it) uses it.
     clusterkg queries                      # the stored queries, bundled and this team's
     clusterkg query our-clusters -p sector food
     clusterkg test                         # every query's expected results; every *-violation query empty
-    clusterkg import members.xlsx -o data/members.ttl    # a spreadsheet into data/
-    clusterkg export -f trig -o graph.trig                # the whole graph, in one file
+    clusterkg import --template members.xlsx             # an empty workbook to fill in
+    clusterkg import members.xlsx -o data/members.trig   # the filled workbook into data/
+    clusterkg export -f trig -o graph.trig               # the whole graph, in one file
 
 A new fact: write it in `data/` (copy `data/example.trig`), then `clusterkg validate`. A new
 question: a `.rq` file in `queries/` with a `#+ title:` line, and its expected rows beside it,
