@@ -388,7 +388,9 @@ def test_validate_writes_a_report_sheet_and_a_summary(
         "ck:tier",
     ]
     assert tier[6].startswith("A label award needs exactly one ck:tier")
-    assert tier[8] == "sh:MinCountConstraintComponent"
+    assert tier[7:] == ["cksh:LabelAward-tier", "sh:MinCountConstraintComponent"]
+    shape = workbook["Report"].cell(row=rows.index(tier) + 1, column=8)
+    assert shape.hyperlink.target == "https://w3id.org/clusterkg/shapes#LabelAward-tier"
     focus = workbook["Report"].cell(row=rows.index(tier) + 1, column=4)
     assert focus.hyperlink.target == CKID + "award/fetek-bronze-2018"
     summary = about(workbook["Summary"])

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from openpyxl import Workbook
 
 from clusterkg.engine import Term
-from clusterkg.output.sarif import rule_id
+from clusterkg.output.sarif import curie, rule_id
 from clusterkg.output.xlsx import Sheet
 from clusterkg.validation.report import Problem, Report
 from clusterkg.version import __version__
@@ -56,7 +56,7 @@ def _cells(sheet: Sheet, problem: Problem) -> list[object]:
         node(problem.path),
         sheet.value_cell(problem.value),
         sheet.value_cell(problem.message),
-        node(problem.shape),
+        sheet.term_cell(_term(problem.shape), curie(problem.shape)) if problem.shape else None,
         sheet.value_cell(problem.component),
     ]
 

@@ -80,9 +80,9 @@ def rule_id(problem: Problem) -> str:
     component = _component_name(problem.component)
     for node in (problem.constraint, problem.shape):
         if node and not node.startswith("_:"):
-            return f"{_curie(node)}/{component}"
+            return f"{curie(node)}/{component}"
     if problem.path and not problem.path.startswith("_:"):
-        return f"{_curie(problem.path)}/{component}"
+        return f"{curie(problem.path)}/{component}"
     return problem.component or "clusterkg:problem"
 
 
@@ -93,7 +93,8 @@ def _component_name(component: str) -> str:
     return component
 
 
-def _curie(iri: str) -> str:
+def curie(iri: str) -> str:
+    """An IRI as a CURIE: the bundled shapes' as cksh:, others as everywhere (vocabulary)."""
     if iri.startswith(SHAPES):
         return "cksh:" + iri[len(SHAPES) :]
     return shorten(iri)
@@ -101,10 +102,10 @@ def _curie(iri: str) -> str:
 
 def _rule(problem: Problem) -> Rule:
     component = _component_name(problem.component)
-    subject = f" of {_curie(problem.shape)}" if problem.shape else ""
+    subject = f" of {curie(problem.shape)}" if problem.shape else ""
     if problem.constraint and not problem.constraint.startswith("_:"):
-        subject = f" {_curie(problem.constraint)}{subject}"
-    on = f" on {_curie(problem.path)}" if problem.path else ""
+        subject = f" {curie(problem.constraint)}{subject}"
+    on = f" on {curie(problem.path)}" if problem.path else ""
     properties = {"component": problem.component}
     if problem.shape:
         properties["shape"] = problem.shape
@@ -149,7 +150,7 @@ def _result(problem: Problem, order: dict[str, int], here: Path) -> dict[str, An
 
 def _location(problem: Problem, here: Path) -> dict[str, Any]:
     """Where the focus node is written; with no file, the node itself (and its graph)."""
-    logical = {"name": _curie(problem.focus), "fullyQualifiedName": problem.focus}
+    logical = {"name": curie(problem.focus), "fullyQualifiedName": problem.focus}
     if problem.file is None:
         return {"logicalLocations": [{**logical, "kind": "object"}]}
     physical: dict[str, Any] = {"artifactLocation": _artifact(Path(problem.file), here)}

@@ -107,9 +107,10 @@ class Sheet:
         last = get_column_letter(max(1, len(self.header)))
         self.worksheet.auto_filter.ref = f"A1:{last}{self.rows + 1}"
 
-    def term_cell(self, term: Term) -> WriteOnlyCell:
+    def term_cell(self, term: Term, shown: str | None = None) -> WriteOnlyCell:
+        """A cell of an RDF term; an IRI shown as `shown` if given."""
         if isinstance(term, ox.NamedNode):
-            return self._iri(term.value)
+            return self._iri(term.value, shown)
         if isinstance(term, ox.BlankNode):
             return self._text(f"_:{term.value}")
         return self._literal(term)
@@ -126,8 +127,9 @@ class Sheet:
             cell.number_format = DATE_FORMAT
         return cell
 
-    def _iri(self, iri: str) -> WriteOnlyCell:
-        cell = self._text(shorten(iri))
+    def _iri(self, iri: str, shown: str | None = None) -> WriteOnlyCell:
+        """`iri` shown as `shown` (default: its CURIE), linked to it."""
+        cell = self._text(shown or shorten(iri))
         if iri.startswith(("http://", "https://")) and self.links < LINKS_PER_SHEET:
             cell.hyperlink = iri
             cell.font = LINK
