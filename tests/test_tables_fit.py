@@ -8,6 +8,7 @@ runs are real processes: on a pseudo-terminal (tests/terminal_support.py) and th
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -240,3 +241,17 @@ def test_records_are_numbered_across_blocks() -> None:
     second = lines.index("-[ 1001 ]" + "-" * 31)  # the second block goes on counting
     assert lines[second + 1] == "a" * 30 + "  4" and lines[-1] == "(1002 rows)"
     assert lines[1] == "a" * 30 + "  1"
+
+
+def test_a_table_written_to_a_file_is_whole_unless_width_is_given(tmp_path: Path) -> None:
+    whole, fitted = tmp_path / "whole.txt", tmp_path / "fitted.txt"
+    asked = ("query", "labelled-clusters", "-p", "tier", "silver")
+    assert run_process(*asked, "-o", str(whole)).returncode == 0
+    assert run_process(*asked, "--width", "60", "-o", str(fitted)).returncode == 0
+    whole_lines = whole.read_text(encoding="utf-8").splitlines()
+    fitted_lines = fitted.read_text(encoding="utf-8").splitlines()
+    # FETEK's silver award, from data/awards.trig: its source's address is far wider than 60
+    assert any("cluster:fetek" in line for line in whole_lines)
+    assert max(len(line) for line in whole_lines) > 100
+    assert max(len(line) for line in fitted_lines) <= 60
+    assert any("cluster:fetek" in line for line in fitted_lines)

@@ -18,6 +18,7 @@ from typing import Any, BinaryIO, TypeVar
 import click
 
 from clusterkg.cli.printing import print_answer
+from clusterkg.cli.terminal import table_layout
 from clusterkg.engine import Answer
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import EXIT_OK, ClusterKGError
@@ -67,7 +68,8 @@ def deliver_answer(
             if fmt == "xlsx":
                 write_answer(answer, asked, out)
             else:
-                for chunk in stream_answer(answer, fmt):
+                # a file is no terminal: whole cells, uncoloured, unless --width asks to fit
+                for chunk in stream_answer(answer, fmt, table_layout(out)):
                     out.write(chunk.encode("utf-8"))
     finally:
         answer.close()
