@@ -207,3 +207,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(
             f"{label}: {passed}/{len(runs)} passed, {diverged} listed divergences"
         )
+
+
+@pytest.fixture
+def in_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The test runs in a folder of its own (reports name files relative to the current one)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

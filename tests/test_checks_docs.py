@@ -6,16 +6,13 @@ and the format tables list every format validate and query offer."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import jsonschema
-import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -39,16 +36,6 @@ def blocks(language: str) -> list[str]:
 def yaml_block(containing: str) -> Any:
     (block,) = [b for b in blocks("yaml") if containing in b]
     return yaml.safe_load(block)
-
-
-@pytest.fixture
-def in_folder(tmp_path: Path) -> Iterator[Path]:
-    saved = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(saved)
 
 
 def test_the_github_workflow_validates_and_uploads_the_sarif_log() -> None:

@@ -86,29 +86,9 @@ def test_the_hooks_file_declares_the_validate_hook() -> None:
     assert re.search(validate["exclude"], "shapes/extra.ttl")
 
 
-# A Gold award for FETEK, a cluster of the bundled facts (which also hold FETEK's Silver label):
-# valid only in the context of the workspace's graph (alone, the award points at nothing known).
-FETEK_GOLD = """\
-@prefix ck:       <https://w3id.org/clusterkg/ontology#> .
-@prefix cluster:  <https://w3id.org/clusterkg/id/cluster/> .
-@prefix tier:     <https://w3id.org/clusterkg/id/tier/> .
-@prefix evidence: <https://w3id.org/clusterkg/id/evidence/> .
-@prefix skos:     <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov:     <http://www.w3.org/ns/prov#> .
-@prefix schema:   <https://schema.org/> .
-
-<https://example.org/agency/id/statement/fetek-gold> {
-    <https://example.org/agency/id/award/fetek-gold> a ck:LabelAward ;
-        skos:prefLabel "Gold Label: FETEK"@en ;
-        ck:awardedTo cluster:fetek ;
-        ck:tier tier:gold ;
-        schema:issuedBy <https://w3id.org/clusterkg/id/organisation/esca> .
-}
-<https://example.org/agency/id/statement/fetek-gold> a ck:StatementGroup ;
-    prov:wasDerivedFrom <https://example.org/news/fetek-gold> ;
-    ck:evidence evidence:confirmed .
-<https://example.org/news/fetek-gold> a ck:WebSource .
-"""
+FETEK_GOLD = (Path(__file__).parent / "fixtures" / "workspace" / "fetek-gold.trig").read_text(
+    encoding="utf-8"
+)
 
 
 def new_workspace(folder: Path) -> Path:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,17 +46,6 @@ def sarif_of(*args: str, exit_code: int = 1) -> dict[str, Any]:
 def check_schema(log: dict[str, Any]) -> None:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema).validate(log)
-
-
-@pytest.fixture
-def in_folder(tmp_path: Path) -> Iterator[Path]:
-    """The test runs in a folder of its own (SARIF names files relative to the current one)."""
-    saved = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(saved)
 
 
 def test_the_schema_is_the_oasis_file_unmodified() -> None:

@@ -285,27 +285,9 @@ def test_a_shape_the_fast_validator_refuses_names_its_file_and_line(workspace: P
 
 # --- validate FILE in the context of the workspace ------------------------------------------------
 
-FETEK_GOLD = """\
-@prefix ck:       <https://w3id.org/clusterkg/ontology#> .
-@prefix cluster:  <https://w3id.org/clusterkg/id/cluster/> .
-@prefix tier:     <https://w3id.org/clusterkg/id/tier/> .
-@prefix evidence: <https://w3id.org/clusterkg/id/evidence/> .
-@prefix skos:     <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov:     <http://www.w3.org/ns/prov#> .
-@prefix schema:   <https://schema.org/> .
-
-<https://example.org/agency/id/statement/fetek-gold> {
-    <https://example.org/agency/id/award/fetek-gold> a ck:LabelAward ;
-        skos:prefLabel "Gold Label: FETEK"@en ;
-        ck:awardedTo cluster:fetek ;
-        ck:tier tier:gold ;
-        schema:issuedBy <https://w3id.org/clusterkg/id/organisation/esca> .
-}
-<https://example.org/agency/id/statement/fetek-gold> a ck:StatementGroup ;
-    prov:wasDerivedFrom <https://example.org/news/fetek-gold> ;
-    ck:evidence evidence:confirmed .
-<https://example.org/news/fetek-gold> a ck:WebSource .
-"""
+FETEK_GOLD = (Path(__file__).parent / "fixtures" / "workspace" / "fetek-gold.trig").read_text(
+    encoding="utf-8"
+)
 
 # A cluster with no name: two violations (no name, none in English), on line 5, where it is
 # described.
