@@ -22,7 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from cli_support import run_process
+from cli_support import copy_without_bronze_tier, run_process
 from click.testing import CliRunner, Result
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
@@ -383,18 +383,7 @@ def broken_data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     """A copy of data/ where award:fetek-bronze-2018 lost its ck:tier; returns (folder, the
     line where that award's subject is written)."""
     folder = tmp_path_factory.mktemp("broken") / "data"
-    shutil.copytree(DATA, folder)
-    awards = folder / "awards.trig"
-    lines = awards.read_text(encoding="utf-8").splitlines(keepends=True)
-    # its first description, in the statement group that holds its tier
-    subject = next(
-        i for i, line in enumerate(lines) if line.strip().startswith("award:fetek-bronze-2018 a ")
-    )
-    end = next(i for i in range(subject, len(lines)) if lines[i].rstrip().endswith(" ."))
-    tier = next(i for i in range(subject, end) if lines[i].strip().startswith("ck:tier "))
-    del lines[tier]
-    awards.write_text("".join(lines), encoding="utf-8")
-    return folder, subject + 1
+    return folder, copy_without_bronze_tier(folder)
 
 
 @pytest.mark.usefixtures("shared_graphs")

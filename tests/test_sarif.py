@@ -16,6 +16,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from cli_support import copy_without_bronze_tier
 from click.testing import CliRunner, Result
 from rdflib import Graph
 
@@ -160,15 +161,7 @@ def test_rule_ids_are_the_same_with_either_validator(in_folder: Path) -> None:
 def test_a_sparql_constraint_is_its_own_rule(tmp_path: Path) -> None:
     """Two SPARQL constraints of one shape are two rules: the rule is named by the constraint."""
     data = tmp_path / "data"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "data", data)
-    awards = data / "awards.trig"
-    lines = awards.read_text(encoding="utf-8").splitlines(keepends=True)
-    subject = next(
-        i for i, x in enumerate(lines) if x.strip().startswith("award:fetek-bronze-2018 a ")
-    )
-    tier = next(i for i in range(subject, len(lines)) if lines[i].strip().startswith("ck:tier "))
-    del lines[tier]
-    awards.write_text("".join(lines), encoding="utf-8")
+    copy_without_bronze_tier(data)
     results = sarif_of(str(data))["runs"][0]["results"]
     # FETEK's Silver award (data/awards.trig) has no Bronze before it once the Bronze's tier is gone
     assert {r["ruleId"] for r in results} == {

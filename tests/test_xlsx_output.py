@@ -20,6 +20,7 @@ from typing import Any
 import openpyxl
 import pyoxigraph as ox
 import pytest
+from cli_support import copy_without_bronze_tier
 from click.testing import CliRunner, Result
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -346,16 +347,7 @@ def test_xlsx_goes_to_a_pipe_or_a_redirected_file(tmp_path: Path) -> None:
 def broken_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     """data/ with FETEK's 2018 Bronze award's ck:tier deleted; (folder, its subject's line)."""
     folder = tmp_path_factory.mktemp("broken") / "data"
-    shutil.copytree(DATA, folder)
-    awards = folder / "awards.trig"
-    lines = awards.read_text(encoding="utf-8").splitlines(keepends=True)
-    subject = next(
-        i for i, x in enumerate(lines) if x.strip().startswith("award:fetek-bronze-2018 a ")
-    )
-    tier = next(i for i in range(subject, len(lines)) if lines[i].strip().startswith("ck:tier "))
-    del lines[tier]
-    awards.write_text("".join(lines), encoding="utf-8")
-    return folder, subject + 1
+    return folder, copy_without_bronze_tier(folder)
 
 
 def test_validate_writes_a_report_sheet_and_a_summary(

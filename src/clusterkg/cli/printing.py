@@ -11,6 +11,7 @@ from clusterkg.cli.terminal import table_layout
 from clusterkg.engine import Answer
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import EXIT_OK
+from clusterkg.output.fitting import Layout
 from clusterkg.output.tables import stream_answer
 
 NOTES_SHOWN = 20  # on stderr; validate's report lists them all
@@ -41,6 +42,11 @@ def print_answer(answer: Answer, fmt: str | None, limits: Limits) -> None:
         _reader_went_away()
     finally:
         answer.close()
+    say_what_was_left_out(answer, limits, layout)
+
+
+def say_what_was_left_out(answer: Answer, limits: Limits, layout: Layout) -> None:
+    """Notes on stderr: cells cut to fit the width, rows beyond --max-rows."""
     if layout.cut_cells[0]:
         click.echo(
             f"clusterkg: note: {layout.cut_cells[0]} long cell(s) cut to fit {layout.width} "

@@ -17,8 +17,8 @@ from typing import Any, BinaryIO, TypeVar
 
 import click
 
-from clusterkg.cli.printing import print_answer
-from clusterkg.cli.terminal import table_layout
+from clusterkg.cli.printing import print_answer, say_what_was_left_out
+from clusterkg.cli.terminal import file_layout
 from clusterkg.engine import Answer
 from clusterkg.engine.limits import Limits
 from clusterkg.errors import EXIT_OK, ClusterKGError
@@ -63,23 +63,17 @@ def deliver_answer(
     if output is None and fmt not in BINARY:
         print_answer(answer, fmt, limits)
         return
+    layout = file_layout()
     try:
         with write_to(output, inputs) as out:
             if fmt == "xlsx":
                 write_answer(answer, asked, out)
             else:
-                # a file is no terminal: whole cells, uncoloured, unless --width asks to fit
-                for chunk in stream_answer(answer, fmt, table_layout(out)):
+                for chunk in stream_answer(answer, fmt, layout):
                     out.write(chunk.encode("utf-8"))
     finally:
         answer.close()
-    if answer.truncated:
-        what = "triples" if answer.graph else "rows"
-        click.echo(
-            f"clusterkg: note: result truncated at {limits.max_rows} {what} (--max-rows); "
-            "more matched",
-            err=True,
-        )
+    say_what_was_left_out(answer, limits, layout)
     if output is not None:
         click.echo(f"clusterkg: wrote {output}", err=True)
 

@@ -87,14 +87,25 @@ def _is_terminal(stream: IO[Any]) -> bool:
 def table_layout(stream: IO[Any]) -> Layout:
     """How to draw a table on `stream`: as --wide and --width asked, else fitted to the
     terminal if `stream` is one; coloured as colour_wanted says."""
-    ctx = click.get_current_context(silent=True)
-    asked = ctx.meta.get(_LAYOUT_KEY, {}) if ctx is not None else {}
+    asked = _layout_asked()
     width: int | None = asked.get("width")
     if asked.get("wide"):
         width = None
     elif width is None and _is_terminal(stream):
         width = shutil.get_terminal_size().columns
     return Layout(width=width, colour=colour_wanted(stream))
+
+
+def file_layout() -> Layout:
+    """How to draw a table into a file: whole cells unless --width is given, never coloured."""
+    asked = _layout_asked()
+    return Layout(width=None if asked.get("wide") else asked.get("width"), colour=False)
+
+
+def _layout_asked() -> dict[str, Any]:
+    """What --wide and --width asked, as the command's options left it in click's context."""
+    ctx = click.get_current_context(silent=True)
+    return dict(ctx.meta.get(_LAYOUT_KEY, {})) if ctx is not None else {}
 
 
 def coloured(text: str, colour: str, stream: IO[Any]) -> str:
