@@ -57,14 +57,22 @@ _PATTERNS = {
 _IRI_WORD = re.compile(r"(?<!\S)[a-z][a-z0-9+.-]*://\S+(?!\S)")
 
 
-def shown(term: Term | None) -> str:
-    """The term as the table shows it, on one line."""
+def plain(term: Term | None) -> str:
+    """A term as a link's text (the server's result pages): IRIs as CURIEs, literals as their
+    text."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
         return shorten(term.value)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
+    return term.value
+
+
+def shown(term: Term | None) -> str:
+    """The term as the table shows it, on one line: as plain() but literals readable."""
+    if not isinstance(term, ox.Literal):
+        return plain(term)
     return _literal(term).replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
 
 

@@ -31,7 +31,7 @@ from clusterkg.output.fitting import Layout, aligned_lines, record_lines
 from clusterkg.output.formats import BINARY, names
 from clusterkg.output.rdf_xml import xml_attribute, xml_text
 from clusterkg.output.serialise import serialise_triples
-from clusterkg.vocabulary import XSD_STRING, shorten
+from clusterkg.vocabulary import XSD_STRING
 
 # the table formats written as text here (xlsx, a binary table format: answer_workbook.py)
 TABLE_FORMATS = tuple(name for name in names("table") if name not in BINARY)
@@ -96,18 +96,6 @@ def stream_triples(answer: Answer, fmt: str) -> Iterator[str]:
     collected = answer.collect()
     assert isinstance(collected, Triples)
     yield render_triples(collected, fmt)
-
-
-def plain(term: Term | None) -> str:
-    """A term as a link's text (the server's result pages): IRIs as CURIEs, literals as their
-    text. Tables show terms as clusterkg.output.display.shown does."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return shorten(term.value)
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
 
 
 def _json_term(term: Term) -> dict[str, str]:

@@ -18,7 +18,8 @@ from clusterkg.engine import Answer, Term
 from clusterkg.engine.limits import capped
 from clusterkg.errors import ClusterKGError, QueryError, QueryTimeout
 from clusterkg.output import formats
-from clusterkg.output.tables import plain, stream_answer
+from clusterkg.output.display import plain
+from clusterkg.output.tables import stream_answer
 from clusterkg.server import html
 from clusterkg.server.site import Paths
 from clusterkg.server.tasks import Reply, Served
