@@ -3,6 +3,7 @@ the CLI; every expected value below is written by hand from the sheet it is abou
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 from clusterkg.cli import cli
+from clusterkg.queries.prefixes import PREDECLARED
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
@@ -544,6 +546,21 @@ def test_a_base_iri_for_new_things(tmp_path: Path) -> None:
     assert (URIRef(base + "organisation/xi-uab"), SKOS.prefLabel, Literal("Xi UAB", lang="en")) in (
         triples(dataset)
     )
+
+
+def test_a_prefix_of_the_output_means_what_the_cli_predeclares(tmp_path: Path) -> None:
+    """A CURIE copied from the written file into `clusterkg sparql` names the same IRI: the
+    project's folders keep their names, the team's (another base) are named after it."""
+    path = workbook(tmp_path / "m.xlsx", {"Members": [MEMBERS_HEADER, ["FETEK", "Xi UAB"]]})
+    out = tmp_path / "o.trig"
+    imported(path, out, "--base", "https://example.org/mita/id/")
+    declared = dict(
+        re.findall(r"^@prefix ([\w-]+): <([^>]+)> \.$", out.read_text(encoding="utf-8"), re.M)
+    )
+    assert declared["cluster"] == ID + "cluster/"
+    assert declared["mita-organisation"] == "https://example.org/mita/id/organisation/"
+    clashes = {p for p in declared if p in PREDECLARED and PREDECLARED[p] != declared[p]}
+    assert not clashes
 
 
 # --- the template ------------------------------------------------------------------------------

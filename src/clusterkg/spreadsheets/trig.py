@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from clusterkg.vocabulary import PREFIXES, XSD
 
@@ -22,13 +23,30 @@ USED_ID += ("tier", "sector", "role", "source", "statement")
 
 
 def prefixes(base: str) -> dict[str, str]:
-    """The output's prefixes: the vocabularies', then one per folder of the base IRI."""
+    """The output's prefixes: the vocabularies', then one per folder of the IRIs. The project's
+    folders keep the names the CLI predeclares (`cluster:` …), so a CURIE copied from the file
+    into `clusterkg sparql` means the same IRI; under another base the team's own folders are
+    named after it (`mita-cluster:` for https://example.org/mita/id/cluster/)."""
     chosen = {name: PREFIXES[name] for name in USED}
-    chosen |= {name: f"{base}{name}/" for name in USED_ID}
-    if base != PREFIXES["ckid"]:  # the bundled things (tiers, sectors, ESCA) keep theirs
-        chosen |= {f"ck{name}": PREFIXES["ckid"] + f"{name}/" for name in USED_ID}
+    chosen |= {name: PREFIXES["ckid"] + f"{name}/" for name in USED_ID}
+    if base != PREFIXES["ckid"]:
+        tag = _tag(base)
+        chosen |= {f"{tag}-{name}": f"{base}{name}/" for name in USED_ID}
     chosen["country"] = "http://publications.europa.eu/resource/authority/country/"
     return chosen
+
+
+def _tag(base: str) -> str:
+    """A short name for a base IRI: its last path segment but `id` (…/mita/id/ → mita), else
+    the first label of its host; letters, digits and hyphens only, starting with a letter."""
+    parsed = urlsplit(base)
+    segments = [s for s in re.split(r"[/#]", parsed.path) if s and s.lower() != "id"]
+    candidates = [*reversed(segments), (parsed.hostname or "").split(".")[0]]
+    for candidate in candidates:
+        tag = re.sub(r"[^a-z0-9-]+", "-", candidate.lower()).strip("-")
+        if tag and tag[0].isalpha():
+            return tag
+    return "team"
 
 
 def iri(value: str, known: dict[str, str] | None = None) -> str:
