@@ -616,6 +616,20 @@ def test_a_template_of_one_kind(tmp_path: Path, kind: str) -> None:
     assert load_workbook(path).sheetnames == [kind.capitalize(), "Examples", "About", "Lists"]
 
 
+def test_a_templates_file_name_chooses_its_kind(tmp_path: Path) -> None:
+    # `import --template members.xlsx`, as the issue types it: the members sheet only
+    assert invoke("import", "--template", str(tmp_path / "Members.xlsx")).exit_code == 0
+    assert load_workbook(tmp_path / "Members.xlsx").sheetnames[0] == "Members"
+    assert "Clusters" not in load_workbook(tmp_path / "Members.xlsx").sheetnames
+    assert invoke("import", "--template", str(tmp_path / "agency.xlsx")).exit_code == 0
+    assert load_workbook(tmp_path / "agency.xlsx").sheetnames[:4] == [
+        "Clusters",
+        "Members",
+        "Awards",
+        "People",
+    ]
+
+
 # --- in a workspace ------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from clusterkg.queries.resolve import Resolver
 from clusterkg.spreadsheets import DEFAULT_BASE, KINDS, import_workbook
 from clusterkg.spreadsheets.context import data_files, validate_in_context
 from clusterkg.spreadsheets.mapping_file import read_mapping_file
+from clusterkg.spreadsheets.mappings import by_sheet_name
 from clusterkg.spreadsheets.problems import ImportRefused
 from clusterkg.spreadsheets.template import write_template
 
@@ -50,9 +51,8 @@ from clusterkg.spreadsheets.template import write_template
 @click.option(
     "--kind",
     type=click.Choice([*KINDS, "all"]),
-    default="all",
-    show_default=True,
-    help="With --template: the sheets to include.",
+    help="With --template: the sheets to include (default: the kind the file's name says, "
+    "members.xlsx → members; else all).",
 )
 @click.option(
     "--force",
@@ -69,7 +69,7 @@ def import_command(
     sheet: str | None,
     base: str | None,
     template: Path | None,
-    kind: str,
+    kind: str | None,
     force: bool,
 ) -> None:
     """Import a spreadsheet of clusters, members, awards or people as sourced statements.
@@ -90,6 +90,7 @@ def import_command(
     if template is not None:
         if file is not None or output is not None:
             raise click.UsageError("--template FILE writes a template: give no FILE nor -o")
+        kind = kind or _kind_named_by(template)
         write_template(template, settings.graph().engine, kind, force)
         click.echo(f"clusterkg: wrote the template {template} ({kind})", err=True)
         return
@@ -191,3 +192,10 @@ def _base(settings: Settings, given: str | None) -> str:
     if not base.endswith(("/", "#")) or not base.startswith(("http://", "https://")):
         raise ClusterKGError(f"--base {base}: expected an http(s) IRI ending in / or #")
     return base
+
+
+def _kind_named_by(template: Path) -> str:
+    """The kind of sheet a template's file name names (members.xlsx, Clusters.xlsx), as a
+    CSV file's name tells its kind on import; "all" for any other name."""
+    named = by_sheet_name(template.stem)
+    return named.kind if named else "all"
