@@ -315,6 +315,7 @@ def test_a_file_is_validated_with_the_bundled_facts_of_the_workspace(with_facts:
         0,
         "conforms: 0 violation(s), 0 warning(s), 0 info\n",
     ), result.stderr
+    assert "checked alone" not in result.stderr
     alone = invoke("--workspace", str(with_facts), "--data", "fetek-gold.trig", "validate")
     assert (
         "needs exactly one ck:awardedTo" in alone.stdout
@@ -343,6 +344,7 @@ def test_validate_in_context_outside_a_workspace(
     (tmp_path / "fetek-gold.trig").write_text(FETEK_GOLD, "utf-8")
     alone = invoke("validate", "fetek-gold.trig")
     assert alone.exit_code == 1 and "needs exactly one ck:awardedTo" in alone.stdout
+    assert "checked alone" in alone.stderr and "--in-context" in alone.stderr
     result = invoke("validate", "--in-context", "fetek-gold.trig")
     assert (result.exit_code, result.stdout) == (
         0,

@@ -89,7 +89,20 @@ def validate_command(
                 out.write(_rendered(report, fmt).encode("utf-8"))
         if output is not None:
             click.echo(f"clusterkg: wrote {output}", err=True)
+    if report.violated and paths and not (settings.endpoint or in_context or settings.workspace):
+        _say_files_were_checked_alone()
     sys.exit(EXIT_VIOLATIONS if report.violated else EXIT_OK)
+
+
+def _say_files_were_checked_alone() -> None:
+    """A file that adds to the bundled facts (an award for FETEK) is missing what they hold when
+    checked alone: say how to check it with them."""
+    click.echo(
+        "clusterkg: note: the files were checked alone (with the ontology and reference "
+        "vocabularies); to check them with the bundled facts, add --in-context, or keep them "
+        "in a workspace (clusterkg init)",
+        err=True,
+    )
 
 
 def _inputs(settings: Settings, paths: tuple[Path, ...]) -> list[Path]:
