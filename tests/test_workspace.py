@@ -8,7 +8,6 @@ and the tests fast. The ones about the bundled facts as context keep them in."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,22 +32,23 @@ EXAMPLE_CLUSTER = BASE + "cluster/example-food-cluster"
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _new_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, facts: bool) -> Path:
+    root = tmp_path / "agency"
+    create(root, "Agency", BASE, bundled_facts=facts)
+    monkeypatch.chdir(root)
+    return root
+
+
 @pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A new workspace without the bundled facts, the current folder."""
-    root = tmp_path / "agency"
-    create(root, "Agency", BASE, bundled_facts=False)
-    monkeypatch.chdir(root)
-    yield root
+    return _new_workspace(tmp_path, monkeypatch, facts=False)
 
 
 @pytest.fixture
-def with_facts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def with_facts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A new workspace with the bundled facts, the current folder."""
-    root = tmp_path / "agency"
-    create(root, "Agency", BASE, bundled_facts=True)
-    monkeypatch.chdir(root)
-    yield root
+    return _new_workspace(tmp_path, monkeypatch, facts=True)
 
 
 def invoke(*args: str) -> Result:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from clusterkg.vocabulary import PREFIXES, XSD
+from clusterkg.vocabulary import PREFIXES, XSD, slugify
 
 Triple = tuple[str, str, str]
 Origin = tuple[str | None, int, dict[str, str]]
@@ -43,8 +43,8 @@ def _tag(base: str) -> str:
     segments = [s for s in re.split(r"[/#]", parsed.path) if s and s.lower() != "id"]
     candidates = [*reversed(segments), (parsed.hostname or "").split(".")[0]]
     for candidate in candidates:
-        tag = re.sub(r"[^a-z0-9-]+", "-", candidate.lower()).strip("-")
-        if tag and tag[0].isalpha():
+        tag = slugify(candidate)
+        if tag[0].isalpha() and tag != "x":  # slugify's name for a name with no letter
             return tag
     return "team"
 
